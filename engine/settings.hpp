@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// What the engine needs to know about a run, as typed values in engine units (Å, ps, K). The run
+/// config reader (io/run_config) fills these from YAML; the engine never sees YAML or strings.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "device/backend.hpp"
+
+namespace md {
+
+/// Thermo output columns, named as LAMMPS `thermo_style custom` keywords.
+enum class ThermoColumn {
+  kStep, kTime, kPotEng, kKinEng, kTotEng, kTemp, kPress, kVolume, kDensity, kAtoms,
+  kLx, kLy, kLz, kPxx, kPyy, kPzz, kPxy, kPxz, kPyz, kCpu,
+};
+
+/// The LAMMPS keyword ("pe") and header ("PotEng") of every column, in enum order.
+struct ThermoColumnName {
+  ThermoColumn column;
+  const char* keyword;
+  const char* header;
+};
+const std::vector<ThermoColumnName>& thermo_column_names();
+/// Parses a LAMMPS keyword ("step", "pe", "ke", "etotal", "temp", "press", "vol", ...).
+std::optional<ThermoColumn> parse_thermo_column(const std::string& keyword);
+
+/// `velocity all create T seed`: Gaussian velocities keyed by global atom id, so the same seed gives
+/// the same velocities on any number of ranks; net momentum removed, then scaled to exactly T.
+struct VelocityCreate {
+  double temperature_K = 0.0;
+  std::uint64_t seed = 0;
+  bool zero_momentum = true;
+};
+
+struct SimulationSettings {
+  std::int64_t steps = 0;
+  double dt_ps = 0.001;  ///< timestep, ps (the config gives dt_fs)
+  double skin = 2.0;     ///< neighbour-list skin, Å; rebuild when an atom moves more than skin/2
+  Backend backend = Backend::kCpu;
+  int thermo_every = 100;  ///< 0: only the first and last step
+  std::vector<ThermoColumn> thermo_columns = {
+      ThermoColumn::kStep, ThermoColumn::kPotEng, ThermoColumn::kKinEng, ThermoColumn::kTotEng,
+      ThermoColumn::kTemp, ThermoColumn::kPress,  ThermoColumn::kVolume};
+  std::optional<VelocityCreate> velocity_create;
+};
+
+}  // namespace md

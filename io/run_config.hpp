@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The run configuration: YAML (`mdrun --config run.yaml`) parsed into typed, validated values.
+///
+/// Parsing is strict: an unknown key is an error naming the key, its line and the nearest valid
+/// key; every number is range-checked; units are part of the key name (`dt_fs`, `temperature_K`,
+/// `skin_A`). Relative file paths are resolved against the directory of the config file. Each
+/// section's type belongs to the module that consumes it (engine, potential); io only fills them.
+/// The full key reference is docs/config-reference.md.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/settings.hpp"
+#include "potential/deep/deep_potential_options.hpp"
+#include "potential/lennard_jones.hpp"
+
+namespace md {
+
+struct StructureConfig {
+  std::string file;                    ///< resolved path
+  std::string format = "lammps-data";  ///< only LAMMPS data files for now
+  std::string atom_style = "atomic";   ///< atomic | full
+  /// Names of the data file's types 1..n, in order. Empty: taken from `Atom Type Labels`.
+  std::vector<std::string> type_map;
+  std::array<bool, 3> periodic{true, true, true};  ///< `boundary: [p, p, f]`
+  std::array<int, 3> replicate{1, 1, 1};
+};
+
+enum class PotentialType { kLennardJones, kDeepmd };
+
+struct PotentialConfig {
+  PotentialType type = PotentialType::kLennardJones;
+  LennardJonesSpec lj;        ///< when type == kLennardJones
+  DeepPotentialOptions deep;  ///< when type == kDeepmd
+};
+
+struct OutputConfig {
+  /// Write the final state as a LAMMPS data file (`<structure file>.final` unless given).
+  bool write_final_data = true;
+  std::string final_data_file;  ///< resolved path; empty = `<structure file>.final`
+  std::string summary_json;     ///< resolved path of the JSON run summary; empty = none
+};
+
+struct RunConfig {
+  std::string config_path;  ///< the YAML file this came from ("" for strings in tests)
+  StructureConfig structure;
+  PotentialConfig potential;
+  SimulationSettings simulation;
+  OutputConfig output;
+  std::map<std::string, double> masses;  ///< per type name, amu; overrides the data file
+};
+
+/// Reads and validates a run config file. `overrides` are `key.path=value` strings (`--set`),
+/// applied to the YAML document before validation. Throws md::Error (exit code kUsage) with a
+/// message naming the file, line and key.
+RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Same, from YAML text; relative paths resolve against `base_dir`. `source_name` names the text
+/// in messages.
+RunConfig parse_run_config(const std::string& yaml_text, const std::string& source_name,
+                           const std::string& base_dir,
+                           const std::vector<std::string>& overrides = {});
+
+}  // namespace md

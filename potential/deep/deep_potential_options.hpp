@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Run-time options of the Deep Potential that come from the run config (not from the model file).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace md {
+
+/// What to do when an atom has more neighbours of a type within rcut than the model's `sel`
+/// (DeePMD-kit keeps the nearest and silently drops the rest; energy is then not conserved).
+enum class SelOverflowPolicy {
+  kWarn,   ///< log once per neighbour-list rebuild, naming the worst atom and the counts
+  kError,  ///< stop the run (exit code 5)
+};
+
+struct DeepPotentialOptions {
+  std::string model_file;  ///< path of the `.dp` model (resolved relative to the config file)
+  SelOverflowPolicy sel_overflow = SelOverflowPolicy::kWarn;
+  std::vector<double> fparam;  ///< frame parameters, required when the model has numb_fparam > 0
+};
+
+}  // namespace md
