@@ -65,6 +65,10 @@ class Communicator {
   void broadcast_bytes(void* data, std::size_t bytes, int root) const;
   /// Gathers variable-length byte blocks from all ranks onto `root` (concatenated in rank order).
   std::vector<char> gather_bytes(const void* data, std::size_t bytes, int root) const;
+  /// Sends block r of `blocks` (concatenated, `counts[r]` bytes each) from `root` to rank r;
+  /// returns this rank's block. `counts` and `blocks` are only read on root.
+  std::vector<char> scatter_bytes(const std::vector<char>& blocks,
+                                  const std::vector<std::size_t>& counts, int root) const;
   void barrier() const;
   /// Ends every rank of the job with `exit_code` (after this rank's logs are flushed).
   [[noreturn]] void abort(int exit_code) const;

@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <limits>
 #include <numeric>
 
 #include "comm/communicator.hpp"
@@ -110,6 +111,28 @@ std::vector<char> Communicator::gather_bytes(const void* data, std::size_t bytes
                     root, MPI_COMM_WORLD),
         "gatherv");
   return out;
+}
+
+std::vector<char> Communicator::scatter_bytes(const std::vector<char>& blocks,
+                                              const std::vector<std::size_t>& counts,
+                                              int root) const {
+  std::vector<int> counts_int, displs;
+  if (rank_ == root) {
+    if (blocks.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      throw internal_error("scatter of more than 2 GiB from one rank");
+    }
+    counts_int.assign(counts.begin(), counts.end());
+    displs.assign(counts.size(), 0);
+    std::exclusive_scan(counts_int.begin(), counts_int.end(), displs.begin(), 0);
+  }
+  int my_count = 0;
+  check(MPI_Scatter(counts_int.data(), 1, MPI_INT, &my_count, 1, MPI_INT, root, MPI_COMM_WORLD),
+        "scatter counts");
+  std::vector<char> mine(my_count);
+  check(MPI_Scatterv(blocks.data(), counts_int.data(), displs.data(), MPI_BYTE, mine.data(),
+                     my_count, MPI_BYTE, root, MPI_COMM_WORLD),
+        "scatterv");
+  return mine;
 }
 
 void Communicator::barrier() const { check(MPI_Barrier(MPI_COMM_WORLD), "barrier"); }

@@ -1,2 +1,107 @@
 // SPDX-License-Identifier: MIT
-int main() { return 0; }
+/// \file
+/// `mdrun`: parse the command line, load and validate the run config, build the simulation, run
+/// it, write the outputs, and turn any md::Error into its documented exit code (docs/cli.md).
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "commands.hpp"
+#include "core/error.hpp"
+
+namespace {
+
+void configure_logging(const md::Communicator& comm, bool verbose) {
+  // Rank 0 narrates on stdout next to the thermo lines; other ranks only report problems.
+  auto logger = comm.is_root() ? spdlog::stdout_logger_st("mdrun") : spdlog::stderr_logger_st("mdrun");
+  spdlog::set_default_logger(logger);
+  if (comm.is_root()) {
+    spdlog::set_pattern("%^%v%$");
+    spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+  } else {
+    spdlog::set_pattern("[rank " + std::to_string(comm.rank()) + "] %^%l: %v%$");
+    spdlog::set_level(spdlog::level::warn);
+  }
+}
+
+int fail(const md::Communicator& comm, md::ExitCode code, const std::string& message) {
+  std::fflush(stdout);
+  if (comm.size() > 1) {
+    std::fprintf(stderr, "ERROR on rank %d: %s\n", comm.rank(), message.c_str());
+    std::fflush(stderr);
+    // Another rank may be waiting in a collective call; only an abort ends them all.
+    comm.abort(static_cast<int>(code));
+  }
+  std::fprintf(stderr, "ERROR: %s\n", message.c_str());
+  return static_cast<int>(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  md::CommSession session(argc, argv);
+  const md::Communicator comm = md::Communicator::world();
+
+  CLI::App app{"mdrun: molecular dynamics with machine-learned interatomic potentials"};
+  app.set_version_flag("--version", md::version_string());
+  md::RunOptions run;
+  md::EvalOptions eval;
+  bool verbose = false;
+  app.add_option("--config", run.config_path, "run configuration (YAML)")->check(CLI::ExistingFile);
+  app.add_option("--set", run.overrides, "override a config value: key.path=value (repeatable)");
+  app.add_option("--nsteps", run.n_steps, "number of steps (overrides run.steps)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--check", run.check_only,
+               "validate the config, structure and potential, then exit");
+  app.add_flag("-v,--verbose", verbose, "more detail in the log");
+
+  CLI::App* eval_command =
+      app.add_subcommand("eval", "evaluate energy, forces and virial once and write them as JSON");
+  eval_command->add_option("--config", eval.config_path, "run configuration (YAML)")
+      ->check(CLI::ExistingFile);
+  eval_command->add_option("--set", eval.overrides, "override a config value: key.path=value");
+  eval_command->add_option("--model", eval.model_path, "DeePMD-kit model (.dp)")
+      ->check(CLI::ExistingFile);
+  eval_command->add_option("--structure", eval.structure_path, "LAMMPS data file")
+      ->check(CLI::ExistingFile);
+  eval_command->add_option("--type-map", eval.type_map,
+                           "names of the data file's types, comma-separated (O,H)")
+      ->delimiter(',');
+  eval_command->add_option("--boundary", eval.boundary, "p or f per dimension (default p p p)")
+      ->expected(3);
+  eval_command->add_option("--atom-style", eval.atom_style, "atomic or full");
+  eval_command->add_flag("--atomic", eval.atomic, "also write per-atom energies and virials");
+  eval_command->add_option("--json", eval.json_path, "output file (default: standard output)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {  // --help, --version
+      if (comm.is_root()) app.exit(e);
+      return 0;
+    }
+    if (comm.is_root()) app.exit(e);
+    return static_cast<int>(md::ExitCode::kUsage);
+  }
+  configure_logging(comm, verbose);
+
+  try {
+    if (*eval_command) return md::run_eval(eval, comm);
+    if (run.config_path.empty()) {
+      throw md::config_error("--config is required (mdrun --config run.yaml); see mdrun --help");
+    }
+    return md::run_md(run, comm);
+  } catch (const md::Error& e) {
+    return fail(comm, e.code(), e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(comm, md::ExitCode::kOutOfMemory, "out of host memory");
+  } catch (const std::exception& e) {
+    return fail(comm, md::ExitCode::kInternal, std::string("internal error: ") + e.what());
+  }
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+#include "commands.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/lammps_data.hpp"
+#include "io/output_path.hpp"
+#include "io/run_config.hpp"
+#include "io/run_summary.hpp"
+#include "root_task.hpp"
+#include "run_setup.hpp"
+
+namespace md {
+namespace {
+
+void print_line(const std::string& line) {
+  std::fputs(line.c_str(), stdout);
+  std::fputc('\n', stdout);
+}
+
+void log_banner(const RunConfig& config, const PreparedRun& run, const Communicator& comm) {
+  std::string types;
+  for (std::size_t t = 0; t < run.type_names.size(); ++t) {
+    types += (t ? ", " : "") + run.type_names[t];
+  }
+  spdlog::info("{}", version_string());
+  spdlog::info("config {} | {} ranks | backend {} | potential {}", config.config_path,
+               comm.size(), to_string(config.simulation.backend), run.potential_name);
+  spdlog::info("structure {} | {} atoms | types [{}]", config.structure.file, run.n_atoms, types);
+}
+
+/// Writes `text` to `path` on rank 0, keeping any existing file as a backup.
+void write_output(const Communicator& comm, const std::string& path, const std::string& text,
+                  const char* what) {
+  on_root(comm, [&] {
+    const std::string backup = back_up_existing(path);
+    if (!backup.empty()) spdlog::info("kept the existing {} as {}", path, backup);
+    write_file_atomically(path, text);
+    spdlog::info("wrote {} {}", what, path);
+  });
+}
+
+/// A config for `mdrun eval --model ... --structure ...`, as YAML text so the same validation
+/// applies as for a config file. Strings go through JSON quoting, which YAML accepts.
+std::string eval_config_yaml(const EvalOptions& o) {
+  using nlohmann::json;
+  if (o.model_path.empty() || o.structure_path.empty() || o.type_map.empty()) {
+    throw config_error(
+        "mdrun eval needs either --config FILE or all of --model, --structure and --type-map");
+  }
+  const auto absolute = [](const std::string& p) {
+    return std::filesystem::absolute(p).string();
+  };
+  json type_map = o.type_map;
+  json boundary = o.boundary.empty() ? json({"p", "p", "p"}) : json(o.boundary);
+  std::string yaml;
+  yaml += "structure: {file: " + json(absolute(o.structure_path)).dump() +
+          ", atom_style: " + json(o.atom_style).dump() + ", type_map: " + type_map.dump() +
+          ", boundary: " + boundary.dump() + "}\n";
+  yaml += "potential: {type: deepmd, model: " + json(absolute(o.model_path)).dump() + "}\n";
+  yaml += "run: {steps: 0, dt_fs: 1.0}\n";
+  return yaml;
+}
+
+}  // namespace
+
+std::string version_string() {
+  return std::string("mdrun ") + MD_VERSION + " (" + MD_GIT_DESCRIBE + ")";
+}
+
+int run_md(const RunOptions& options, const Communicator& comm) {
+  std::vector<std::string> overrides = options.overrides;
+  if (options.n_steps >= 0) overrides.push_back("run.steps=" + std::to_string(options.n_steps));
+  const RunConfig config = load_run_config(options.config_path, overrides);
+  PreparedRun run = prepare_run(config, comm, print_line);
+  log_banner(config, run, comm);
+  if (options.check_only) {
+    spdlog::info("check passed: config, structure and potential are valid");
+    return 0;
+  }
+  Simulation& sim = *run.simulation;
+  sim.setup();
+  const RunReport report = sim.run(config.simulation.steps);
+  if (comm.is_root()) std::fputs(format_footer(report).c_str(), stdout);
+
+  if (config.output.write_final_data) {
+    const StructureData final_state = final_structure(sim, run, comm);
+    write_output(comm, final_data_path(config), format_lammps_data(final_state),
+                 "final state");
+  }
+  if (!config.output.summary_json.empty()) {
+    const RunIdentity identity{version_string(), config.config_path,
+                               to_string(config.simulation.backend), run.potential_name};
+    write_output(comm, config.output.summary_json, run_summary_json(report, identity),
+                 "run summary");
+  }
+  return 0;
+}
+
+int run_eval(const EvalOptions& options, const Communicator& comm) {
+  RunConfig config =
+      options.config_path.empty()
+          ? parse_run_config(eval_config_yaml(options), "mdrun eval arguments",
+                             std::filesystem::current_path().string(), options.overrides)
+          : load_run_config(options.config_path, options.overrides);
+  config.simulation.velocity_create.reset();
+  PreparedRun run = prepare_run(config, comm, nullptr);
+  Simulation& sim = *run.simulation;
+  sim.setup();
+  const EvaluationResult result = sim.evaluate(options.atomic);
+  if (!comm.is_root()) return 0;
+
+  nlohmann::json j;
+  j["natoms"] = result.n_atoms;
+  j["energy"] = result.energy;
+  j["virial"] = result.virial;
+  auto rows = [](const std::vector<double>& flat, std::size_t width) {
+    nlohmann::json out = nlohmann::json::array();
+    for (std::size_t k = 0; k < flat.size(); k += width) {
+      out.push_back(std::vector<double>(flat.begin() + k, flat.begin() + k + width));
+    }
+    return out;
+  };
+  j["ids"] = result.ids;
+  j["forces"] = rows(result.forces, 3);
+  if (options.atomic) {
+    j["atom_energies"] = result.atom_energies;
+    j["atom_virials"] = rows(result.atom_virials, 9);
+  }
+  // max_digits10 so every double reads back exactly.
+  const std::string text = j.dump(1) + "\n";
+  if (options.json_path.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    const std::string backup = back_up_existing(options.json_path);
+    if (!backup.empty()) spdlog::info("kept the existing {} as {}", options.json_path, backup);
+    write_file_atomically(options.json_path, text);
+  }
+  return 0;
+}
+
+}  // namespace md

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#include "run_setup.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "engine/distribute.hpp"
+#include "io/lammps_data.hpp"
+#include "potential/make_potential.hpp"
+#include "root_task.hpp"
+
+namespace md {
+namespace {
+
+/// Type names for the data file's types 1..n: the config's type_map, else the file's labels.
+std::vector<std::string> resolve_type_names(const RunConfig& config, const StructureData& data) {
+  const std::vector<std::string>& names =
+      config.structure.type_map.empty() ? data.type_labels : config.structure.type_map;
+  if (names.empty()) {
+    throw config_error("structure.type_map: the data file '" + config.structure.file +
+                       "' has no Atom Type Labels, so give the names of its " +
+                       std::to_string(data.n_types) + " types (e.g. type_map: [O, H])");
+  }
+  if (static_cast<int>(names.size()) != data.n_types) {
+    throw config_error("structure.type_map: " + std::to_string(names.size()) +
+                       " names given, but the data file '" + config.structure.file + "' has " +
+                       std::to_string(data.n_types) + " atom types");
+  }
+  return names;
+}
+
+/// Masses per type: `masses:` in the config overrides the data file's Masses section.
+std::vector<double> resolve_masses(const RunConfig& config, const StructureData& data,
+                                   const std::vector<std::string>& names) {
+  for (const auto& entry : config.masses) {
+    if (std::find(names.begin(), names.end(), entry.first) == names.end()) {
+      throw config_error("masses: type '" + entry.first + "' is not one of the run's types");
+    }
+  }
+  std::vector<double> masses(names.size());
+  for (std::size_t t = 0; t < names.size(); ++t) {
+    const auto it = config.masses.find(names[t]);
+    if (it != config.masses.end()) {
+      masses[t] = it->second;
+    } else if (t < data.masses.size() && data.masses[t]) {
+      masses[t] = *data.masses[t];
+    } else {
+      throw input_error(config.structure.file + ": no mass for atom type " +
+                        std::to_string(t + 1) + " (" + names[t] +
+                        "): add a Masses section or `masses: {" + names[t] +
+                        ": ...}` to the config");
+    }
+  }
+  return masses;
+}
+
+AtomSet atoms_of(const StructureData& data) {
+  AtomSet set;
+  set.ids = data.ids;
+  set.types.resize(data.size());
+  for (std::size_t i = 0; i < data.size(); ++i) set.types[i] = data.types[i] - 1;
+  set.positions = data.positions;
+  set.images = data.images;
+  set.velocities = data.velocities;
+  return set;
+}
+
+std::unique_ptr<Potential> build_potential(const RunConfig& config,
+                                           const std::vector<std::string>& type_names) {
+  switch (config.potential.type) {
+    case PotentialType::kLennardJones:
+      return make_lennard_jones(config.potential.lj, type_names, config.simulation.backend);
+    case PotentialType::kDeepmd:
+      break;
+  }
+  throw config_error("potential type deepmd is not available in this build");
+}
+
+}  // namespace
+
+std::string final_data_path(const RunConfig& config) {
+  return config.output.final_data_file.empty() ? config.structure.file + ".final"
+                                               : config.output.final_data_file;
+}
+
+PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
+                        std::function<void(const std::string&)> thermo_sink) {
+  if (config.structure.replicate != std::array<int, 3>{1, 1, 1}) {
+    throw config_error("structure.replicate: replication is not available in this version");
+  }
+  PreparedRun run;
+  StructureData data;  // the whole structure, on rank 0 only
+  Box box;
+  on_root(comm, [&] {
+    data = read_lammps_data(config.structure.file, config.structure.atom_style == "full"
+                                                       ? AtomStyle::kFull
+                                                       : AtomStyle::kAtomic);
+    run.type_names = resolve_type_names(config, data);
+    run.type_masses = resolve_masses(config, data, run.type_names);
+    for (int d = 0; d < 3; ++d) {
+      box.lo[d] = data.lo[d];
+      box.hi[d] = data.hi[d];
+    }
+    run.n_atoms = static_cast<std::int64_t>(data.size());
+    run.title = data.title;
+  });
+  run.type_names = broadcast_strings(comm, run.type_names);
+  run.type_masses.resize(run.type_names.size());
+  comm.broadcast_bytes(run.type_masses.data(), run.type_masses.size() * sizeof(double), 0);
+  comm.broadcast_bytes(&box, sizeof box, 0);
+  comm.broadcast_bytes(&run.n_atoms, sizeof run.n_atoms, 0);
+  for (int d = 0; d < 3; ++d) box.periodic[d] = config.structure.periodic[d];
+
+  std::unique_ptr<Potential> potential = build_potential(config, run.type_names);
+  run.potential_name = potential->name();
+
+  Domain domain(box, comm);
+  AtomSet owned;
+  on_root(comm, [&] { owned = atoms_of(data); });
+  owned = scatter_atoms(comm, domain, owned);
+  run.simulation = std::make_unique<Simulation>(
+      config.simulation, comm, std::move(domain), std::move(owned), run.type_names,
+      run.type_masses, std::move(potential), std::move(thermo_sink));
+  return run;
+}
+
+StructureData final_structure(const Simulation& simulation, const PreparedRun& run,
+                              const Communicator& comm) {
+  const AtomSet all = gather_atoms(comm, simulation.owned_atoms());
+  StructureData data;
+  if (!comm.is_root()) return data;
+  data.title = "mdrun final state at step " + std::to_string(simulation.current_step()) +
+               " of: " + run.title;
+  for (int d = 0; d < 3; ++d) {
+    data.lo[d] = simulation.box().lo[d];
+    data.hi[d] = simulation.box().hi[d];
+  }
+  data.n_types = static_cast<int>(run.type_names.size());
+  data.ids = all.ids;
+  data.types.resize(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) data.types[i] = all.types[i] + 1;
+  data.positions = all.positions;
+  data.images = all.images;
+  data.velocities = all.velocities;
+  data.masses.assign(run.type_masses.begin(), run.type_masses.end());
+  data.type_labels = run.type_names;
+  return data;
+}
+
+}  // namespace md

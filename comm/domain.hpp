@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Spatial domain decomposition: the global box is cut into a Cartesian grid of px × py × pz
+/// equal, box-aligned subdomains, one per rank. A serial run is the 1 × 1 × 1 grid, whose only
+/// rank is its own neighbour in every periodic direction.
+#pragma once
+
+#include <array>
+
+#include "comm/communicator.hpp"
+#include "core/box.hpp"
+
+namespace md {
+
+class Domain {
+ public:
+  /// Lays `comm.size()` ranks out over `box`. `requested_grid` all zero chooses the grid that
+  /// minimises the halo surface of a subdomain; otherwise its product must equal the rank count.
+  Domain(const Box& box, const Communicator& comm, std::array<int, 3> requested_grid = {0, 0, 0});
+
+  const Box& box() const { return box_; }
+  const std::array<int, 3>& grid() const { return grid_; }
+  const std::array<int, 3>& coords() const { return coords_; }
+  int rank() const { return rank_; }
+  double sub_lo(int d) const { return bound(d, coords_[d]); }
+  double sub_hi(int d) const { return bound(d, coords_[d] + 1); }
+  double sub_length(int d) const { return sub_hi(d) - sub_lo(d); }
+
+  /// The rank one step along dimension d in direction dir (−1 or +1), wrapping around periodic
+  /// dimensions; −1 when there is none (the edge of a non-periodic dimension).
+  int neighbor(int d, int dir) const;
+  /// True when the step from this rank along (d, dir) crosses the periodic boundary of the box.
+  bool crosses_boundary(int d, int dir) const;
+  /// The grid coordinate along d of the subdomain that contains x (x inside the box).
+  int coord_of(int d, double x) const;
+  /// The rank owning grid coordinates c.
+  int rank_of(const std::array<int, 3>& c) const;
+
+  /// Lower boundary of grid cell c along d (c = grid[d] gives the box's upper bound). Every rank
+  /// evaluates the same expression, so neighbouring ranks agree bit for bit on shared faces.
+  double bound(int d, int c) const;
+
+ private:
+  Box box_;
+  std::array<int, 3> grid_{1, 1, 1};
+  std::array<int, 3> coords_{0, 0, 0};
+  int rank_ = 0;
+};
+
+/// The grid px·py·pz = n_ranks minimising the surface of one subdomain of `box` (ties: the first
+/// found in x-major order).
+std::array<int, 3> choose_grid(const Box& box, int n_ranks);
+
+}  // namespace md

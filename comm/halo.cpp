@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+#include "comm/halo.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace md {
+
+int Halo::build(const Domain& domain, const Communicator& comm, double ghost_width, int n_local,
+                std::vector<double>& positions, std::vector<int>& types,
+                std::vector<std::int64_t>& ids) {
+  swaps_.clear();
+  n_local_ = n_local;
+  n_remote_ = 0;
+  positions.resize(3 * static_cast<std::size_t>(n_local));
+  types.resize(n_local);
+  ids.resize(n_local);
+  int n_all = n_local;
+
+  for (int d = 0; d < 3; ++d) {
+    const bool has_neighbors = domain.box().periodic[d] || domain.grid()[d] > 1;
+    if (!has_neighbors) continue;
+    // Every rank takes the same number of hops (subdomains are equal), so exchanges pair up.
+    const int hops = static_cast<int>(std::ceil(ghost_width / domain.sub_length(d)));
+    const int n_before_dimension = n_all;
+    for (int dir : {-1, +1}) {
+      int candidate_first = 0;
+      int candidate_count = n_before_dimension;
+      for (int hop = 0; hop < hops; ++hop) {
+        Swap swap;
+        swap.dest = domain.neighbor(d, dir);
+        swap.source = domain.neighbor(d, -dir);
+        if (domain.crosses_boundary(d, dir)) swap.shift[d] = -dir * domain.box().length(d);
+        if (swap.dest >= 0) {
+          // Sending down: the receiver needs atoms within ghost_width above its upper face, which
+          // is our lower face; sending up, the mirror image.
+          const double face_lo = domain.sub_lo(d) + ghost_width;
+          const double face_hi = domain.sub_hi(d) - ghost_width;
+          for (int i = candidate_first; i < candidate_first + candidate_count; ++i) {
+            const double x = positions[3 * static_cast<std::size_t>(i) + d];
+            if (dir < 0 ? x < face_lo : x >= face_hi) swap.exports.push_back(i);
+          }
+        }
+        std::vector<double> send_positions(3 * swap.exports.size());
+        std::vector<int> send_types(swap.exports.size());
+        std::vector<std::int64_t> send_ids(swap.exports.size());
+        for (std::size_t k = 0; k < swap.exports.size(); ++k) {
+          const std::size_t i = swap.exports[k];
+          for (int c = 0; c < 3; ++c) send_positions[3 * k + c] = positions[3 * i + c] + swap.shift[c];
+          send_types[k] = types[i];
+          send_ids[k] = ids[i];
+        }
+        const auto recv_positions = comm.exchange(swap.dest, send_positions, swap.source);
+        const auto recv_types = comm.exchange(swap.dest, send_types, swap.source);
+        const auto recv_ids = comm.exchange(swap.dest, send_ids, swap.source);
+        swap.import_first = n_all;
+        swap.import_count = static_cast<int>(recv_types.size());
+        positions.insert(positions.end(), recv_positions.begin(), recv_positions.end());
+        types.insert(types.end(), recv_types.begin(), recv_types.end());
+        ids.insert(ids.end(), recv_ids.begin(), recv_ids.end());
+        n_all += swap.import_count;
+        if (swap.source != comm.rank()) n_remote_ += swap.import_count;
+        // The next hop in this direction forwards what this hop brought in.
+        candidate_first = swap.import_first;
+        candidate_count = swap.import_count;
+        swaps_.push_back(std::move(swap));
+      }
+    }
+  }
+  n_ghost_ = n_all - n_local;
+  return n_ghost_;
+}
+
+void Halo::forward_impl(const Communicator& comm, Span<double> values, int components,
+                        bool shift) {
+  for (const Swap& swap : swaps_) {
+    send_buffer_.resize(swap.exports.size() * components);
+    for (std::size_t k = 0; k < swap.exports.size(); ++k) {
+      const std::size_t i = swap.exports[k];
+      for (int c = 0; c < components; ++c) {
+        send_buffer_[k * components + c] =
+            values[i * components + c] + (shift ? swap.shift[c] : 0.0);
+      }
+    }
+    double* destination =
+        values.data() + static_cast<std::size_t>(swap.import_first) * components;
+    comm.exchange_bytes(swap.dest, send_buffer_.data(), send_buffer_.size() * sizeof(double),
+                        swap.source, destination,
+                        static_cast<std::size_t>(swap.import_count) * components * sizeof(double));
+  }
+}
+
+void Halo::forward_positions(const Communicator& comm, Span<double> positions) {
+  forward_impl(comm, positions, 3, true);
+}
+
+void Halo::forward(const Communicator& comm, Span<double> values, int components) {
+  forward_impl(comm, values, components, false);
+}
+
+void Halo::reverse_sum(const Communicator& comm, Span<double> values, int components) {
+  for (auto it = swaps_.rbegin(); it != swaps_.rend(); ++it) {
+    const Swap& swap = *it;
+    // The ghosts go back the way they came: to `source`, from `dest`.
+    const double* ghost_rows =
+        values.data() + static_cast<std::size_t>(swap.import_first) * components;
+    recv_buffer_.resize(swap.exports.size() * components);
+    comm.exchange_bytes(swap.source, ghost_rows,
+                        static_cast<std::size_t>(swap.import_count) * components * sizeof(double),
+                        swap.dest, recv_buffer_.data(), recv_buffer_.size() * sizeof(double));
+    for (std::size_t k = 0; k < swap.exports.size(); ++k) {
+      const std::size_t i = swap.exports[k];
+      for (int c = 0; c < components; ++c) values[i * components + c] += recv_buffer_[k * components + c];
+    }
+  }
+}
+
+}  // namespace md

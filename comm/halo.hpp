@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The halo: ghost atoms and the communication plan that keeps them current.
+///
+/// Vocabulary (used everywhere else without redefinition):
+///  - *owned* (local) atoms are those inside this rank's subdomain: indices [0, n_local);
+///  - *ghosts* are copies of atoms owned elsewhere (another rank, or a periodic image of this
+///    rank's own atoms), within `ghost_width` of the subdomain: indices [n_local, n_all);
+///  - *export*: an atom this rank sends as someone's ghost; *import*: a ghost it receives;
+///  - `forward` copies owned values to their ghosts (positions, with the periodic shift);
+///  - `reverse_sum` adds ghost values onto their owners (forces) and leaves ghosts stale.
+///
+/// The plan is a list of swaps built at neighbour-list rebuilds and applied every step (LAMMPS's
+/// borders / forward_comm / reverse_comm). Dimensions are handled in turn, x then y then z, and
+/// each swap sends a slab of atoms to the neighbour below or above; ghosts received in earlier
+/// dimensions travel on in later ones, so edge and corner images need no special case. When the
+/// ghost width exceeds a subdomain, a direction takes several hops, each forwarding what the
+/// previous hop brought in. A serial run is the 1 × 1 × 1 grid whose neighbour is itself: the same
+/// swaps, with periodic shifts, produce the periodic images. Every rank performs the same number
+/// of exchanges, so ranks with empty subdomains take part like any other.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "comm/domain.hpp"
+#include "core/span.hpp"
+
+namespace md {
+
+class Halo {
+ public:
+  /// Rebuilds the plan and the ghosts. On entry the arrays hold the n_local owned atoms, all inside
+  /// this rank's subdomain; on exit ghosts are appended: positions [n_all][3] (periodic shift
+  /// applied), types [n_all], ids [n_all]. Collective. Returns n_ghost.
+  int build(const Domain& domain, const Communicator& comm, double ghost_width, int n_local,
+            std::vector<double>& positions, std::vector<int>& types,
+            std::vector<std::int64_t>& ids);
+
+  /// Copies owned positions to their ghosts, adding each ghost's periodic shift. Collective.
+  void forward_positions(const Communicator& comm, Span<double> positions);
+  /// Copies `components` values per atom from owned atoms to their ghosts. Collective.
+  void forward(const Communicator& comm, Span<double> values, int components);
+  /// Adds the ghost rows of `values` onto their owners (`components` values per atom). Ghost rows
+  /// are left unchanged (stale). Collective.
+  void reverse_sum(const Communicator& comm, Span<double> values, int components);
+
+  int n_local() const { return n_local_; }
+  int n_ghost() const { return n_ghost_; }
+  /// Number of ghost atoms received from other ranks (not periodic self-images), for reporting.
+  int n_imported_from_other_ranks() const { return n_remote_; }
+
+ private:
+  struct Swap {
+    int dest = -1;    ///< rank the exports go to (−1: nobody)
+    int source = -1;  ///< rank the imports come from (−1: nobody)
+    std::vector<int> exports;  ///< local indices sent, in order
+    double shift[3] = {0.0, 0.0, 0.0};  ///< added to exported positions (periodic boundary)
+    int import_first = 0;  ///< first index of the received ghosts
+    int import_count = 0;
+  };
+
+  void forward_impl(const Communicator& comm, Span<double> values, int components, bool shift);
+
+  std::vector<Swap> swaps_;
+  int n_local_ = 0;
+  int n_ghost_ = 0;
+  int n_remote_ = 0;
+  std::vector<double> send_buffer_;
+  std::vector<double> recv_buffer_;
+};
+
+}  // namespace md

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Global thermodynamic quantities (reduced over ranks) in metal units, with LAMMPS's definitions:
+///   KE = ½ Σ m v² · mvv2e                     (eV)
+///   T  = 2 KE / (dof · k_B),  dof = 3N − 3    (K; net momentum is conserved and removed)
+///   P  = (2 KE + tr W) / (3 V) · nktv2p       (bar), W the virial
+///   P_ab = (Σ m v_a v_b · mvv2e + W_ab) / V · nktv2p
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "comm/communicator.hpp"
+#include "core/box.hpp"
+#include "engine/particle_state.hpp"
+
+namespace md {
+
+struct ThermoSample {
+  std::int64_t step = 0;
+  double time_ps = 0.0;
+  std::int64_t n_atoms = 0;
+  double potential_energy = 0.0;  ///< eV
+  double kinetic_energy = 0.0;    ///< eV
+  double temperature = 0.0;       ///< K
+  double pressure = 0.0;          ///< bar
+  std::array<double, 6> pressure_tensor{};  ///< xx yy zz xy xz yz, bar
+  double volume = 0.0;            ///< Å³
+  std::array<double, 3> box_lengths{};  ///< Å
+  double density = 0.0;           ///< g/cm³
+  double total_energy() const { return potential_energy + kinetic_energy; }
+};
+
+/// Degrees of freedom of the kinetic temperature: 3N − 3 (LAMMPS's default), at least 1.
+double temperature_dof(std::int64_t n_atoms);
+
+/// Kinetic energy tensor Σ m v_a v_b · mvv2e of the owned atoms (xx yy zz xy xz yz), local only.
+std::array<double, 6> local_kinetic_tensor(const ParticleState& state);
+
+/// Reduces and derives the thermo quantities. `local_potential_energy` and `local_virial` are this
+/// rank's shares. Collective.
+ThermoSample measure_thermo(const ParticleState& state, const Box& box, std::int64_t step,
+                            double time_ps, double local_potential_energy,
+                            const std::array<double, 9>& local_virial, const Communicator& comm);
+
+}  // namespace md

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include "io/run_summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace md {
+namespace {
+
+nlohmann::json stats_json(const RankStats& s) {
+  return {{"min", s.min}, {"avg", s.avg}, {"max", s.max}};
+}
+
+}  // namespace
+
+std::string run_summary_json(const RunReport& r, const RunIdentity& id) {
+  nlohmann::json breakdown;
+  for (int p = 0; p < kPhaseCount; ++p) breakdown[kPhaseNames[p]] = stats_json(r.phases[p]);
+  breakdown["Other"] = stats_json(r.other);
+  const ThermoSample& t = r.final_thermo;
+  nlohmann::json j = {
+      {"version", id.version},
+      {"config", id.config_path},
+      {"backend", id.backend},
+      {"potential", id.potential},
+      {"steps", r.steps},
+      {"atoms", r.n_atoms},
+      {"ranks", r.n_ranks},
+      {"dt_ps", r.dt_ps},
+      {"wall_time_s", r.loop_seconds},
+      {"ns_per_day", r.ns_per_day()},
+      {"hours_per_ns", r.hours_per_ns()},
+      {"timesteps_per_s", r.timesteps_per_second()},
+      {"matom_steps_per_s", r.matom_steps_per_second()},
+      {"breakdown", breakdown},
+      {"atoms_per_rank", {{"local", stats_json(r.n_local)}, {"ghost", stats_json(r.n_ghost)}}},
+      {"neighbors_per_rank", stats_json(r.n_neighbors)},
+      {"neighbor_builds", r.neighbor_builds},
+      {"final",
+       {{"step", t.step},
+        {"time_ps", t.time_ps},
+        {"pe", t.potential_energy},
+        {"ke", t.kinetic_energy},
+        {"etotal", t.total_energy()},
+        {"temp", t.temperature},
+        {"press", t.pressure},
+        {"vol", t.volume}}},
+  };
+  return j.dump(2) + "\n";
+}
+
+}  // namespace md

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The backend switch: the only place that picks a CPU or CUDA implementation of a potential.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "device/backend.hpp"
+#include "potential/lennard_jones.hpp"
+#include "potential/potential.hpp"
+
+namespace md {
+
+/// `lj/cut` for the run's types. Lennard-Jones is the engine's test and teaching potential and has
+/// a CPU implementation only; asking for CUDA is a config Error saying so.
+std::unique_ptr<Potential> make_lennard_jones(const LennardJonesSpec& spec,
+                                              const std::vector<std::string>& type_names,
+                                              Backend backend);
+
+}  // namespace md
