@@ -19,6 +19,9 @@ struct DeepPotentialOptions {
   std::string model_file;  ///< path of the `.dp` model (resolved relative to the config file)
   SelOverflowPolicy sel_overflow = SelOverflowPolicy::kWarn;
   std::vector<double> fparam;  ///< frame parameters, required when the model has numb_fparam > 0
+  /// Atom parameters, one set applied to every atom; required when the model has
+  /// numb_aparam > 0 (the config gives a single list, not one per atom).
+  std::vector<double> aparam;
 };
 
 }  // namespace md

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The run config reader: YAML text -> RunConfig, section by section, through the strict walker
+/// in io/yaml_schema. Every key the schema knows is listed once below, in the table that both
+/// checks a section's key set and powers the "it belongs in section X" hint, so the accepted
+/// keys, the hints and docs/config-reference.md have one place to agree with.
+#include "io/run_config.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/units.hpp"
+#include "device/backend.hpp"
+#include "io/yaml_schema.hpp"
+
+namespace md {
+namespace {
+
+namespace fs = std::filesystem;
+using yaml_schema::Range;
+using yaml_schema::Section;
+using yaml_schema::Value;
+
+/// Larger config files are refused before parsing: a real one is a few hundred bytes, and a
+/// multi-megabyte YAML document (or a wrong path pointing at a trajectory) should not be parsed.
+constexpr std::size_t kMaxConfigBytes = 1 << 20;
+
+// Valid keys, per section.
+const std::vector<std::string> kTopLevelKeys = {"units",  "structure", "masses",   "potential",
+                                                "run",    "neighbor",  "velocity", "integrator",
+                                                "thermo", "output"};
+const std::vector<std::string> kStructureKeys = {"file",     "format",   "atom_style",
+                                                 "type_map", "boundary", "replicate"};
+const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_energy", "pairs"};
+const std::vector<std::string> kDeepmdKeys = {"type", "model", "sel_overflow", "fparam", "aparam"};
+const std::vector<std::string> kPairKeys = {"types", "epsilon_eV", "sigma_A", "cutoff_A"};
+const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
+const std::vector<std::string> kNeighborKeys = {"skin_A"};
+const std::vector<std::string> kVelocityKeys = {"create"};
+const std::vector<std::string> kVelocityCreateKeys = {"temperature_K", "seed", "zero_momentum"};
+const std::vector<std::string> kIntegratorKeys = {"type"};
+const std::vector<std::string> kThermoKeys = {"every", "columns"};
+const std::vector<std::string> kOutputKeys = {"write_final_data", "final_data_file",
+                                              "summary_json"};
+
+const std::vector<std::string> kPotentialTypes = {"lj/cut", "deepmd"};
+
+// Ranges. The upper bounds are there to catch unit slips, not to limit physics: 50 fs is beyond
+// any stable MD timestep (a `dt_fs: 500` meant as 0.5 fs is caught), 10 Å beyond any useful skin,
+// and 1e5 K beyond any condensed-phase run.
+constexpr double kMaxDtFs = 50.0;
+constexpr double kMaxSkinA = 10.0;
+constexpr double kMaxTemperatureK = 1.0e5;
+
+/// Registers every section's keys with the document for misplaced-key hints.
+void register_schema(yaml_schema::Document& doc) {
+  doc.add_known_keys("", kTopLevelKeys);
+  doc.add_known_keys("structure", kStructureKeys);
+  doc.add_known_keys("potential", kLennardJonesKeys);
+  doc.add_known_keys("potential", kDeepmdKeys);
+  doc.add_known_keys("potential.pairs", kPairKeys);
+  doc.add_known_keys("run", kRunKeys);
+  doc.add_known_keys("neighbor", kNeighborKeys);
+  doc.add_known_keys("velocity", kVelocityKeys);
+  doc.add_known_keys("velocity.create", kVelocityCreateKeys);
+  doc.add_known_keys("integrator", kIntegratorKeys);
+  doc.add_known_keys("thermo", kThermoKeys);
+  doc.add_known_keys("output", kOutputKeys);
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+/// "O, H": names as a YAML flow list would show them.
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+/// Turns the YAML document into a RunConfig. One instance per parse.
+class RunConfigReader {
+ public:
+  explicit RunConfigReader(std::string base_dir) : base_dir_(std::move(base_dir)) {}
+
+  RunConfig read(const yaml_schema::Document& doc, const YAML::Node& root) const {
+    const Value root_value(doc, root, "", YAML::Mark::null_mark(), "");
+    const Section top = root_value.as_section();
+    if (top.entries().empty()) {
+      doc.fail("", YAML::Mark::null_mark(),
+               "the config is empty; it needs at least the sections structure, potential and run");
+    }
+    top.allow_only(kTopLevelKeys);
+
+    RunConfig config;
+    if (auto units = top.find("units")) read_units(*units);
+    read_structure(top.get("structure").as_section(), config.structure);
+    if (auto masses = top.find("masses")) {
+      read_masses(masses->as_section(), config.structure.type_map, config.masses);
+    }
+    read_potential(top.get("potential").as_section(), config.structure.type_map, config.potential);
+    read_run(top.get("run").as_section(), config.simulation);
+    if (auto neighbor = top.find("neighbor")) {
+      read_neighbor(neighbor->as_section(), config.simulation);
+    }
+    if (auto velocity = top.find("velocity")) {
+      read_velocity(velocity->as_section(), config.simulation);
+    }
+    if (auto integrator = top.find("integrator")) read_integrator(integrator->as_section());
+    if (auto thermo = top.find("thermo")) read_thermo(thermo->as_section(), config.simulation);
+    if (auto output = top.find("output")) read_output(output->as_section(), config.output);
+    return config;
+  }
+
+ private:
+  /// A relative path is taken relative to the config file, so a config and its inputs can move
+  /// together and the run does not depend on the directory mdrun is started from.
+  std::string resolve_path(const Value& value) const {
+    const fs::path path(value.as_nonempty_string());
+    if (path.is_absolute() || base_dir_.empty()) return path.lexically_normal().string();
+    return (fs::path(base_dir_) / path).lexically_normal().string();
+  }
+
+  static void read_units(const Value& value) {
+    const std::string units = value.as_string();
+    if (units != "metal") {
+      value.fail("unsupported units " + yaml_schema::quote(units) +
+                 ": only 'metal' is supported (Å, ps, eV, amu, K, bar)");
+    }
+  }
+
+  /// A type name as it may appear in a LAMMPS `Atom Type Labels` section: no whitespace.
+  static std::string read_type_name(const Value& value) {
+    const std::string name = value.as_nonempty_string();
+    if (name.find_first_of(" \t\r\n") != std::string::npos) {
+      value.fail(value.name() + " " + yaml_schema::quote(name) +
+                 " contains whitespace; type names are single words");
+    }
+    return name;
+  }
+
+  /// When `type_map` names the types, every name used elsewhere must be one of them.
+  static void check_known_type(const Value& value, const std::string& name,
+                               const std::vector<std::string>& type_map) {
+    if (type_map.empty() || contains(type_map, name)) return;
+    value.fail(value.name() + " names type " + yaml_schema::quote(name) +
+               ", which is not in structure.type_map [" + join_names(type_map) + "]" +
+               yaml_schema::did_you_mean(name, type_map));
+  }
+
+  void read_structure(const Section& section, StructureConfig& out) const {
+    section.allow_only(kStructureKeys);
+    out.file = resolve_path(section.get("file"));
+    if (auto format = section.find("format")) out.format = format->as_choice({"lammps-data"});
+    if (auto style = section.find("atom_style")) {
+      out.atom_style = style->as_choice({"atomic", "full"});
+    }
+    if (auto type_map = section.find("type_map")) {
+      for (const auto& element : type_map->as_list("[O, H]")) {
+        const std::string name = read_type_name(element);
+        if (contains(out.type_map, name)) {
+          element.fail(type_map->name() + " lists type " + yaml_schema::quote(name) + " twice");
+        }
+        out.type_map.push_back(name);
+      }
+    }
+    if (auto boundary = section.find("boundary")) {
+      const std::vector<Value> flags = boundary->as_list("[p, p, f]");
+      if (flags.size() != 3) {
+        boundary->fail(boundary->name() + " must list 3 flags (x, y, z), e.g. [p, p, f]; got " +
+                       std::to_string(flags.size()));
+      }
+      for (std::size_t d = 0; d < 3; ++d) {
+        const std::string flag = flags[d].as_string();
+        if (flag != "p" && flag != "f") {
+          flags[d].fail(flags[d].name() + " " + yaml_schema::quote(flag) +
+                        " is not supported: expected p (periodic) or f (fixed)");
+        }
+        out.periodic[d] = flag == "p";
+      }
+    }
+    if (auto replicate = section.find("replicate")) {
+      const std::vector<Value> counts = replicate->as_list("[2, 2, 2]");
+      if (counts.size() != 3) {
+        replicate->fail(replicate->name() + " must list 3 counts (x, y, z), e.g. [2, 2, 2]; got " +
+                        std::to_string(counts.size()));
+      }
+      for (std::size_t d = 0; d < 3; ++d) {
+        out.replicate[d] = static_cast<int>(counts[d].as_integer(1, INT_MAX));
+      }
+    }
+  }
+
+  static void read_masses(const Section& section, const std::vector<std::string>& type_map,
+                          std::map<std::string, double>& out) {
+    for (const auto& entry : section.entries()) {
+      const Value value = section.value_of(entry);
+      if (entry.key.empty()) section.fail_at(entry, "masses: a type name must not be empty");
+      check_known_type(value, entry.key, type_map);
+      out[entry.key] = value.as_number(Range::positive("amu"));
+    }
+  }
+
+  void read_potential(const Section& section, const std::vector<std::string>& type_map,
+                      PotentialConfig& out) const {
+    const std::string type = section.get("type").as_choice(kPotentialTypes);
+    const bool is_lj = type == "lj/cut";
+    const std::vector<std::string>& own_keys = is_lj ? kLennardJonesKeys : kDeepmdKeys;
+    const std::vector<std::string>& other_keys = is_lj ? kDeepmdKeys : kLennardJonesKeys;
+    const std::string other_type = is_lj ? "deepmd" : "lj/cut";
+    section.allow_only(own_keys, [&](const std::string& key) -> std::string {
+      if (!contains(other_keys, key)) return "";
+      return "key '" + key + "' is not valid for potential type '" + type + "' (it is a '" +
+             other_type + "' key)";
+    });
+    if (is_lj) {
+      out.type = PotentialType::kLennardJones;
+      read_lennard_jones(section, type_map, out.lj);
+    } else {
+      out.type = PotentialType::kDeepmd;
+      read_deepmd(section, out.deep);
+    }
+  }
+
+  static void read_lennard_jones(const Section& section, const std::vector<std::string>& type_map,
+                                 LennardJonesSpec& out) {
+    out.cutoff = section.get("cutoff_A").as_number(Range::positive("Å"));
+    if (auto shift = section.find("shift_energy")) out.shift_energy = shift->as_bool();
+    const Value pairs = section.get("pairs");
+    const std::vector<Value> entries =
+        pairs.as_list("[{types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}]");
+    if (entries.empty()) pairs.fail(pairs.name() + " must list at least one pair of types");
+    // Unordered pair of names -> line where it was first given, to catch A-B given twice.
+    std::map<std::pair<std::string, std::string>, YAML::Mark> seen;
+    for (const auto& entry : entries) {
+      const Section pair_section = entry.as_section();
+      pair_section.allow_only(kPairKeys);
+      LennardJonesPairSpec pair;
+      const Value types = pair_section.get("types");
+      const std::vector<Value> names = types.as_list("[Ar, Ar]");
+      if (names.size() != 2) {
+        types.fail(types.name() + " must name exactly 2 types, e.g. [Ar, Ar]; got " +
+                   std::to_string(names.size()));
+      }
+      pair.type_a = read_type_name(names[0]);
+      pair.type_b = read_type_name(names[1]);
+      check_known_type(names[0], pair.type_a, type_map);
+      check_known_type(names[1], pair.type_b, type_map);
+      const auto key = std::minmax(pair.type_a, pair.type_b);
+      const auto [it, inserted] = seen.emplace(std::make_pair(key.first, key.second), entry.mark());
+      if (!inserted) {
+        const std::string first =
+            it->second.is_null()
+                ? ""
+                : " (first given on line " + std::to_string(it->second.line + 1) + ")";
+        entry.fail(pairs.name() + " gives the pair " + pair.type_a + "-" + pair.type_b + " twice" +
+                   first);
+      }
+      pair.epsilon = pair_section.get("epsilon_eV").as_number(Range::non_negative("eV"));
+      pair.sigma = pair_section.get("sigma_A").as_number(Range::positive("Å"));
+      if (auto cutoff = pair_section.find("cutoff_A")) {
+        pair.cutoff = cutoff->as_number(Range::positive("Å"));
+      }
+      out.pairs.push_back(pair);
+    }
+  }
+
+  void read_deepmd(const Section& section, DeepPotentialOptions& out) const {
+    out.model_file = resolve_path(section.get("model"));
+    if (auto policy = section.find("sel_overflow")) {
+      out.sel_overflow = policy->as_choice({"warn", "error"}) == "warn" ? SelOverflowPolicy::kWarn
+                                                                        : SelOverflowPolicy::kError;
+    }
+    if (auto fparam = section.find("fparam")) out.fparam = fparam->as_number_list(Range::any());
+    if (auto aparam = section.find("aparam")) out.aparam = aparam->as_number_list(Range::any());
+  }
+
+  static void read_run(const Section& section, SimulationSettings& out) {
+    section.allow_only(kRunKeys);
+    out.steps = section.get("steps").as_integer(0);
+    const Range dt_range{0.0, kMaxDtFs, false, true, "fs"};
+    out.dt_ps = section.get("dt_fs").as_number(dt_range) / units::kFsPerPs;
+    if (auto backend = section.find("backend")) out.backend = read_backend(*backend);
+  }
+
+  static Backend read_backend(const Value& value) {
+    const std::string name = value.as_choice({"cpu", "cuda", "auto"});
+    if (name == "auto") {
+      return cuda_compiled() && cuda_device_count() > 0 ? Backend::kCuda : Backend::kCpu;
+    }
+    if (name == "cuda" && !cuda_compiled()) {
+      value.fail(value.name() +
+                 " is 'cuda' but this mdrun was built without CUDA (configure with "
+                 "-DMD_ENABLE_CUDA=ON, or use backend: cpu or auto)");
+    }
+    return parse_backend(name);
+  }
+
+  static void read_neighbor(const Section& section, SimulationSettings& out) {
+    section.allow_only(kNeighborKeys);
+    if (auto skin = section.find("skin_A")) {
+      out.skin = skin->as_number(Range{0.0, kMaxSkinA, true, true, "Å"});
+    }
+  }
+
+  static void read_velocity(const Section& section, SimulationSettings& out) {
+    section.allow_only(kVelocityKeys);
+    auto create_value = section.find("create");
+    if (!create_value) return;
+    const Section create = create_value->as_section();
+    create.allow_only(kVelocityCreateKeys);
+    VelocityCreate velocity;
+    velocity.temperature_K =
+        create.get("temperature_K").as_number(Range{0.0, kMaxTemperatureK, true, false, "K"});
+    velocity.seed = static_cast<std::uint64_t>(create.get("seed").as_integer(1));
+    if (auto zero = create.find("zero_momentum")) velocity.zero_momentum = zero->as_bool();
+    out.velocity_create = velocity;
+  }
+
+  static void read_integrator(const Section& section) {
+    section.allow_only(kIntegratorKeys);
+    if (auto type = section.find("type")) {
+      const std::string name = type->as_string();
+      if (name != "nve") {
+        type->fail(type->name() + " " + yaml_schema::quote(name) +
+                   " is not supported: only 'nve' (velocity Verlet) is available");
+      }
+    }
+  }
+
+  static void read_thermo(const Section& section, SimulationSettings& out) {
+    section.allow_only(kThermoKeys);
+    if (auto every = section.find("every")) {
+      out.thermo_every = static_cast<int>(every->as_integer(0, INT_MAX));
+    }
+    if (auto columns = section.find("columns")) {
+      const std::vector<Value> names = columns->as_list("[step, pe, ke, etotal]");
+      if (names.empty()) columns->fail(columns->name() + " must list at least one column");
+      std::vector<std::string> keywords;
+      for (const auto& column : thermo_column_names()) keywords.emplace_back(column.keyword);
+      out.thermo_columns.clear();
+      for (const auto& element : names) {
+        const std::string name = element.as_string();
+        const std::optional<ThermoColumn> column = parse_thermo_column(name);
+        if (!column) element.fail(unknown_column_message(name, keywords));
+        if (std::find(out.thermo_columns.begin(), out.thermo_columns.end(), *column) !=
+            out.thermo_columns.end()) {
+          element.fail(columns->name() + " lists " + yaml_schema::quote(name) + " twice");
+        }
+        out.thermo_columns.push_back(*column);
+      }
+    }
+  }
+
+  /// Suggests the nearest keyword, or the keyword of a header given instead ("PotEng" -> "pe").
+  static std::string unknown_column_message(const std::string& name,
+                                            const std::vector<std::string>& keywords) {
+    std::string hint;
+    for (const auto& column : thermo_column_names()) {
+      if (yaml_schema::edit_distance(name, column.header) == 0 && name != column.keyword) {
+        hint = " (did you mean '" + std::string(column.keyword) + "'?)";
+      }
+    }
+    if (hint.empty()) hint = yaml_schema::did_you_mean(name, keywords);
+    return "unknown thermo column " + yaml_schema::quote(name) + hint +
+           "; valid columns: " + yaml_schema::join_choices(keywords);
+  }
+
+  void read_output(const Section& section, OutputConfig& out) const {
+    section.allow_only(kOutputKeys);
+    if (auto write = section.find("write_final_data")) out.write_final_data = write->as_bool();
+    if (auto file = section.find("final_data_file")) out.final_data_file = resolve_path(*file);
+    if (auto summary = section.find("summary_json")) out.summary_json = resolve_path(*summary);
+  }
+
+  std::string base_dir_;
+};
+
+std::string read_config_file(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    throw config_error(path + ": cannot read the config file: no such file");
+  }
+  if (!fs::is_regular_file(status)) {
+    throw config_error(path + ": cannot read the config file: not a regular file");
+  }
+  const auto size = fs::file_size(path, ec);
+  if (ec) throw config_error(path + ": cannot read the config file: " + ec.message());
+  if (size > kMaxConfigBytes) {
+    throw config_error(path + ": the config file is " + std::to_string(size) +
+                       " bytes; configs larger than 1 MiB are refused (is this the right file?)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw config_error(path + ": cannot open the config file for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw config_error(path + ": error while reading the config file");
+  return text.str();
+}
+
+}  // namespace
+
+RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides) {
+  const std::string text = read_config_file(path);
+  RunConfig config = parse_run_config(text, path, fs::path(path).parent_path().string(), overrides);
+  config.config_path = path;
+  return config;
+}
+
+RunConfig parse_run_config(const std::string& yaml_text, const std::string& source_name,
+                           const std::string& base_dir, const std::vector<std::string>& overrides) {
+  if (yaml_text.size() > kMaxConfigBytes) {
+    throw config_error(source_name + ": the config is " + std::to_string(yaml_text.size()) +
+                       " bytes; configs larger than 1 MiB are refused");
+  }
+  yaml_schema::Document doc(source_name);
+  register_schema(doc);
+  YAML::Node root = yaml_schema::load_document(yaml_text, source_name);
+  for (const auto& text : overrides) yaml_schema::apply_override(root, text, doc);
+  return RunConfigReader(base_dir).read(doc, root);
+}
+
+}  // namespace md

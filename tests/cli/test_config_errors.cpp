@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// `mdrun --check --config X` on every malformed config in tests/data/configs/malformed: the exit
+/// status and the message a user sees must be the ones the file's `# expect-exit:` and
+/// `# expect-error:` header lines state. The unit test of io/run_config checks the same corpus
+/// through the library; this one checks that the message and exit code survive the trip through
+/// the executable (error handling in apps/mdrun, stderr, the process status).
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+struct Expectation {
+  int exit_code = -1;
+  std::string error;
+};
+
+Expectation read_expectation(const fs::path& file) {
+  std::ifstream in(file);
+  Expectation out;
+  std::string line;
+  const std::string exit_tag = "# expect-exit: ";
+  const std::string error_tag = "# expect-error: ";
+  while (std::getline(in, line) && line.rfind("#", 0) == 0) {
+    if (line.rfind(exit_tag, 0) == 0) out.exit_code = std::stoi(line.substr(exit_tag.size()));
+    if (line.rfind(error_tag, 0) == 0) out.error = line.substr(error_tag.size());
+  }
+  return out;
+}
+
+/// Wraps `text` in single quotes for /bin/sh.
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+struct RunResult {
+  int exit_code = -1;  ///< WEXITSTATUS, or -1 when the process did not exit normally
+  std::string output;  ///< stdout and stderr together
+};
+
+RunResult run_command(const std::string& command) {
+  RunResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.output.append(buffer.data(), n);
+  }
+  const int status = pclose(pipe);
+  if (status != -1 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("mdrun --check: every malformed config exits with its code and message", "[cli]") {
+  const fs::path corpus = fs::path(MD_TEST_DATA_DIR) / "configs" / "malformed";
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(corpus)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 14);
+
+  for (const auto& file : files) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      const Expectation expect = read_expectation(file);
+      REQUIRE(expect.exit_code >= 0);
+      REQUIRE_FALSE(expect.error.empty());
+      const RunResult result = run_command(shell_quote(MD_MDRUN_PATH) + " --check --config " +
+                                           shell_quote(file.string()));
+      INFO("output:\n" << result.output);
+      CHECK(result.exit_code == expect.exit_code);
+      CHECK_THAT(result.output, Contains(expect.error));
+    }
+  }
+}

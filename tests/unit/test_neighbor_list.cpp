@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The halo plus the cell-list neighbour list against an O(N²) search over periodic images:
+/// the same pairs, exactly, for full and half lists, in boxes larger and smaller than the list
+/// radius (multi-hop ghosts), with periodic and fixed dimensions.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+#include "engine/neighbor_list.hpp"
+#include "tests/support/serial_system.hpp"
+
+namespace {
+
+using md::test::SerialSystem;
+// (id of i, id of j, displacement r_j - r_i quantised to 1e-6 Å): exact set equality up to the
+// rounding of positions shifted by a box length.
+using Pair = std::tuple<std::int64_t, std::int64_t, long long, long long, long long>;
+
+long long quantise(double x) { return std::llround(x * 1e6); }
+
+/// Every (i, j, image) with |r_j + n·L − r_i| < radius over all images n, i local (the whole
+/// system), j any atom including i itself with n ≠ 0.
+std::multiset<Pair> brute_force_pairs(const SerialSystem& original, double radius) {
+  std::multiset<Pair> pairs;
+  const md::Box& box = original.box;
+  int reach[3];
+  for (int d = 0; d < 3; ++d) {
+    reach[d] = box.periodic[d] ? static_cast<int>(std::ceil(radius / box.length(d))) + 1 : 0;
+  }
+  const std::size_t n = original.ids.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      for (int nx = -reach[0]; nx <= reach[0]; ++nx) {
+        for (int ny = -reach[1]; ny <= reach[1]; ++ny) {
+          for (int nz = -reach[2]; nz <= reach[2]; ++nz) {
+            if (i == j && nx == 0 && ny == 0 && nz == 0) continue;
+            const int shift[3] = {nx, ny, nz};
+            double d[3];
+            double r_sq = 0.0;
+            for (int c = 0; c < 3; ++c) {
+              d[c] = original.positions[3 * j + c] + shift[c] * box.length(c) -
+                     original.positions[3 * i + c];
+              r_sq += d[c] * d[c];
+            }
+            if (r_sq < radius * radius) {
+              pairs.insert({original.ids[i], original.ids[j], quantise(d[0]), quantise(d[1]),
+                            quantise(d[2])});
+            }
+          }
+        }
+      }
+    }
+  }
+  return pairs;
+}
+
+std::multiset<Pair> listed_pairs(const SerialSystem& s, const md::NeighborList& list) {
+  std::multiset<Pair> pairs;
+  const md::NeighborView v = list.view();
+  for (int i = 0; i < s.n_local; ++i) {
+    for (int k = v.offsets[i]; k < v.offsets[i + 1]; ++k) {
+      const int j = v.neighbors[k];
+      pairs.insert({s.ids[i], s.ids[j], quantise(s.positions[3 * j] - s.positions[3 * i]),
+                    quantise(s.positions[3 * j + 1] - s.positions[3 * i + 1]),
+                    quantise(s.positions[3 * j + 2] - s.positions[3 * i + 2])});
+    }
+  }
+  return pairs;
+}
+
+/// A pair and its mirror (j, i, −d) are one physical pair: keep the one with i < j (or, for a
+/// self-image, the one pointing "up").
+Pair canonical(const Pair& p) {
+  const auto [a, b, dx, dy, dz] = p;
+  const Pair mirror{b, a, -dx, -dy, -dz};
+  return std::min(p, mirror);
+}
+
+struct Case {
+  int n_atoms;
+  std::array<double, 3> lengths;
+  std::array<bool, 3> periodic;
+  double cutoff;
+  double skin;
+};
+
+}  // namespace
+
+TEST_CASE("neighbour lists equal a brute-force search over periodic images", "[neighbor]") {
+  const Case c = GENERATE(Case{300, {12.0, 13.0, 14.0}, {true, true, true}, 3.0, 0.5},
+                          Case{200, {7.0, 9.0, 8.0}, {true, true, true}, 4.0, 1.0},
+                          // Box thinner than the list radius: ghosts need several hops.
+                          Case{60, {3.1, 5.0, 4.35}, {true, true, true}, 3.5, 0.7},
+                          Case{150, {10.0, 10.0, 10.0}, {true, false, true}, 3.0, 0.4},
+                          Case{100, {8.0, 8.0, 8.0}, {false, false, false}, 3.0, 0.3});
+  const unsigned seed = GENERATE(1u, 2u);
+  SerialSystem original = md::test::random_system(c.n_atoms, {-2.0, 1.0, 0.5}, c.lengths,
+                                                  c.periodic, 2, seed);
+  // Wrapping moves atoms by whole box lengths; do it first so the reference sees the same atoms.
+  for (std::size_t i = 0; i < original.ids.size(); ++i) {
+    int image = 0;
+    for (int d = 0; d < 3; ++d) original.box.wrap(d, original.positions[3 * i + d], image);
+  }
+  const double radius = c.cutoff + c.skin;
+  const auto reference = brute_force_pairs(original, radius);
+  INFO("box " << c.lengths[0] << " x " << c.lengths[1] << " x " << c.lengths[2] << ", radius "
+              << radius << ", seed " << seed);
+
+  SECTION("full list") {
+    SerialSystem s = original;
+    s.build(radius);
+    md::NeighborList list(md::NeighborKind::kFull, c.cutoff, c.skin);
+    list.build(md::Span<const double>(s.positions), s.n_local, s.n_all);
+    CHECK(listed_pairs(s, list) == reference);
+  }
+  SECTION("half list holds every physical pair exactly once") {
+    SerialSystem s = original;
+    s.build(radius);
+    md::NeighborList list(md::NeighborKind::kHalf, c.cutoff, c.skin);
+    list.build(md::Span<const double>(s.positions), s.n_local, s.n_all);
+    std::multiset<Pair> got, expected;
+    for (const Pair& p : listed_pairs(s, list)) got.insert(canonical(p));
+    for (const Pair& p : reference) {
+      if (canonical(p) == p) expected.insert(p);
+    }
+    CHECK(got == expected);
+    CHECK(list.n_pairs() * 2 == reference.size());
+  }
+}
+
+TEST_CASE("the skin/2 criterion triggers a rebuild only past half the skin", "[neighbor]") {
+  SerialSystem s = md::test::random_system(50, {0, 0, 0}, {10, 10, 10}, {true, true, true}, 1, 7);
+  s.build(3.0);
+  md::NeighborList list(md::NeighborKind::kFull, 2.0, 1.0);
+  list.build(md::Span<const double>(s.positions), s.n_local, s.n_all);
+  CHECK(list.max_displacement_sq(md::Span<const double>(s.positions), s.n_local) == 0.0);
+  s.positions[3 * 7 + 1] += 0.49;
+  CHECK_FALSE(list.exceeds_half_skin(list.max_displacement_sq(md::Span<const double>(s.positions),
+                                                              s.n_local)));
+  s.positions[3 * 7 + 1] += 0.02;
+  CHECK(list.exceeds_half_skin(list.max_displacement_sq(md::Span<const double>(s.positions),
+                                                        s.n_local)));
+}

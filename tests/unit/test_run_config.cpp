@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The run config reader (io/run_config): every field of a complete config, the defaults, path
+/// resolution, `--set` overrides, one test per kind of error with its message and exit code, and
+/// the malformed-config corpus (tests/data/configs/malformed), each file of which states the exit
+/// code and a message substring it must produce. tests/cli/test_config_errors.cpp runs the same
+/// corpus through `mdrun --check`.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/units.hpp"
+#include "device/backend.hpp"
+#include "io/run_config.hpp"
+#include "io/yaml_schema.hpp"
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string kConfigDir = std::string(MD_TEST_DATA_DIR) + "/configs";
+
+/// The smallest valid config: the three required sections with their required keys.
+const std::string kMinimal = R"(structure:
+  file: lj.data
+potential:
+  type: lj/cut
+  cutoff_A: 8.5
+  pairs:
+    - {types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}
+run:
+  steps: 10
+  dt_fs: 1.0
+)";
+
+md::RunConfig parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  return md::parse_run_config(text, "run.yaml", "/base", overrides);
+}
+
+/// Parses `text`, expects a config error, and returns its message.
+std::string parse_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse(text, overrides);
+  } catch (const md::Error& e) {
+    CHECK(e.code() == md::ExitCode::kUsage);
+    return e.what();
+  }
+  FAIL("expected a config error");
+  return "";
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
+}
+
+/// The `# expect-exit:` / `# expect-error:` header of a corpus file.
+struct Expectation {
+  int exit_code = -1;
+  std::string error;
+};
+
+Expectation read_expectation(const fs::path& file) {
+  std::ifstream in(file);
+  Expectation out;
+  std::string line;
+  const std::string exit_tag = "# expect-exit: ";
+  const std::string error_tag = "# expect-error: ";
+  while (std::getline(in, line) && line.rfind("#", 0) == 0) {
+    if (line.rfind(exit_tag, 0) == 0) out.exit_code = std::stoi(line.substr(exit_tag.size()));
+    if (line.rfind(error_tag, 0) == 0) out.error = line.substr(error_tag.size());
+  }
+  return out;
+}
+
+std::vector<fs::path> malformed_corpus() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(kConfigDir + "/malformed")) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("run config: a complete config sets every field", "[io][config]") {
+  const std::string path = kConfigDir + "/lj_argon.yaml";
+  const md::RunConfig config = md::load_run_config(path);
+
+  CHECK(config.config_path == path);
+  const md::StructureConfig& s = config.structure;
+  CHECK(s.file == fs::path(kConfigDir + "/argon_fcc.data").lexically_normal().string());
+  CHECK(s.format == "lammps-data");
+  CHECK(s.atom_style == "atomic");
+  CHECK(s.type_map == std::vector<std::string>{"Ar"});
+  CHECK(s.periodic == std::array<bool, 3>{true, true, true});
+  CHECK(s.replicate == std::array<int, 3>{1, 1, 1});
+  REQUIRE(config.masses.size() == 1);
+  CHECK(config.masses.at("Ar") == 39.948);
+
+  REQUIRE(config.potential.type == md::PotentialType::kLennardJones);
+  const md::LennardJonesSpec& lj = config.potential.lj;
+  CHECK(lj.cutoff == 8.5125);
+  CHECK(lj.shift_energy);
+  REQUIRE(lj.pairs.size() == 1);
+  CHECK(lj.pairs[0].type_a == "Ar");
+  CHECK(lj.pairs[0].type_b == "Ar");
+  CHECK(lj.pairs[0].epsilon == 0.0103);
+  CHECK(lj.pairs[0].sigma == 3.405);
+  CHECK(lj.pairs[0].cutoff == 8.5125);
+
+  const md::SimulationSettings& sim = config.simulation;
+  CHECK(sim.steps == 1000);
+  CHECK(sim.dt_ps == 2.0 / md::units::kFsPerPs);
+  CHECK(sim.backend == md::Backend::kCpu);
+  CHECK(sim.skin == 2.0);
+  REQUIRE(sim.velocity_create.has_value());
+  CHECK(sim.velocity_create->temperature_K == 94.4);
+  CHECK(sim.velocity_create->seed == 12345u);
+  CHECK(sim.velocity_create->zero_momentum);
+  CHECK(sim.thermo_every == 100);
+  CHECK(sim.thermo_columns ==
+        std::vector<md::ThermoColumn>{md::ThermoColumn::kStep, md::ThermoColumn::kPotEng,
+                                      md::ThermoColumn::kKinEng, md::ThermoColumn::kTotEng,
+                                      md::ThermoColumn::kTemp, md::ThermoColumn::kPress,
+                                      md::ThermoColumn::kVolume});
+
+  CHECK(config.output.write_final_data);
+  CHECK(config.output.final_data_file ==
+        fs::path(kConfigDir + "/argon_final.data").lexically_normal().string());
+  CHECK(config.output.summary_json ==
+        fs::path(kConfigDir + "/argon_run.json").lexically_normal().string());
+}
+
+TEST_CASE("run config: the deepmd example config", "[io][config]") {
+  const md::RunConfig config = md::load_run_config(kConfigDir + "/deepmd_water.yaml");
+  REQUIRE(config.potential.type == md::PotentialType::kDeepmd);
+  const std::string expected_model =
+      fs::path(kConfigDir + "/../../../../shared/data/deepmd/deeppot_sea.dp")
+          .lexically_normal()
+          .string();
+  CHECK(config.potential.deep.model_file == expected_model);
+  CHECK(config.potential.deep.sel_overflow == md::SelOverflowPolicy::kError);
+  CHECK(config.structure.type_map == std::vector<std::string>{"O", "H"});
+  CHECK(config.simulation.dt_ps == 0.5 / md::units::kFsPerPs);
+  CHECK(config.masses.at("H") == 1.008);
+  // backend: auto picks CUDA only when it is compiled in and a device is visible.
+  const bool cuda = md::cuda_compiled() && md::cuda_device_count() > 0;
+  CHECK(config.simulation.backend == (cuda ? md::Backend::kCuda : md::Backend::kCpu));
+}
+
+TEST_CASE("run config: defaults of optional keys", "[io][config]") {
+  const md::RunConfig config = parse(kMinimal);
+  const md::SimulationSettings defaults;
+  CHECK(config.config_path.empty());
+  CHECK(config.structure.format == "lammps-data");
+  CHECK(config.structure.atom_style == "atomic");
+  CHECK(config.structure.type_map.empty());
+  CHECK(config.structure.periodic == std::array<bool, 3>{true, true, true});
+  CHECK(config.structure.replicate == std::array<int, 3>{1, 1, 1});
+  CHECK(config.masses.empty());
+  CHECK_FALSE(config.potential.lj.shift_energy);
+  CHECK(config.potential.lj.pairs.at(0).cutoff == 0.0);  // 0 = the global cutoff
+  CHECK(config.simulation.steps == 10);
+  CHECK(config.simulation.dt_ps == 1.0 / md::units::kFsPerPs);
+  CHECK(config.simulation.backend == md::Backend::kCpu);
+  CHECK(config.simulation.skin == defaults.skin);
+  CHECK(config.simulation.thermo_every == defaults.thermo_every);
+  CHECK(config.simulation.thermo_columns == defaults.thermo_columns);
+  CHECK_FALSE(config.simulation.velocity_create.has_value());
+  CHECK(config.output.write_final_data);
+  CHECK(config.output.final_data_file.empty());
+  CHECK(config.output.summary_json.empty());
+
+  SECTION("empty optional sections are allowed") {
+    const md::RunConfig c = parse(kMinimal + "neighbor:\nvelocity:\nthermo: {}\noutput:\n");
+    CHECK_FALSE(c.simulation.velocity_create.has_value());
+  }
+  SECTION("zero_momentum defaults to true") {
+    const md::RunConfig c = parse(kMinimal + "velocity: {create: {temperature_K: 300, seed: 7}}\n");
+    REQUIRE(c.simulation.velocity_create.has_value());
+    CHECK(c.simulation.velocity_create->zero_momentum);
+    CHECK(c.simulation.velocity_create->seed == 7u);
+  }
+  SECTION("deepmd: sel_overflow defaults to warn; fparam and aparam are read") {
+    const std::string deep =
+        replace(replace(kMinimal, "  cutoff_A: 8.5\n", "  model: m.dp\n  fparam: [0.25, 1]\n"),
+                "  pairs:\n    - {types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}\n",
+                "  aparam: [-0.5]\n");
+    const md::RunConfig c = parse(replace(deep, "type: lj/cut", "type: deepmd"));
+    CHECK(c.potential.type == md::PotentialType::kDeepmd);
+    CHECK(c.potential.deep.sel_overflow == md::SelOverflowPolicy::kWarn);
+    CHECK(c.potential.deep.fparam == std::vector<double>{0.25, 1.0});
+    CHECK(c.potential.deep.aparam == std::vector<double>{-0.5});
+    CHECK(c.potential.deep.model_file == "/base/m.dp");
+  }
+}
+
+TEST_CASE("run config: boundaries, replicas, booleans and limits", "[io][config]") {
+  const md::RunConfig c =
+      parse(replace(kMinimal, "  file: lj.data\n",
+                    "  file: lj.data\n  boundary: [p, f, p]\n  replicate: [2, 3, 1]\n"
+                    "  atom_style: full\n") +
+            "thermo: {every: 0, columns: [step, temp]}\noutput: {write_final_data: False}\n"
+            "velocity: {create: {temperature_K: 0, seed: 9223372036854775807, "
+            "zero_momentum: FALSE}}\nneighbor: {skin_A: 0}\n");
+  CHECK(c.structure.periodic == std::array<bool, 3>{true, false, true});
+  CHECK(c.structure.replicate == std::array<int, 3>{2, 3, 1});
+  CHECK(c.structure.atom_style == "full");
+  CHECK(c.simulation.thermo_every == 0);
+  CHECK(c.simulation.thermo_columns ==
+        std::vector<md::ThermoColumn>{md::ThermoColumn::kStep, md::ThermoColumn::kTemp});
+  CHECK_FALSE(c.output.write_final_data);
+  CHECK(c.simulation.velocity_create->seed == 9223372036854775807ull);
+  CHECK_FALSE(c.simulation.velocity_create->zero_momentum);
+  CHECK(c.simulation.skin == 0.0);
+  // The upper ends of the closed ranges are accepted.
+  const md::RunConfig high =
+      parse(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 50") + "neighbor: {skin_A: 10}\n");
+  CHECK(high.simulation.dt_ps == 50.0 / md::units::kFsPerPs);
+  CHECK(high.simulation.skin == 10.0);
+  CHECK(parse(kMinimal, {"potential.shift_energy=true"}).potential.lj.shift_energy);
+}
+
+TEST_CASE("run config: relative paths resolve against the config's directory", "[io][config]") {
+  SECTION("relative to base_dir") {
+    const md::RunConfig c = md::parse_run_config(
+        replace(kMinimal, "file: lj.data", "file: ../data/./lj.data") +
+            "output: {final_data_file: out/final.data, summary_json: run.json}\n",
+        "run.yaml", "/work/runs/a", {});
+    CHECK(c.structure.file == "/work/runs/data/lj.data");
+    CHECK(c.output.final_data_file == "/work/runs/a/out/final.data");
+    CHECK(c.output.summary_json == "/work/runs/a/run.json");
+  }
+  SECTION("absolute paths are kept") {
+    const md::RunConfig c = parse(replace(kMinimal, "file: lj.data", "file: /data/lj.data"));
+    CHECK(c.structure.file == "/data/lj.data");
+  }
+  SECTION("an empty base_dir leaves relative paths relative to the working directory") {
+    const md::RunConfig c = md::parse_run_config(kMinimal, "run.yaml", "", {});
+    CHECK(c.structure.file == "lj.data");
+  }
+  SECTION("load_run_config uses the config file's directory") {
+    const md::RunConfig c = md::load_run_config(kConfigDir + "/lj_argon.yaml");
+    CHECK(fs::path(c.structure.file).parent_path() == fs::path(kConfigDir).lexically_normal());
+  }
+}
+
+TEST_CASE("run config: --set overrides", "[io][config]") {
+  SECTION("a scalar replaces the file's value") {
+    const md::RunConfig c = parse(kMinimal, {"run.steps=25", "run.dt_fs = 0.5"});
+    CHECK(c.simulation.steps == 25);
+    CHECK(c.simulation.dt_ps == 0.5 / md::units::kFsPerPs);
+  }
+  SECTION("a flow list as the value") {
+    const md::RunConfig c = parse(kMinimal, {"structure.boundary=[p,p,f]"});
+    CHECK(c.structure.periodic == std::array<bool, 3>{true, true, false});
+  }
+  SECTION("missing intermediate sections are created") {
+    const md::RunConfig c =
+        parse(kMinimal, {"velocity.create.temperature_K=300", "velocity.create.seed=42"});
+    REQUIRE(c.simulation.velocity_create.has_value());
+    CHECK(c.simulation.velocity_create->temperature_K == 300.0);
+    CHECK(c.simulation.velocity_create->seed == 42u);
+  }
+  SECTION("a whole section as a flow map, and later overrides win") {
+    const md::RunConfig c =
+        parse(kMinimal, {"thermo={every: 5, columns: [step, pe]}", "thermo.every=7"});
+    CHECK(c.simulation.thermo_every == 7);
+    CHECK(c.simulation.thermo_columns.size() == 2);
+  }
+  SECTION("an empty section in the file can be filled") {
+    const md::RunConfig c = parse(kMinimal + "neighbor:\n", {"neighbor.skin_A=1.5"});
+    CHECK(c.simulation.skin == 1.5);
+  }
+  SECTION("a top-level key and a path given to load_run_config") {
+    const md::RunConfig c =
+        md::load_run_config(kConfigDir + "/lj_argon.yaml", {"units=metal", "run.steps=3"});
+    CHECK(c.simulation.steps == 3);
+  }
+  SECTION("overrides complete an empty document") {
+    const md::RunConfig c =
+        parse("", {"structure.file=a.data", "potential={type: deepmd, model: m.dp}",
+                   "run={steps: 1, dt_fs: 1}"});
+    CHECK(c.structure.file == "/base/a.data");
+    CHECK(c.potential.type == md::PotentialType::kDeepmd);
+  }
+}
+
+TEST_CASE("run config: --set errors name the override", "[io][config]") {
+  CHECK_THAT(parse_error(kMinimal, {"run.dt=1"}),
+             Contains("--set run.dt=1: unknown key 'dt' in section 'run' (did you mean 'dt_fs'?)"));
+  CHECK_THAT(parse_error(kMinimal, {"neighbour.skin_A=1"}),
+             Contains("--set neighbour.skin_A=1: unknown top-level key 'neighbour' (did you "
+                      "mean 'neighbor'?)"));
+  CHECK_THAT(parse_error(kMinimal, {"run.steps=ten"}),
+             Contains("--set run.steps=ten: run.steps must be an integer >= 0, got 'ten'"));
+  CHECK_THAT(parse_error(kMinimal, {"structure.boundary=[p,p,x]"}),
+             Contains("--set structure.boundary=[p,p,x]: structure.boundary[2] 'x' is not "
+                      "supported"));
+  CHECK_THAT(parse_error(kMinimal, {"run={steps: 1}"}),
+             Contains("--set run={steps: 1}: missing required key 'dt_fs' in section 'run'"));
+  CHECK_THAT(parse_error(kMinimal, {"run.steps"}),
+             Contains("--set run.steps: expected key.path=value"));
+  CHECK_THAT(parse_error(kMinimal, {"run..steps=1"}),
+             Contains("--set run..steps=1: empty key in the path"));
+  CHECK_THAT(parse_error(kMinimal, {"=1"}), Contains("--set =1: empty key"));
+  CHECK_THAT(parse_error(kMinimal, {"run.steps=[1"}),
+             Contains("--set run.steps=[1: the value is not valid YAML"));
+  CHECK_THAT(parse_error(kMinimal, {"run.steps.x=1"}),
+             Contains("--set run.steps.x=1: 'run.steps' is a value, not a section"));
+  CHECK_THAT(parse_error(kMinimal, {"potential.pairs.0.sigma_A=1"}),
+             Contains("'potential.pairs' is a list, not a section"));
+  CHECK_THAT(parse_error(kMinimal, {"run.steps="}),
+             Contains("--set run.steps=: run.steps must be an integer >= 0, got nothing"));
+  CHECK(parse(kMinimal, {" run . steps = 5"}).simulation.steps == 5);
+  CHECK(parse(kMinimal, {"neighbor="}).simulation.skin == md::SimulationSettings().skin);
+  // An error in a part of the file that no override touched still names the file's line.
+  CHECK_THAT(parse_error(replace(kMinimal, "steps: 10", "steps: -1"), {"run.dt_fs=2"}),
+             Contains("run.yaml:9: run.steps = -1 is out of range: must be >= 0"));
+}
+
+TEST_CASE("run config: unknown keys name the line, the section and the nearest key",
+          "[io][config]") {
+  CHECK_THAT(parse_error(replace(kMinimal, "dt_fs: 1.0", "dt: 1.0")),
+             Contains("run.yaml:10: unknown key 'dt' in section 'run' (did you mean 'dt_fs'?)"));
+  CHECK_THAT(parse_error(replace(kMinimal, "steps:", "stpes:")),
+             Contains("run.yaml:9: unknown key 'stpes' in section 'run' (did you mean 'steps'?)"));
+  CHECK_THAT(parse_error(kMinimal + "neighbour: {skin_A: 1}\n"),
+             Contains("run.yaml:11: unknown top-level key 'neighbour' (did you mean 'neighbor'?)"));
+  // No near key: the message says where the key belongs instead, or nothing more.
+  CHECK_THAT(parse_error(kMinimal + "  seed: 5\n"),
+             Contains("unknown key 'seed' in section 'run' (it belongs in section "
+                      "'velocity.create')"));
+  CHECK_THAT(parse_error(kMinimal + "pairs: []\n"),
+             Contains("unknown top-level key 'pairs' (it belongs in section 'potential')"));
+  CHECK_THAT(parse_error(kMinimal + "  timestep: 1\n"),
+             Contains("unknown key 'timestep' in section 'run'") && !Contains("did you mean"));
+  CHECK_THAT(parse_error(kMinimal + "run2: {}\n"), Contains("unknown top-level key 'run2'"));
+}
+
+TEST_CASE("run config: wrong types and out-of-range values", "[io][config]") {
+  CHECK_THAT(parse_error(replace(kMinimal, "steps: 10", "steps: ten")),
+             Contains("run.yaml:9: run.steps must be an integer >= 0, got 'ten'"));
+  CHECK_THAT(parse_error(replace(kMinimal, "steps: 10", "steps: 10.5")),
+             Contains("run.steps must be an integer >= 0, got '10.5'"));
+  CHECK_THAT(parse_error(replace(kMinimal, "steps: 10", "steps: [10]")),
+             Contains("run.steps must be an integer >= 0, got a list"));
+  CHECK_THAT(parse_error(replace(kMinimal, "steps: 10", "steps:")),
+             Contains("run.steps must be an integer >= 0, got nothing"));
+  CHECK_THAT(parse_error(replace(kMinimal, "steps: 10", "steps: 99999999999999999999")),
+             Contains("run.steps = 99999999999999999999 is out of range"));
+  CHECK_THAT(parse_error(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 0")),
+             Contains("run.dt_fs = 0 is out of range: must be > 0 and <= 50 fs"));
+  CHECK_THAT(parse_error(replace(kMinimal, "dt_fs: 1.0", "dt_fs: '1.0'")),
+             Contains("not the quoted string '1.0' (write numbers without quotes)"));
+  CHECK_THAT(parse_error(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 1e999")),
+             Contains("run.dt_fs must be a finite number > 0 and <= 50 fs, got '1e999'"));
+  CHECK_THAT(parse_error(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 0x10")),
+             Contains("run.dt_fs must be a number > 0 and <= 50 fs, got '0x10'"));
+  CHECK_THAT(parse_error(replace(kMinimal, "cutoff_A: 8.5", "cutoff_A: -1")),
+             Contains("potential.cutoff_A = -1 is out of range: must be > 0 Å"));
+  CHECK_THAT(parse_error(replace(kMinimal, "sigma_A: 3.405", "sigma_A: 0")),
+             Contains("run.yaml:7: potential.pairs[0].sigma_A = 0 is out of range: must be > 0"));
+  CHECK_THAT(parse_error(kMinimal + "neighbor: {skin_A: 10.5}\n"),
+             Contains("neighbor.skin_A = 10.5 is out of range: must be >= 0 and <= 10 Å"));
+  CHECK_THAT(parse_error(kMinimal + "velocity: {create: {temperature_K: 1e5, seed: 1}}\n"),
+             Contains("velocity.create.temperature_K = 1e5 is out of range: must be >= 0 and < "
+                      "100000 K"));
+  CHECK_THAT(parse_error(kMinimal + "velocity: {create: {temperature_K: 1, seed: -3}}\n"),
+             Contains("velocity.create.seed = -3 is out of range: must be >= 1"));
+  CHECK_THAT(parse_error(kMinimal + "thermo: {every: -1}\n"),
+             Contains("thermo.every = -1 is out of range: must be between 0 and 2147483647"));
+  CHECK_THAT(parse_error(kMinimal + "output: {write_final_data: no}\n"),
+             Contains("output.write_final_data must be true or false, got 'no'"));
+  CHECK_THAT(parse_error(kMinimal + "output: {write_final_data: 'true'}\n"),
+             Contains("must be true or false, got the quoted string 'true'"));
+  CHECK_THAT(parse_error(kMinimal + "masses: {Ar: -1}\n"),
+             Contains("masses.Ar = -1 is out of range: must be > 0 amu"));
+  CHECK_THAT(parse_error(kMinimal + "masses: [1]\n"),
+             Contains("masses must be a section (a map of keys), got a list"));
+  CHECK_THAT(
+      parse_error(replace(kMinimal, "  file: lj.data\n", "  file: lj.data\n  replicate: [1, 1]\n")),
+      Contains("structure.replicate must list 3 counts (x, y, z)"));
+  CHECK_THAT(parse_error(
+                 replace(kMinimal, "  file: lj.data\n", "  file: lj.data\n  atom_style: charge\n")),
+             Contains("structure.atom_style must be atomic or full, got 'charge'"));
+  CHECK_THAT(
+      parse_error(replace(kMinimal, "  file: lj.data\n", "  file: lj.data\n  format: xyz\n")),
+      Contains("structure.format must be lammps-data, got 'xyz'"));
+  CHECK_THAT(parse_error(replace(kMinimal, "  file: lj.data\n",
+                                 "  file: lj.data\n  type_map: [Ar, 'A r']\n")),
+             Contains("structure.type_map[1] 'A r' contains whitespace"));
+  CHECK_THAT(parse_error(
+                 replace(kMinimal, "  file: lj.data\n", "  file: lj.data\n  type_map: [Ar, '']\n")),
+             Contains("structure.type_map[1] must not be empty"));
+  CHECK_THAT(parse_error(kMinimal + "units: [metal]\n"),
+             Contains("units must be a string, got a list"));
+  CHECK_THAT(parse_error(kMinimal + "thermo: {columns: []}\n"),
+             Contains("thermo.columns must list at least one column"));
+  CHECK_THAT(parse_error(kMinimal + "velocity: {create: {seed: 1}}\n"),
+             Contains("missing required key 'temperature_K' in section 'velocity.create'"));
+}
+
+TEST_CASE("run config: missing and duplicate keys", "[io][config]") {
+  CHECK_THAT(parse_error(replace(kMinimal, "  steps: 10\n", "")),
+             Contains("run.yaml:8: missing required key 'steps' in section 'run'"));
+  CHECK_THAT(parse_error(replace(kMinimal, "  file: lj.data\n", "")),
+             Contains("run.yaml:1: missing required key 'file' in section 'structure'"));
+  CHECK_THAT(parse_error(replace(kMinimal, "  type: lj/cut\n", "")),
+             Contains("missing required key 'type' in section 'potential'"));
+  CHECK_THAT(parse_error("structure: {file: a}\nrun: {steps: 1, dt_fs: 1}\n"),
+             Contains("run.yaml: missing required section 'potential'"));
+  CHECK_THAT(parse_error(kMinimal + "  dt_fs: 2.0\n"),
+             Contains("run.yaml:11: duplicate key 'dt_fs' in section 'run' (first given on line "
+                      "10)"));
+  CHECK_THAT(parse_error(kMinimal + "units: metal\nunits: metal\n"),
+             Contains("run.yaml:12: duplicate top-level key 'units' (first given on line 11)"));
+  CHECK_THAT(parse_error(kMinimal + "masses: {Ar: 1, Ar: 2}\n"),
+             Contains("duplicate key 'Ar' in section 'masses'"));
+}
+
+TEST_CASE("run config: keys of the other potential type", "[io][config]") {
+  CHECK_THAT(parse_error(replace(kMinimal, "  cutoff_A: 8.5\n", "  cutoff_A: 8.5\n  fparam: []\n")),
+             Contains("run.yaml:6: key 'fparam' is not valid for potential type 'lj/cut' (it is "
+                      "a 'deepmd' key)"));
+  const std::string deep =
+      "structure: {file: a}\npotential:\n  type: deepmd\n  model: m.dp\n  cutoff_A: 6\n"
+      "run: {steps: 1, dt_fs: 1}\n";
+  CHECK_THAT(parse_error(deep), Contains("run.yaml:5: key 'cutoff_A' is not valid for potential "
+                                         "type 'deepmd' (it is a 'lj/cut' key)"));
+  CHECK_THAT(parse_error(replace(kMinimal, "type: lj/cut", "type: lj/cut/coul")),
+             Contains("potential.type must be lj/cut or deepmd, got 'lj/cut/coul'"));
+  CHECK_THAT(parse_error(replace(deep, "  cutoff_A: 6\n", "  fparam: [a]\n")),
+             Contains("potential.fparam[0] must be a number, got 'a'"));
+}
+
+TEST_CASE("run config: units, integrator, thermo columns and backend", "[io][config]") {
+  CHECK_THAT(parse_error(kMinimal + "units: real\n"),
+             Contains("run.yaml:11: unsupported units 'real': only 'metal' is supported"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: nvt}\n"),
+             Contains("integrator.type 'nvt' is not supported: only 'nve'"));
+  CHECK_THAT(parse_error(kMinimal + "thermo: {columns: [step, Temp]}\n"),
+             Contains("unknown thermo column 'Temp' (did you mean 'temp'?)"));
+  CHECK_THAT(parse_error(kMinimal + "thermo: {columns: [step, bogus]}\n"),
+             Contains("unknown thermo column 'bogus'; valid columns: step, time, pe"));
+  CHECK(parse(kMinimal + "integrator: {type: nve}\n").simulation.steps == 10);
+  CHECK(parse(kMinimal + "units: metal\n").simulation.steps == 10);
+
+  const std::string cuda = replace(kMinimal, "dt_fs: 1.0", "dt_fs: 1.0\n  backend: cuda");
+  if (md::cuda_compiled()) {
+    CHECK(parse(cuda).simulation.backend == md::Backend::kCuda);
+  } else {
+    CHECK_THAT(parse_error(cuda),
+               Contains("run.backend is 'cuda' but this mdrun was built without CUDA"));
+  }
+  const md::Backend resolved =
+      parse(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 1.0\n  backend: auto")).simulation.backend;
+  const bool have_gpu = md::cuda_compiled() && md::cuda_device_count() > 0;
+  CHECK(resolved == (have_gpu ? md::Backend::kCuda : md::Backend::kCpu));
+}
+
+TEST_CASE("run config: document-level errors", "[io][config]") {
+  CHECK_THAT(parse_error("run: {steps: 1\n"), Contains("run.yaml:2: YAML syntax error"));
+  CHECK_THAT(parse_error("run:\n  steps: 1\n dt_fs: 2\n"),
+             Contains("run.yaml:3: YAML syntax error"));
+  CHECK_THAT(parse_error(""), Contains("run.yaml: the config is empty"));
+  CHECK_THAT(parse_error("# nothing\n{}\n"), Contains("the config is empty"));
+  CHECK_THAT(parse_error("just a string\n"),
+             Contains("a run config must be a map of sections (run:, structure:, ...), got the "
+                      "value 'just a string'"));
+  CHECK_THAT(parse_error(kMinimal + "---\n" + kMinimal),
+             Contains("run.yaml:12: the file holds 2 YAML documents"));
+  CHECK_THAT(parse_error("? [a, b]\n: 1\n"), Contains("keys in the top level must be plain names"));
+  // A leading or trailing document marker is not a second document.
+  CHECK(parse("---\n" + kMinimal + "---\n").simulation.steps == 10);
+  CHECK(parse(kMinimal + "...\n").simulation.steps == 10);
+  // A huge unknown key (an explicit `? key` has no length limit) is quoted shortened and gets no
+  // (quadratic-cost) hint.
+  const std::string long_key(100000, 'k');
+  const std::string message = parse_error(kMinimal + "? " + long_key + "\n: 1\n");
+  CHECK_THAT(message, Contains("unknown top-level key '" + std::string(60, 'k') + "...'"));
+  CHECK(message.size() < 200);
+  // Deep nesting is refused by yaml-cpp's depth guard rather than overflowing the stack.
+  CHECK_THAT(parse_error(std::string(5000, '[') + std::string(5000, ']')),
+             Contains("YAML syntax error"));
+
+  SECTION("documents over 1 MiB are refused before parsing") {
+    const std::string big = kMinimal + "# " + std::string(1 << 20, 'x') + "\n";
+    CHECK_THAT(parse_error(big), Contains("configs larger than 1 MiB are refused"));
+    const fs::path file = fs::temp_directory_path() / "md_test_run_config_big.yaml";
+    std::ofstream(file) << big;
+    REQUIRE_THROWS_WITH(md::load_run_config(file.string()),
+                        Contains("configs larger than 1 MiB are refused"));
+    fs::remove(file);
+  }
+  SECTION("an unreadable path") {
+    REQUIRE_THROWS_WITH(md::load_run_config(kConfigDir + "/no_such.yaml"),
+                        Contains("no_such.yaml: cannot read the config file: no such file"));
+    REQUIRE_THROWS_WITH(md::load_run_config(kConfigDir),
+                        Contains("cannot read the config file: not a regular file"));
+    try {
+      md::load_run_config(kConfigDir + "/no_such.yaml");
+    } catch (const md::Error& e) {
+      CHECK(e.code() == md::ExitCode::kUsage);
+    }
+  }
+}
+
+TEST_CASE("run config: did-you-mean distance", "[io][config]") {
+  using md::yaml_schema::closest_match;
+  using md::yaml_schema::edit_distance;
+  CHECK(edit_distance("steps", "stpes") == 1);  // a transposition counts once
+  CHECK(edit_distance("Steps", "steps") == 0);  // case is ignored
+  CHECK(edit_distance("", "abc") == 3);
+  CHECK(closest_match("dt", {"steps", "dt_fs", "backend"}) == "dt_fs");
+  CHECK(closest_match("etot", {"pe", "ke", "etotal"}) == "etotal");
+  CHECK(closest_match("xyz", {"steps", "dt_fs"}).empty());
+  CHECK(closest_match("ab", {"pe"}).empty());
+}
+
+TEST_CASE("run config: malformed corpus gives the expected exit code and message", "[io][config]") {
+  const std::vector<fs::path> files = malformed_corpus();
+  REQUIRE(files.size() >= 14);
+  for (const auto& file : files) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      const Expectation expect = read_expectation(file);
+      REQUIRE(expect.exit_code >= 0);
+      REQUIRE_FALSE(expect.error.empty());
+      try {
+        md::load_run_config(file.string());
+        FAIL("no error for " << file.string());
+      } catch (const md::Error& e) {
+        CHECK(static_cast<int>(e.code()) == expect.exit_code);
+        CHECK_THAT(std::string(e.what()), Contains(expect.error));
+      }
+    }
+  }
+}
