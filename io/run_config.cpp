@@ -376,8 +376,14 @@ class RunConfigReader {
   void read_output(const Section& section, OutputConfig& out) const {
     section.allow_only(kOutputKeys);
     if (auto write = section.find("write_final_data")) out.write_final_data = write->as_bool();
-    if (auto file = section.find("final_data_file")) out.final_data_file = resolve_path(*file);
-    if (auto summary = section.find("summary_json")) out.summary_json = resolve_path(*summary);
+    // Outputs, unlike inputs, are relative to the working directory (as in LAMMPS and GROMACS):
+    // one config can then serve several runs started in different directories.
+    if (auto file = section.find("final_data_file")) {
+      out.final_data_file = fs::path(file->as_nonempty_string()).lexically_normal().string();
+    }
+    if (auto summary = section.find("summary_json")) {
+      out.summary_json = fs::path(summary->as_nonempty_string()).lexically_normal().string();
+    }
   }
 
   std::string base_dir_;

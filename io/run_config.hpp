@@ -4,7 +4,8 @@
 ///
 /// Parsing is strict: an unknown key is an error naming the key, its line and the nearest valid
 /// key; every number is range-checked; units are part of the key name (`dt_fs`, `temperature_K`,
-/// `skin_A`). Relative file paths are resolved against the directory of the config file. Each
+/// `skin_A`). Relative input paths are resolved against the directory of the config file; output paths
+/// against the working directory. Each
 /// section's type belongs to the module that consumes it (engine, potential); io only fills them.
 /// The full key reference is docs/config-reference.md.
 #pragma once
@@ -41,8 +42,9 @@ struct PotentialConfig {
 struct OutputConfig {
   /// Write the final state as a LAMMPS data file (`<structure file>.final` unless given).
   bool write_final_data = true;
-  std::string final_data_file;  ///< resolved path; empty = `<structure file>.final`
-  std::string summary_json;     ///< resolved path of the JSON run summary; empty = none
+  /// Output paths are relative to the working directory (inputs: to the config file).
+  std::string final_data_file;  ///< empty = `<structure file name>.final`
+  std::string summary_json;     ///< the JSON run summary; empty = none
 };
 
 struct RunConfig {

@@ -86,6 +86,22 @@ void LennardJones::compute(const AtomsView& atoms, const NeighborView& neighbors
   if (neighbors.kind != NeighborKind::kHalf) {
     throw internal_error("lj/cut needs a half neighbour list");
   }
+  // Energy and virial sums cost about a quarter of the pair loop, so steps without thermo output
+  // skip them (as LAMMPS does with eflag/vflag); per-atom tallies are rarer still.
+  const bool tally = request.energy || request.virial;
+  const bool per_atom = request.atom_energy || request.atom_virial;
+  if (per_atom) {
+    compute_pairs<true, true>(atoms, neighbors, request, out);
+  } else if (tally) {
+    compute_pairs<true, false>(atoms, neighbors, request, out);
+  } else {
+    compute_pairs<false, false>(atoms, neighbors, request, out);
+  }
+}
+
+template <bool kTally, bool kPerAtom>
+void LennardJones::compute_pairs(const AtomsView& atoms, const NeighborView& neighbors,
+                                 const ComputeRequest& request, ForceOutput& out) const {
   const double* x = atoms.positions.data();
   double* f = out.forces.data();
   std::fill(out.forces.begin(), out.forces.end(), 0.0);
@@ -112,23 +128,27 @@ void LennardJones::compute(const AtomsView& atoms, const NeighborView& neighbors
       f[3 * j] -= dx * force_over_r;
       f[3 * j + 1] -= dy * force_over_r;
       f[3 * j + 2] -= dz * force_over_r;
-      energy += e_pair;
-      w[0] += dx * dx * force_over_r;
-      w[1] += dy * dy * force_over_r;
-      w[2] += dz * dz * force_over_r;
-      w[3] += dx * dy * force_over_r;
-      w[4] += dx * dz * force_over_r;
-      w[5] += dy * dz * force_over_r;
-      if (request.atom_energy) {
-        out.atom_energies[i] += 0.5 * e_pair;
-        out.atom_energies[j] += 0.5 * e_pair;
+      if constexpr (kTally) {
+        energy += e_pair;
+        w[0] += dx * dx * force_over_r;
+        w[1] += dy * dy * force_over_r;
+        w[2] += dz * dz * force_over_r;
+        w[3] += dx * dy * force_over_r;
+        w[4] += dx * dz * force_over_r;
+        w[5] += dy * dz * force_over_r;
       }
-      if (request.atom_virial) {
-        const double pair_w[9] = {dx * dx, dx * dy, dx * dz, dy * dx, dy * dy,
-                                  dy * dz, dz * dx, dz * dy, dz * dz};
-        for (int c9 = 0; c9 < 9; ++c9) {
-          out.atom_virials[9 * i + c9] += 0.5 * pair_w[c9] * force_over_r;
-          out.atom_virials[9 * j + c9] += 0.5 * pair_w[c9] * force_over_r;
+      if constexpr (kPerAtom) {
+        if (request.atom_energy) {
+          out.atom_energies[i] += 0.5 * e_pair;
+          out.atom_energies[j] += 0.5 * e_pair;
+        }
+        if (request.atom_virial) {
+          const double pair_w[9] = {dx * dx, dx * dy, dx * dz, dy * dx, dy * dy,
+                                    dy * dz, dz * dx, dz * dy, dz * dz};
+          for (int c9 = 0; c9 < 9; ++c9) {
+            out.atom_virials[9 * i + c9] += 0.5 * pair_w[c9] * force_over_r;
+            out.atom_virials[9 * j + c9] += 0.5 * pair_w[c9] * force_over_r;
+          }
         }
       }
     }

@@ -78,6 +78,10 @@ class LennardJones final : public Potential {
   }
 
  private:
+  template <bool kTally, bool kPerAtom>
+  void compute_pairs(const AtomsView& atoms, const NeighborView& neighbors,
+                     const ComputeRequest& request, ForceOutput& out) const;
+
   int n_types_ = 0;
   double max_cutoff_ = 0.0;
   std::vector<LennardJonesCoeff> table_;  ///< [n_types][n_types], symmetric

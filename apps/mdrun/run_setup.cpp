@@ -2,6 +2,7 @@
 #include "run_setup.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
@@ -79,8 +80,8 @@ std::unique_ptr<Potential> build_potential(const RunConfig& config,
 }  // namespace
 
 std::string final_data_path(const RunConfig& config) {
-  return config.output.final_data_file.empty() ? config.structure.file + ".final"
-                                               : config.output.final_data_file;
+  if (!config.output.final_data_file.empty()) return config.output.final_data_file;
+  return std::filesystem::path(config.structure.file).filename().string() + ".final";
 }
 
 PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,

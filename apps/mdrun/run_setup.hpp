@@ -35,7 +35,8 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
 StructureData final_structure(const Simulation& simulation, const PreparedRun& run,
                               const Communicator& comm);
 
-/// The path of the final data file: `output.final_data_file`, or `<structure file>.final`.
+/// The path of the final data file: `output.final_data_file`, or `<structure file name>.final`
+/// in the working directory.
 std::string final_data_path(const RunConfig& config);
 
 }  // namespace md

@@ -51,27 +51,23 @@ Evaluation evaluate(const md::test::SerialSystem& base, bool shift) {
 }
 
 md::test::SerialSystem liquid() {
-  // A loose random liquid: 120 atoms in 13 Å cubes, overlapping pairs pushed apart by rejection.
+  // A perturbed 5×5×5 simple-cubic lattice of alternating Ar and Ne, spacing 3.6 Å (18 Å box,
+  // so the 5 Å cutoff is below half the box and the minimum image is the only image in range).
   md::test::SerialSystem s;
   std::mt19937_64 rng(2024);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  const double length = 13.0;
-  for (int d = 0; d < 3; ++d) s.box.hi[d] = length;
-  while (s.ids.size() < 120) {
-    const double p[3] = {length * unit(rng), length * unit(rng), length * unit(rng)};
-    bool clash = false;
-    for (std::size_t j = 0; j < s.ids.size() && !clash; ++j) {
-      double r_sq = 0.0;
-      for (int d = 0; d < 3; ++d) {
-        const double dx = s.box.minimum_image(d, p[d] - s.positions[3 * j + d]);
-        r_sq += dx * dx;
+  std::uniform_real_distribution<double> jitter(-0.3, 0.3);
+  constexpr int kSites = 5;
+  constexpr double kSpacing = 3.6;
+  for (int d = 0; d < 3; ++d) s.box.hi[d] = kSites * kSpacing;
+  for (int a = 0; a < kSites; ++a) {
+    for (int b = 0; b < kSites; ++b) {
+      for (int c = 0; c < kSites; ++c) {
+        const int site[3] = {a, b, c};
+        for (int d = 0; d < 3; ++d) s.positions.push_back((site[d] + 0.5) * kSpacing + jitter(rng));
+        s.types.push_back(static_cast<int>(s.ids.size() % 2));
+        s.ids.push_back(static_cast<std::int64_t>(s.ids.size()) + 1);
       }
-      clash = r_sq < 2.9 * 2.9;
     }
-    if (clash) continue;
-    s.positions.insert(s.positions.end(), p, p + 3);
-    s.types.push_back(static_cast<int>(s.ids.size() % 2));
-    s.ids.push_back(static_cast<std::int64_t>(s.ids.size()) + 1);
   }
   return s;
 }
@@ -90,7 +86,7 @@ TEST_CASE("lj/cut forces are the negative gradient of the energy", "[lj][physics
   // Central differences with h = 1e-5 Å: truncation ~h²·|E'''| ≈ 1e-10 eV/Å, round-off
   // ≈ 1e-16·|E|/h ≈ 1e-11 eV/Å; forces are O(0.1) eV/Å, so 1e-7 eV/Å fails any real error.
   const double h = 1e-5;
-  for (int i : {0, 17, 63, 119}) {
+  for (int i : {0, 17, 63, 124}) {
     for (int c = 0; c < 3; ++c) {
       md::test::SerialSystem plus = s, minus = s;
       plus.positions[3 * i + c] += h;
@@ -127,7 +123,7 @@ TEST_CASE("energy shifting subtracts E(r_c) once per pair inside the cutoff", "[
   const md::test::SerialSystem s = liquid();
   const Evaluation plain = evaluate(s, false);
   const Evaluation shifted = evaluate(s, true);
-  // Count pairs inside the cutoff per type pair with an O(N²) minimum-image loop (13 Å box,
+  // Count pairs inside the cutoff per type pair with an O(N²) minimum-image loop (18 Å box,
   // cutoff 5 Å < L/2, so the minimum image is the only image in range).
   md::LennardJones lj(argon_neon(false), {"Ar", "Ne"});
   double expected_difference = 0.0;

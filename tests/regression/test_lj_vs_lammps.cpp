@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// lj/cut against LAMMPS: the goldens in tests/data/lj/golden/ (written by
+/// scripts/update_lj_goldens.sh from LAMMPS 29 Sep 2021, `units metal`, serial) replayed through
+/// the `mdrun` binary on the same data file (tests/data/lj/lj_liquid.data: 4,000 argon atoms,
+/// positions and velocities given, so both engines start from bit-identical state).
+///
+/// Per golden (pair_modify shift no / yes):
+///  - step 0, `mdrun eval`: energy, virial (9 components, eV) and per-id forces;
+///  - step 0, `mdrun --nsteps 0`: the thermo values of the summary JSON (`final.pe`, `ke`,
+///    `etotal`, `temp`, `press`, `vol`): press is the engine's own pressure, (2 KE + tr W)/(3V)
+///    converted with nktv2p, so this also checks k_B, mvv2e, nktv2p and the 3N-3 degrees of freedom;
+///  - after 100 NVE steps of 5 fs (`mdrun`, steps from the config): per-id unwrapped positions
+///    (x + ix·Lx from the final data file) and velocities, the step-100 thermo values, and the
+///    forces of `mdrun eval` on the final data file against LAMMPS's step-100 forces.
+///
+/// Tolerances (why these numbers: docs/testing.md, "LAMMPS goldens"):
+///  - energies, thermo values: |X − X_ref| ≤ 1e-10 |X_ref|;
+///  - forces: per component, |F − F_ref| ≤ 1e-10 · max over all atoms and components |F_ref|;
+///  - virial: per component, |W − W_ref| ≤ 1e-10 · max_a |W_ref_aa|;
+///  - after 100 steps: |x − x_ref| ≤ 1e-8 Å and |v − v_ref| ≤ 1e-8 Å/ps per component; thermo
+///    values 1e-10 relative; forces 1e-8 of the largest component.
+/// LAMMPS against itself (newton on vs off, i.e. another summation order) differs by 1e-15 eV/Å in
+/// step-0 forces and by 2e-14 Å / 1e-13 Å/ps after 100 steps (`lammps_self_divergence` in each
+/// golden), so every tolerance sits 4–5 orders of magnitude above round-off, while a wrong constant
+/// (e.g. CODATA instead of LAMMPS's mvv2e, a 1e-7 relative change) or one missed pair is far
+/// outside it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "io/lammps_data.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr double kInitRelTol = 1e-10;       // step-0 energy, virial, forces, thermo
+constexpr double kRunThermoRelTol = 1e-10;  // step-100 pe, ke, etotal, temp, press
+constexpr double kRunPositionTol = 1e-8;    // Å
+constexpr double kRunVelocityTol = 1e-8;    // Å/ps
+constexpr double kRunForceRelTol = 1e-8;    // of the largest step-100 force component
+
+const fs::path kLjDir = fs::path(MD_TEST_DATA_DIR) / "lj";
+
+/// A fresh directory per test (mdrun never overwrites outputs); removed afterwards unless
+/// MD_KEEP_TEST_DIRS is set, so a failure can be inspected.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag) {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() /
+            ("md_lj_vs_lammps_" + tag + "_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    if (std::getenv("MD_KEEP_TEST_DIRS") == nullptr) {
+      std::error_code ec;
+      fs::remove_all(path_, ec);
+    }
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) FAIL("cannot open " << path);
+  return json::parse(in);
+}
+
+/// Runs `mdrun <args>` in `dir` with stdout+stderr to dir/<log>; fails the test on a non-zero exit.
+void run_mdrun(const fs::path& dir, const std::string& args, const std::string& log) {
+  const std::string command = "cd '" + dir.string() + "' && '" + std::string(MD_MDRUN_PATH) +
+                              "' " + args + " > '" + log + "' 2>&1";
+  const int status = std::system(command.c_str());
+  INFO("command: " << command);
+  INFO("output:\n" << read_text(dir / log));
+  REQUIRE(status == 0);
+}
+
+struct Case {
+  std::string name;  // "shift_no" | "shift_yes"
+  json golden;
+  fs::path dir;      // temporary directory holding config.yaml and lj_liquid.data
+};
+
+/// Loads the golden, copies the committed mdrun config and the data file into a fresh directory,
+/// and checks that the config's physics is the golden's (the two are edited separately).
+Case prepare(const std::string& name, const TempDir& tmp) {
+  Case c{name, read_json(kLjDir / "golden" / ("lj_cut_" + name + ".json")), tmp.path()};
+  fs::copy_file(kLjDir / ("lj_cut_" + name + ".yaml"), c.dir / "config.yaml");
+  fs::copy_file(kLjDir / "lj_liquid.data", c.dir / "lj_liquid.data");
+
+  const json& p = c.golden.at("parameters");
+  const YAML::Node cfg = YAML::LoadFile((c.dir / "config.yaml").string());
+  CHECK(cfg["structure"]["file"].as<std::string>() == c.golden.at("data_file").get<std::string>());
+  CHECK(cfg["potential"]["type"].as<std::string>() == p.at("pair_style").get<std::string>());
+  CHECK(cfg["potential"]["cutoff_A"].as<double>() == p.at("cutoff_A").get<double>());
+  CHECK(cfg["potential"]["shift_energy"].as<bool>() == p.at("shift_energy").get<bool>());
+  REQUIRE(cfg["potential"]["pairs"].size() == 1);
+  CHECK(cfg["potential"]["pairs"][0]["epsilon_eV"].as<double>() ==
+        p.at("epsilon_eV").get<double>());
+  CHECK(cfg["potential"]["pairs"][0]["sigma_A"].as<double>() == p.at("sigma_A").get<double>());
+  CHECK(cfg["run"]["dt_fs"].as<double>() == Approx(p.at("dt_ps").get<double>() * 1000.0));
+  CHECK(cfg["run"]["steps"].as<long>() == p.at("steps").get<long>());
+  CHECK(cfg["neighbor"]["skin_A"].as<double>() == p.at("skin_A").get<double>());
+  CHECK_FALSE(cfg["velocity"]);  // velocities must come from the data file, as in LAMMPS
+  return c;
+}
+
+/// Writes dir/<name> = dir/config.yaml with the structure file replaced (for eval on final.data).
+void write_config_with_structure(const fs::path& dir, const std::string& name,
+                                 const std::string& structure_file) {
+  YAML::Node cfg = YAML::LoadFile((dir / "config.yaml").string());
+  cfg["structure"]["file"] = structure_file;
+  YAML::Emitter out;
+  out << cfg;
+  std::ofstream(dir / name) << out.c_str() << "\n";
+}
+
+double rel_err(double value, double ref) { return std::abs(value - ref) / std::abs(ref); }
+
+/// Per-id rows of a golden array ("init_forces" or "run_atoms"): id -> values after the id.
+std::map<long, std::vector<double>> rows_by_id(const json& rows) {
+  std::map<long, std::vector<double>> out;
+  for (const auto& row : rows) {
+    std::vector<double> values;
+    for (std::size_t k = 1; k < row.size(); ++k) values.push_back(row.at(k).get<double>());
+    out[row.at(0).get<long>()] = std::move(values);
+  }
+  return out;
+}
+
+/// Compares `forces` ([n][3], ascending id 1..n) with golden rows (id, f[col0..col0+2]) using the
+/// max-component-relative measure. Returns the largest |ΔF|.
+double check_forces(const json& forces, const json& golden_rows, int col0, double rel_tol) {
+  const auto ref = rows_by_id(golden_rows);
+  REQUIRE(forces.size() == ref.size());
+  double f_max = 0.0;
+  for (const auto& [id, v] : ref) {
+    for (int a = 0; a < 3; ++a) f_max = std::max(f_max, std::abs(v[col0 + a]));
+  }
+  REQUIRE(f_max > 0.0);
+  double worst = 0.0;
+  long worst_id = 0;
+  for (const auto& [id, v] : ref) {
+    const json& f = forces.at(id - 1);  // eval lists forces in ascending id; ids are 1..n
+    for (int a = 0; a < 3; ++a) {
+      const double d = std::abs(f.at(a).get<double>() - v[col0 + a]);
+      if (d > worst) {
+        worst = d;
+        worst_id = id;
+      }
+    }
+  }
+  INFO("max |F - F_ref| = " << worst << " eV/A at atom id " << worst_id << "; max |F_ref| = "
+                            << f_max << " eV/A; tolerance " << rel_tol * f_max);
+  CHECK(worst <= rel_tol * f_max);
+  return worst;
+}
+
+void check_thermo(const json& final_thermo, const json& ref, double rel_tol,
+                  const std::vector<std::string>& keys) {
+  for (const auto& key : keys) {
+    const double value = final_thermo.at(key).get<double>();
+    const double expected = ref.at(key).get<double>();
+    INFO(key << ": mdrun " << value << ", LAMMPS " << expected << ", relative error "
+             << rel_err(value, expected));
+    CHECK(rel_err(value, expected) <= rel_tol);
+  }
+}
+
+void check_step0(const std::string& name) {
+  TempDir tmp(name + "_init");
+  const Case c = prepare(name, tmp);
+  const json& init = c.golden.at("init");
+  const std::size_t natoms = c.golden.at("natoms").get<std::size_t>();
+
+  // Energy, virial and forces from one potential evaluation.
+  run_mdrun(c.dir, "eval --config config.yaml --json eval.json", "eval.log");
+  const json ev = read_json(c.dir / "eval.json");
+  REQUIRE(ev.at("natoms").get<std::size_t>() == natoms);
+  {
+    const double e = ev.at("energy").get<double>();
+    const double e_ref = init.at("pe").get<double>();
+    INFO("energy: mdrun " << e << " eV, LAMMPS " << e_ref << " eV");
+    CHECK(std::abs(e - e_ref) <= kInitRelTol * std::abs(e_ref));
+  }
+  {
+    // Golden order xx yy zz xy xz yz; eval's W[3a+b] = Σ F_a r_b.
+    const json& w = ev.at("virial");
+    REQUIRE(w.size() == 9);
+    const json& w_ref = init.at("virial_eV");
+    const std::array<int, 6> index = {0, 4, 8, 1, 2, 5};
+    const std::array<int, 6> transposed = {0, 4, 8, 3, 6, 7};
+    double scale = 0.0;
+    for (int k = 0; k < 3; ++k) scale = std::max(scale, std::abs(w_ref.at(k).get<double>()));
+    for (int k = 0; k < 6; ++k) {
+      const double ref = w_ref.at(k).get<double>();
+      INFO("virial component " << k << " (xx yy zz xy xz yz): mdrun " << w.at(index[k])
+                               << ", LAMMPS " << ref << " eV");
+      CHECK(std::abs(w.at(index[k]).get<double>() - ref) <= kInitRelTol * scale);
+      CHECK(std::abs(w.at(transposed[k]).get<double>() - ref) <= kInitRelTol * scale);
+    }
+  }
+  check_forces(ev.at("forces"), c.golden.at("init_forces"), 0, kInitRelTol);
+
+  // The engine's own thermo at step 0 (pressure includes the kinetic part).
+  run_mdrun(c.dir, "--config config.yaml --nsteps 0", "run0.log");
+  const json summary = read_json(c.dir / "summary.json");
+  CHECK(summary.at("atoms").get<std::size_t>() == natoms);
+  const json& fin = summary.at("final");
+  CHECK(fin.at("step").get<long>() == 0);
+  check_thermo(fin, init, kInitRelTol, {"pe", "ke", "etotal", "temp", "press", "vol"});
+}
+
+void check_run(const std::string& name) {
+  TempDir tmp(name + "_run");
+  const Case c = prepare(name, tmp);
+  const json& run = c.golden.at("run");
+  const long steps = c.golden.at("parameters").at("steps").get<long>();
+
+  run_mdrun(c.dir, "--config config.yaml", "run.log");
+  const json summary = read_json(c.dir / "summary.json");
+  CHECK(summary.at("steps").get<long>() == steps);
+  CHECK(summary.at("final").at("step").get<long>() == steps);
+  check_thermo(summary.at("final"), run, kRunThermoRelTol,
+               {"pe", "ke", "etotal", "temp", "press", "vol"});
+
+  // Positions (unwrapped with the image flags) and velocities from the final data file.
+  const md::StructureData fin =
+      md::read_lammps_data((c.dir / "final.data").string(), md::AtomStyle::kAtomic);
+  const auto ref = rows_by_id(c.golden.at("run_atoms"));  // xu yu zu vx vy vz fx fy fz
+  REQUIRE(fin.size() == ref.size());
+  REQUIRE(fin.velocities.size() == 3 * fin.size());
+  REQUIRE(fin.images.size() == 3 * fin.size());
+  double dx_max = 0.0, dv_max = 0.0;
+  long dx_id = 0, dv_id = 0;
+  for (std::size_t i = 0; i < fin.size(); ++i) {
+    const auto it = ref.find(static_cast<long>(fin.ids[i]));
+    REQUIRE(it != ref.end());
+    for (int a = 0; a < 3; ++a) {
+      const double length = fin.hi[a] - fin.lo[a];
+      const double xu = fin.positions[3 * i + a] + fin.images[3 * i + a] * length;
+      const double dx = std::abs(xu - it->second[a]);
+      const double dv = std::abs(fin.velocities[3 * i + a] - it->second[3 + a]);
+      if (dx > dx_max) { dx_max = dx; dx_id = it->first; }
+      if (dv > dv_max) { dv_max = dv; dv_id = it->first; }
+    }
+  }
+  {
+    INFO("max |x_unwrapped - x_ref| = " << dx_max << " A at atom id " << dx_id);
+    CHECK(dx_max <= kRunPositionTol);
+  }
+  {
+    INFO("max |v - v_ref| = " << dv_max << " A/ps at atom id " << dv_id);
+    CHECK(dv_max <= kRunVelocityTol);
+  }
+
+  // Forces at step 100, evaluated on the written final state (also exercises the image flags and
+  // the data-file round trip).
+  write_config_with_structure(c.dir, "config_final.yaml", "final.data");
+  run_mdrun(c.dir, "eval --config config_final.yaml --json eval_final.json", "eval_final.log");
+  const json ev = read_json(c.dir / "eval_final.json");
+  check_forces(ev.at("forces"), c.golden.at("run_atoms"), 6, kRunForceRelTol);
+  {
+    const double e = ev.at("energy").get<double>();
+    const double e_ref = run.at("pe").get<double>();
+    INFO("step-" << steps << " energy from eval on final.data: " << e << ", LAMMPS " << e_ref);
+    CHECK(rel_err(e, e_ref) <= kRunThermoRelTol);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("lj/cut vs LAMMPS, shift no: step-0 energy, virial, forces, thermo",
+          "[regression][lj][lammps]") {
+  check_step0("shift_no");
+}
+
+TEST_CASE("lj/cut vs LAMMPS, shift yes: step-0 energy, virial, forces, thermo",
+          "[regression][lj][lammps]") {
+  check_step0("shift_yes");
+}
+
+TEST_CASE("lj/cut vs LAMMPS, shift no: state after 100 NVE steps", "[regression][lj][lammps]") {
+  check_run("shift_no");
+}
+
+TEST_CASE("lj/cut vs LAMMPS, shift yes: state after 100 NVE steps", "[regression][lj][lammps]") {
+  check_run("shift_yes");
+}
