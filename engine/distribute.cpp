@@ -91,6 +91,19 @@ AtomSet scatter_atoms(const Communicator& comm, const Domain& domain, const Atom
   return set_of(records.data(), records.size());
 }
 
+AtomSet broadcast_atoms(const Communicator& comm, const AtomSet& atoms) {
+  std::vector<AtomRecord> records;
+  if (comm.is_root()) {
+    records.resize(atoms.size());
+    for (std::size_t i = 0; i < atoms.size(); ++i) records[i] = record_of(atoms, i);
+  }
+  std::uint64_t count = records.size();
+  comm.broadcast_bytes(&count, sizeof count, 0);
+  records.resize(count);
+  comm.broadcast_bytes(records.data(), count * sizeof(AtomRecord), 0);
+  return set_of(records.data(), records.size());
+}
+
 std::vector<double> gather_by_id(const Communicator& comm, const std::vector<std::int64_t>& ids,
                                  int n_local, const double* values, int components) {
   // Each row is [id as double-sized bits][components values].

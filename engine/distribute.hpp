@@ -19,6 +19,10 @@ namespace md {
 /// atoms in root's order.
 AtomSet scatter_atoms(const Communicator& comm, const Domain& domain, const AtomSet& all);
 
+/// Sends root's `atoms` to every rank (for small sets such as a replication base cell).
+/// Collective; returns the set on every rank.
+AtomSet broadcast_atoms(const Communicator& comm, const AtomSet& atoms);
+
 /// Gathers `components` doubles per owned atom onto root, ordered by ascending global id. Returns
 /// the [n_total][components] values on root and an empty vector elsewhere. Collective.
 std::vector<double> gather_by_id(const Communicator& comm, const std::vector<std::int64_t>& ids,

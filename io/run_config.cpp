@@ -34,7 +34,7 @@ constexpr std::size_t kMaxConfigBytes = 1 << 20;
 // Valid keys, per section.
 const std::vector<std::string> kTopLevelKeys = {"units",  "structure", "masses",   "potential",
                                                 "run",    "neighbor",  "velocity", "integrator",
-                                                "thermo", "output"};
+                                                "thermo", "output",    "decomposition"};
 const std::vector<std::string> kStructureKeys = {"file",     "format",   "atom_style",
                                                  "type_map", "boundary", "replicate"};
 const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_energy", "pairs"};
@@ -116,6 +116,7 @@ class RunConfigReader {
     if (auto integrator = top.find("integrator")) read_integrator(integrator->as_section());
     if (auto thermo = top.find("thermo")) read_thermo(thermo->as_section(), config.simulation);
     if (auto output = top.find("output")) read_output(output->as_section(), config.output);
+    if (auto grid = top.find("decomposition")) read_decomposition(*grid, config.decomposition);
     return config;
   }
 
@@ -187,15 +188,28 @@ class RunConfigReader {
       }
     }
     if (auto replicate = section.find("replicate")) {
-      const std::vector<Value> counts = replicate->as_list("[2, 2, 2]");
-      if (counts.size() != 3) {
-        replicate->fail(replicate->name() + " must list 3 counts (x, y, z), e.g. [2, 2, 2]; got " +
-                        std::to_string(counts.size()));
-      }
-      for (std::size_t d = 0; d < 3; ++d) {
-        out.replicate[d] = static_cast<int>(counts[d].as_integer(1, INT_MAX));
-      }
+      out.replicate = read_three_counts(*replicate);
     }
+  }
+
+  /// `decomposition: [px, py, pz]`: the rank grid (its product must equal the rank count, which
+  /// is checked when the run starts); absent = chosen automatically.
+  static void read_decomposition(const Value& value, std::array<int, 3>& out) {
+    out = read_three_counts(value);
+  }
+
+  /// A list of three positive counts (x, y, z), as `replicate` and `decomposition` take.
+  static std::array<int, 3> read_three_counts(const Value& value) {
+    const std::vector<Value> counts = value.as_list("[2, 2, 2]");
+    if (counts.size() != 3) {
+      value.fail(value.name() + " must list 3 counts (x, y, z), e.g. [2, 2, 2]; got " +
+                 std::to_string(counts.size()));
+    }
+    std::array<int, 3> out{};
+    for (std::size_t d = 0; d < 3; ++d) {
+      out[d] = static_cast<int>(counts[d].as_integer(1, INT_MAX));
+    }
+    return out;
   }
 
   static void read_masses(const Section& section, const std::vector<std::string>& type_map,

@@ -54,6 +54,8 @@ struct RunConfig {
   SimulationSettings simulation;
   OutputConfig output;
   std::map<std::string, double> masses;  ///< per type name, amu; overrides the data file
+  /// Rank grid [px, py, pz]; all zero = chosen to minimise the halo surface.
+  std::array<int, 3> decomposition{0, 0, 0};
 };
 
 /// Reads and validates a run config file. `overrides` are `key.path=value` strings (`--set`),

@@ -34,13 +34,15 @@ void log_banner(const RunConfig& config, const PreparedRun& run, const Communica
   spdlog::info("structure {} | {} atoms | types [{}]", config.structure.file, run.n_atoms, types);
 }
 
-/// Writes `text` to `path` on rank 0, keeping any existing file as a backup.
-void write_output(const Communicator& comm, const std::string& path, const std::string& text,
+/// Writes the text `make_text()` returns to `path` on rank 0, keeping any existing file as a
+/// backup. The text is only made on rank 0, which holds the gathered data.
+template <class MakeText>
+void write_output(const Communicator& comm, const std::string& path, MakeText make_text,
                   const char* what) {
   on_root(comm, [&] {
     const std::string backup = back_up_existing(path);
     if (!backup.empty()) spdlog::info("kept the existing {} as {}", path, backup);
-    write_file_atomically(path, text);
+    write_file_atomically(path, make_text());
     spdlog::info("wrote {} {}", what, path);
   });
 }
@@ -90,14 +92,16 @@ int run_md(const RunOptions& options, const Communicator& comm) {
 
   if (config.output.write_final_data) {
     const StructureData final_state = final_structure(sim, run, comm);
-    write_output(comm, final_data_path(config), format_lammps_data(final_state),
-                 "final state");
+    write_output(
+        comm, final_data_path(config), [&] { return format_lammps_data(final_state); },
+        "final state");
   }
   if (!config.output.summary_json.empty()) {
     const RunIdentity identity{version_string(), config.config_path,
                                to_string(config.simulation.backend), run.potential_name};
-    write_output(comm, config.output.summary_json, run_summary_json(report, identity),
-                 "run summary");
+    write_output(
+        comm, config.output.summary_json, [&] { return run_summary_json(report, identity); },
+        "run summary");
   }
   return 0;
 }

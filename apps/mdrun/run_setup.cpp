@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
+#include "engine/replicate.hpp"
 #include "io/lammps_data.hpp"
 #include "potential/make_potential.hpp"
 #include "root_task.hpp"
@@ -86,9 +87,6 @@ std::string final_data_path(const RunConfig& config) {
 
 PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
                         std::function<void(const std::string&)> thermo_sink) {
-  if (config.structure.replicate != std::array<int, 3>{1, 1, 1}) {
-    throw config_error("structure.replicate: replication is not available in this version");
-  }
   PreparedRun run;
   StructureData data;  // the whole structure, on rank 0 only
   Box box;
@@ -111,14 +109,23 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
   comm.broadcast_bytes(&box, sizeof box, 0);
   comm.broadcast_bytes(&run.n_atoms, sizeof run.n_atoms, 0);
   for (int d = 0; d < 3; ++d) box.periodic[d] = config.structure.periodic[d];
+  const std::array<int, 3>& counts = config.structure.replicate;
+  const bool replicated = counts != std::array<int, 3>{1, 1, 1};
+  run.n_atoms *= static_cast<std::int64_t>(counts[0]) * counts[1] * counts[2];
 
   std::unique_ptr<Potential> potential = build_potential(config, run.type_names);
   run.potential_name = potential->name();
 
-  Domain domain(box, comm);
   AtomSet owned;
   on_root(comm, [&] { owned = atoms_of(data); });
-  owned = scatter_atoms(comm, domain, owned);
+  Domain domain(replicated ? replicated_box(box, counts) : box, comm, config.decomposition);
+  if (replicated) {
+    // Every rank gets the (small) base cell and builds only the replicas' atoms it owns.
+    owned = broadcast_atoms(comm, owned);
+    owned = replicate_owned(owned, box, counts, domain);
+  } else {
+    owned = scatter_atoms(comm, domain, owned);
+  }
   run.simulation = std::make_unique<Simulation>(
       config.simulation, comm, std::move(domain), std::move(owned), run.type_names,
       run.type_masses, std::move(potential), std::move(thermo_sink));

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Answers do not depend on the number of ranks. Each test runs mdrun on 1 rank and under
+/// mpiexec on 2, 3, 4, 6 and 8 ranks (oversubscribed) and compares, by global atom id:
+///  - `mdrun eval`: energy and virial to 1e-12 relative, forces to 1e-10 eV/Å;
+///  - 200 NVE steps: unwrapped positions to 1e-8 Å (summation order differs between
+///    decompositions, so trajectories agree to rounding growth, not bit for bit).
+/// Edge cases: atoms crossing two subdomains between rebuilds, subdomains thinner than the ghost
+/// width (multi-hop halo), ranks without atoms, and a box replicated 1×1×N over N ranks.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "io/lammps_data.hpp"
+#include "tests/support/mdrun_process.hpp"
+
+namespace {
+
+using md::test::ScratchDir;
+using nlohmann::json;
+
+constexpr double kEnergyRelTol = 1e-12;
+constexpr double kForceTol = 1e-10;     // eV/Å
+constexpr double kPositionTol = 1e-8;   // Å
+
+const std::string kLjData = std::string(MD_TEST_DATA_DIR) + "/lj/lj_small.data";  // 500 atoms
+const std::string kLjLiquid = std::string(MD_SOURCE_DIR) + "/configs/data/lj_liquid.data";
+
+/// An LJ argon config for `data`; `replicate` is a flow list such as "[1, 1, 4]".
+std::string lj_config(const std::string& data, const std::string& extra,
+                      const std::string& replicate = "[1, 1, 1]") {
+  return "structure: {file: " + data + ", type_map: [Ar], replicate: " + replicate + "}\n"
+         "potential:\n"
+         "  type: lj/cut\n"
+         "  cutoff_A: 8.5125\n"
+         "  shift_energy: true\n"
+         "  pairs: [{types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}]\n"
+         "run: {steps: 200, dt_fs: 5.0}\n"
+         "thermo: {every: 50}\n" +
+         extra;
+}
+
+json eval_json(const ScratchDir& dir, const std::string& config, int ranks) {
+  const std::string out = dir / ("eval_" + std::to_string(ranks) + ".json");
+  const auto result = md::test::run_process(
+      md::test::mdrun_command(ranks, "eval --config " + config + " --json " + out), dir.path());
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  return md::test::read_json(out);
+}
+
+void compare_eval(const json& reference, const json& other) {
+  REQUIRE(other["natoms"] == reference["natoms"]);
+  REQUIRE(other["ids"] == reference["ids"]);
+  const double e_ref = reference["energy"];
+  CHECK(std::abs(other["energy"].get<double>() - e_ref) <= kEnergyRelTol * std::abs(e_ref));
+  double w_scale = 0.0;
+  for (int k = 0; k < 9; ++k) w_scale = std::max(w_scale, std::abs(reference["virial"][k].get<double>()));
+  for (int k = 0; k < 9; ++k) {
+    CHECK(std::abs(other["virial"][k].get<double>() - reference["virial"][k].get<double>()) <=
+          kEnergyRelTol * w_scale);
+  }
+  double worst = 0.0;
+  for (std::size_t i = 0; i < reference["forces"].size(); ++i) {
+    for (int c = 0; c < 3; ++c) {
+      worst = std::max(worst, std::abs(other["forces"][i][c].get<double>() -
+                                       reference["forces"][i][c].get<double>()));
+    }
+  }
+  CHECK(worst <= kForceTol);
+}
+
+/// Runs the config's steps and returns the final state (sorted by id, from the data file).
+md::StructureData run_final(const ScratchDir& dir, const std::string& config, int ranks) {
+  const std::string out = dir / ("final_" + std::to_string(ranks) + ".data");
+  const auto result = md::test::run_process(
+      md::test::mdrun_command(ranks, "--config " + config +
+                                         " --set output.final_data_file=" + out),
+      dir.path());
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  return md::read_lammps_data(out, md::AtomStyle::kAtomic);
+}
+
+double max_position_difference(const md::StructureData& a, const md::StructureData& b) {
+  REQUIRE(a.ids == b.ids);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (int d = 0; d < 3; ++d) {
+      const double length = a.hi[d] - a.lo[d];
+      const double xa = a.positions[3 * i + d] + a.images[3 * i + d] * length;
+      const double xb = b.positions[3 * i + d] + b.images[3 * i + d] * length;
+      worst = std::max(worst, std::abs(xa - xb));
+    }
+  }
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("lj eval: energy, virial and forces are the same on 1 to 8 ranks", "[mpi]") {
+  ScratchDir dir("mpi_lj_eval");
+  const std::string config = dir.write("lj.yaml", lj_config(kLjLiquid, ""));
+  const json reference = eval_json(dir, config, 1);
+  for (int ranks : {2, 3, 4, 6, 8}) {
+    INFO(ranks << " ranks");
+    compare_eval(reference, eval_json(dir, config, ranks));
+  }
+}
+
+TEST_CASE("lj NVE: 200-step trajectories agree on 1 to 8 ranks", "[mpi]") {
+  ScratchDir dir("mpi_lj_nve");
+  const std::string config = dir.write("lj.yaml", lj_config(kLjLiquid, "neighbor: {skin_A: 1.0}\n"));
+  const md::StructureData reference = run_final(dir, config, 1);
+  for (int ranks : {2, 3, 4, 6, 8}) {
+    INFO(ranks << " ranks");
+    CHECK(max_position_difference(reference, run_final(dir, config, ranks)) <= kPositionTol);
+  }
+}
+
+TEST_CASE("atoms crossing two subdomains between rebuilds, with multi-hop ghosts", "[mpi]") {
+  // 500 atoms in a 28.6 Å box cut into 8 slabs of 3.6 Å along x. With a 10 Å skin an atom may
+  // move 5 Å between rebuilds, i.e. across more than one slab, and the 18.5 Å ghost width spans
+  // six slabs. The liquid is heated to 3000 K so atoms do travel that far.
+  ScratchDir dir("mpi_crossing");
+  const std::string config = dir.write(
+      "lj.yaml", lj_config(kLjData, "neighbor: {skin_A: 10.0}\n"
+                                    "velocity: {create: {temperature_K: 3000, seed: 5}}\n"
+                                    "decomposition: [8, 1, 1]\n"));
+  const std::string serial_config = dir.write(
+      "lj_serial.yaml", lj_config(kLjData, "neighbor: {skin_A: 10.0}\n"
+                                           "velocity: {create: {temperature_K: 3000, seed: 5}}\n"));
+  const md::StructureData reference = run_final(dir, serial_config, 1);
+  const md::StructureData parallel = run_final(dir, config, 8);
+  CHECK(max_position_difference(reference, parallel) <= kPositionTol);
+  // The test only proves something if atoms did travel more than one slab.
+  double farthest = 0.0;
+  const md::StructureData start = md::read_lammps_data(kLjData, md::AtomStyle::kAtomic);
+  for (std::size_t i = 0; i < start.size(); ++i) {
+    const double length = parallel.hi[0] - parallel.lo[0];
+    const double x_end = parallel.positions[3 * i] + parallel.images[3 * i] * length;
+    farthest = std::max(farthest, std::abs(x_end - start.positions[3 * (parallel.ids[i] - 1)]));
+  }
+  CHECK(farthest > 2 * 28.6 / 8);
+}
+
+TEST_CASE("ranks without atoms take part in every exchange", "[mpi]") {
+  // The 500-atom liquid in the lower part of a box stretched to 80 Å along z: with 6 ranks
+  // stacked along z, the upper ranks own nothing (vacuum), yet the run must match 1 rank.
+  ScratchDir dir("mpi_empty");
+  md::StructureData slab = md::read_lammps_data(kLjData, md::AtomStyle::kAtomic);
+  slab.hi[2] = slab.lo[2] + 80.0;
+  md::write_lammps_data(dir / "slab.data", slab);
+  const std::string config =
+      dir.write("slab.yaml", lj_config(dir / "slab.data", "decomposition: [1, 1, 6]\n"));
+  const std::string serial = dir.write("slab_serial.yaml", lj_config(dir / "slab.data", ""));
+  compare_eval(eval_json(dir, serial, 1), eval_json(dir, config, 6));
+  CHECK(max_position_difference(run_final(dir, serial, 1), run_final(dir, config, 6)) <=
+        kPositionTol);
+}
+
+TEST_CASE("a box replicated 1x1xN over N ranks equals N copies of the base cell", "[mpi]") {
+  ScratchDir dir("mpi_replicate");
+  const int n = 4;
+  const std::string base = dir.write("base.yaml", lj_config(kLjLiquid, ""));
+  const std::string config = dir.write(
+      "replicated.yaml", lj_config(kLjLiquid, "decomposition: [1, 1, " + std::to_string(n) + "]\n",
+                                   "[1, 1, " + std::to_string(n) + "]"));
+  const json one_cell = eval_json(dir, base, 1);
+  const json on_n_ranks = eval_json(dir, config, n);
+  REQUIRE(on_n_ranks["natoms"].get<int>() == n * one_cell["natoms"].get<int>());
+  // The base cell (45.8 Å) is wider than twice the cutoff, so each copy sees the same
+  // neighbourhood: the energy is exactly n times, and atom b of copy r (id b + r·N_base) feels
+  // the force of atom b.
+  const double e1 = one_cell["energy"];
+  CHECK(std::abs(on_n_ranks["energy"].get<double>() - n * e1) <= kEnergyRelTol * std::abs(n * e1));
+  const std::size_t n_base = one_cell["forces"].size();
+  double worst = 0.0;
+  for (std::size_t i = 0; i < on_n_ranks["forces"].size(); ++i) {
+    for (int c = 0; c < 3; ++c) {
+      worst = std::max(worst, std::abs(on_n_ranks["forces"][i][c].get<double>() -
+                                       one_cell["forces"][i % n_base][c].get<double>()));
+    }
+  }
+  CHECK(worst <= kForceTol);
+}
