@@ -48,8 +48,11 @@ void NeighborList::build(Span<const double> positions, int n_local, int n_all) {
       hi[d] = std::max(hi[d], positions[3 * i + d]);
     }
   }
+  // Cells of half the list radius (LAMMPS's default binsize): the stencil of cells that can hold
+  // a neighbour then covers ~16 r³ instead of the 27 r³ of radius-sized cells, so fewer
+  // candidate pairs are tested.
   const double radius = list_cutoff();
-  double cell_size = radius;
+  double cell_size = 0.5 * radius;
   std::array<int, 3> n_cells{};
   while (true) {
     double total = 1.0;
@@ -57,11 +60,15 @@ void NeighborList::build(Span<const double> positions, int n_local, int n_all) {
       n_cells[d] = std::max(1, static_cast<int>((hi[d] - lo[d]) / cell_size));
       total *= n_cells[d];
     }
-    if (total <= kMaxCellsPerAtom * n_all + 27.0) break;
+    if (total <= kMaxCellsPerAtom * n_all + 125.0) break;
     cell_size *= 1.5;
   }
-  std::array<double, 3> inv_cell{};
-  for (int d = 0; d < 3; ++d) inv_cell[d] = n_cells[d] / std::max(hi[d] - lo[d], 1e-300);
+  std::array<double, 3> inv_cell{}, cell_length{};
+  for (int d = 0; d < 3; ++d) {
+    const double extent = std::max(hi[d] - lo[d], 1e-300);
+    inv_cell[d] = n_cells[d] / extent;
+    cell_length[d] = extent / n_cells[d];
+  }
 
   const int total_cells = n_cells[0] * n_cells[1] * n_cells[2];
   cell_of_atom_.resize(n_all);
@@ -82,24 +89,42 @@ void NeighborList::build(Span<const double> positions, int n_local, int n_all) {
     for (int i = 0; i < n_all; ++i) atoms_by_cell_[fill[cell_of_atom_[i]]++] = i;
   }
 
+  // Stencil: cell offsets whose nearest points are closer than the list radius.
   const double radius_sq = radius * radius;
+  stencil_.clear();
+  std::array<int, 3> reach{};
+  for (int d = 0; d < 3; ++d) reach[d] = static_cast<int>(std::ceil(radius / cell_length[d]));
+  for (int ax = -reach[0]; ax <= reach[0]; ++ax) {
+    for (int ay = -reach[1]; ay <= reach[1]; ++ay) {
+      for (int az = -reach[2]; az <= reach[2]; ++az) {
+        const int offset[3] = {ax, ay, az};
+        double gap_sq = 0.0;
+        for (int d = 0; d < 3; ++d) {
+          const double gap = std::max(0, std::abs(offset[d]) - 1) * cell_length[d];
+          gap_sq += gap * gap;
+        }
+        if (gap_sq < radius_sq) stencil_.push_back({ax, ay, az});
+      }
+    }
+  }
+
   const bool half = kind_ == NeighborKind::kHalf;
   for (int i = 0; i < n_local; ++i) {
     const double* xi = &positions[3 * i];
-    const int cx = cell_coord(i, 0), cy = cell_coord(i, 1), cz = cell_coord(i, 2);
-    for (int ax = std::max(cx - 1, 0); ax <= std::min(cx + 1, n_cells[0] - 1); ++ax) {
-      for (int ay = std::max(cy - 1, 0); ay <= std::min(cy + 1, n_cells[1] - 1); ++ay) {
-        for (int az = std::max(cz - 1, 0); az <= std::min(cz + 1, n_cells[2] - 1); ++az) {
-          const int cell = (ax * n_cells[1] + ay) * n_cells[2] + az;
-          for (int k = cell_start_[cell]; k < cell_start_[cell + 1]; ++k) {
-            const int j = atoms_by_cell_[k];
-            if (j == i) continue;
-            const double* xj = &positions[3 * j];
-            if (half && (j < n_local ? j < i : !is_above(xj, xi))) continue;
-            const double dx = xj[0] - xi[0], dy = xj[1] - xi[1], dz = xj[2] - xi[2];
-            if (dx * dx + dy * dy + dz * dz < radius_sq) neighbors_.push_back(j);
-          }
-        }
+    const int ci[3] = {cell_coord(i, 0), cell_coord(i, 1), cell_coord(i, 2)};
+    for (const auto& offset : stencil_) {
+      const int ax = ci[0] + offset[0], ay = ci[1] + offset[1], az = ci[2] + offset[2];
+      if (ax < 0 || ay < 0 || az < 0 || ax >= n_cells[0] || ay >= n_cells[1] || az >= n_cells[2]) {
+        continue;
+      }
+      const int cell = (ax * n_cells[1] + ay) * n_cells[2] + az;
+      for (int k = cell_start_[cell]; k < cell_start_[cell + 1]; ++k) {
+        const int j = atoms_by_cell_[k];
+        if (j == i) continue;
+        const double* xj = &positions[3 * j];
+        if (half && (j < n_local ? j < i : !is_above(xj, xi))) continue;
+        const double dx = xj[0] - xi[0], dy = xj[1] - xi[1], dz = xj[2] - xi[2];
+        if (dx * dx + dy * dy + dz * dz < radius_sq) neighbors_.push_back(j);
       }
     }
     offsets_[i + 1] = static_cast<int>(neighbors_.size());
