@@ -14,6 +14,7 @@
 /// owner, is dropped there.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -45,6 +46,9 @@ class NeighborList {
   /// cutoff + skin: the list radius and the ghost width the halo must provide.
   double list_cutoff() const { return cutoff_ + skin_; }
   std::uint64_t build_count() const { return build_count_; }
+  /// The local positions at the last build ([n_local][3], Å), the displacement reference. Saved in
+  /// checkpoints so that a restart can rebuild exactly the same list.
+  const std::vector<double>& reference_positions() const { return reference_positions_; }
   std::size_t n_pairs() const { return neighbors_.size(); }
 
  private:
@@ -59,6 +63,7 @@ class NeighborList {
   std::vector<int> cell_of_atom_;
   std::vector<int> cell_start_;
   std::vector<int> atoms_by_cell_;
+  std::vector<std::array<int, 3>> stencil_;  ///< cell offsets that can hold neighbours
 };
 
 }  // namespace md
