@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
 #include "engine/replicate.hpp"
+#include "io/deepmd_model_reader.hpp"
+#include "io/element_masses.hpp"
 #include "io/lammps_data.hpp"
 #include "potential/make_potential.hpp"
 #include "root_task.hpp"
@@ -31,7 +35,8 @@ std::vector<std::string> resolve_type_names(const RunConfig& config, const Struc
   return names;
 }
 
-/// Masses per type: `masses:` in the config overrides the data file's Masses section.
+/// Masses per type: `masses:` in the config, else the data file's Masses section, else the
+/// standard atomic weight when the type name is an element symbol.
 std::vector<double> resolve_masses(const RunConfig& config, const StructureData& data,
                                    const std::vector<std::string>& names) {
   for (const auto& entry : config.masses) {
@@ -46,6 +51,10 @@ std::vector<double> resolve_masses(const RunConfig& config, const StructureData&
       masses[t] = it->second;
     } else if (t < data.masses.size() && data.masses[t]) {
       masses[t] = *data.masses[t];
+    } else if (const auto standard = element_mass(names[t])) {
+      masses[t] = *standard;
+      spdlog::info("mass of type {} ({}): {} amu, the standard atomic weight of {}", t + 1,
+                   names[t], *standard, names[t]);
     } else {
       throw input_error(config.structure.file + ": no mass for atom type " +
                         std::to_string(t + 1) + " (" + names[t] +
@@ -73,9 +82,10 @@ std::unique_ptr<Potential> build_potential(const RunConfig& config,
     case PotentialType::kLennardJones:
       return make_lennard_jones(config.potential.lj, type_names, config.simulation.backend);
     case PotentialType::kDeepmd:
-      break;
+      return make_deep_potential(read_deepmd_model(config.potential.deep.model_file),
+                                 config.potential.deep, type_names, config.simulation.backend);
   }
-  throw config_error("potential type deepmd is not available in this build");
+  throw internal_error("unknown potential type");
 }
 
 }  // namespace

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The in-memory form of a DeePMD-kit se_e2_a energy model: plain host vectors, no behaviour.
+///
+/// io/deepmd_model_reader.cpp fills it from a `.dp` file (docs/model-format.md) after checking
+/// every shape; potential/deep/deep_potential.cpp evaluates it. Keeping the struct free of HDF5
+/// and JSON types lets the potential module stay independent of io (architecture §3.1), and lets
+/// tests build or edit models in memory.
+///
+/// Notation (shared/docs/deepmd-se_e2_a.md §2.4): T = number of model types, nnei = Σ sel,
+/// ng = last embedding width, M2 = axis_neuron. All arrays are row-major and double precision,
+/// whatever precision the file stored (see `stored_single_precision`).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace md {
+
+/// Activation functions of DeePMD-kit's `get_activation_fn` (dpmodel/utils/network.py).
+enum class ActivationKind {
+  kNone,      ///< "none" / "linear": y = x
+  kTanh,      ///< "tanh"
+  kRelu,      ///< "relu": max(x, 0)
+  kRelu6,     ///< "relu6": min(max(x, 0), 6)
+  kSoftplus,  ///< "softplus": log(1 + eˣ)
+  kSigmoid,   ///< "sigmoid": 1 / (1 + e⁻ˣ)
+  kSilu,      ///< "silu": x·sigmoid(x)
+  kGelu,      ///< "gelu" and "gelu_tf": the tanh approximation (both, as in DeePMD-kit)
+  kSilut,     ///< "silut[:t]" / "custom_silu[:t]": silu below t, tanh(slope·(x−t)) + c above
+};
+
+/// An activation with the parameters of its parametric kinds.
+struct Activation {
+  ActivationKind kind = ActivationKind::kNone;
+  double threshold = 0.0;  ///< silut: switch point t (default 3)
+  double slope = 0.0;      ///< silut: silu'(t)
+  double offset = 0.0;     ///< silut: silu(t)
+};
+
+/// How a layer adds its input back (DeePMD-kit `NativeLayer.call`): only when `resnet` is set
+/// and the widths allow it.
+enum class Residual {
+  kNone,
+  kIdentity,  ///< n_out == n_in: y += x
+  kDoubled,   ///< n_out == 2·n_in: y += [x, x]
+};
+
+/// One dense layer: y = φ(x·W + b) ⊙ idt + residual(x).
+struct DenseLayer {
+  int n_in = 0;
+  int n_out = 0;
+  std::vector<double> weight;    ///< W, [n_in][n_out]
+  std::vector<double> bias;      ///< b, [n_out]; empty when the layer has no bias
+  std::vector<double> timestep;  ///< idt, [n_out]; empty when the layer has none
+  Activation activation;
+  Residual residual = Residual::kNone;
+};
+
+/// A feed-forward network: layers applied in order; layer l+1's n_in equals layer l's n_out.
+struct DenseNet {
+  std::vector<DenseLayer> layers;
+  int n_in() const { return layers.empty() ? 0 : layers.front().n_in; }
+  int n_out() const { return layers.empty() ? 0 : layers.back().n_out; }
+};
+
+/// A standard DeePMD-kit energy model with an se_e2_a descriptor and an `ener` fitting.
+struct DeepModel {
+  std::string source;                 ///< where it was read from (for messages)
+  std::string software_version;       ///< the writer's DeePMD-kit version, if recorded
+  std::vector<std::string> type_map;  ///< [T] element names; model type t is type_map[t]
+
+  // --- descriptor (se_e2_a) ---------------------------------------------------------------
+  double rcut = 0.0;            ///< Å
+  double rcut_smth = 0.0;       ///< Å: the switch starts here
+  double env_protection = 0.0;  ///< Å: p in 1/(r+p)
+  std::vector<int> sel;         ///< [T] neighbour slots per neighbour type
+  int axis_neuron = 0;          ///< M2
+  bool type_one_side = true;    ///< embedding net chosen by neighbour type only
+  /// type_one_side: [T], indexed by t_j. Otherwise [T·T], indexed by t_i + T·t_j.
+  std::vector<DenseNet> embedding_nets;
+  std::vector<double> davg;  ///< [T][nnei][4] per centre type, per slot, per env component
+  std::vector<double> dstd;  ///< [T][nnei][4]
+  /// [T][T], symmetric: 1 where the descriptor's exclude_types zeroes the pair's rows.
+  std::vector<char> descriptor_exclude;
+
+  // --- atomic model ----------------------------------------------------------------------
+  /// [T][T], symmetric: 1 where pair_exclude_types removes the pair from the neighbour list.
+  std::vector<char> pair_exclude;
+  std::vector<char> atom_exclude;  ///< [T]: 1 where atom_exclude_types zeroes the atom's energy
+  std::vector<double> out_bias;    ///< [T], eV: model.out_bias[0, t, 0]
+
+  // --- fitting (ener) --------------------------------------------------------------------
+  bool fitting_mixed_types = false;    ///< one fitting net for all types
+  std::vector<DenseNet> fitting_nets;  ///< [T] (or [1] when mixed), output width 1
+  std::vector<double> bias_atom_e;     ///< [T], eV
+  int numb_fparam = 0;
+  int numb_aparam = 0;
+  bool use_aparam_as_mask = false;     ///< aparam is not an input of the net
+  std::vector<double> fparam_avg;      ///< [numb_fparam]
+  std::vector<double> fparam_inv_std;  ///< [numb_fparam]
+  std::vector<double> aparam_avg;      ///< [numb_aparam]
+  std::vector<double> aparam_inv_std;  ///< [numb_aparam]
+  std::vector<double> default_fparam;  ///< [numb_fparam] or empty (none recorded)
+  std::vector<double> case_embd;       ///< [dim_case_embd] appended to every input; may be empty
+  /// [T]: 1 where the fitting subtracts its own output at a zero descriptor (atom_ener).
+  std::vector<char> remove_vacuum;
+
+  // --- provenance ------------------------------------------------------------------------
+  std::string descriptor_precision;      ///< as declared: "float64" or "float32"
+  std::string fitting_precision;         ///< as declared
+  bool stored_single_precision = false;  ///< some weight dataset was stored as float32
+
+  int n_types() const { return static_cast<int>(type_map.size()); }
+  int n_nei() const {
+    int n = 0;
+    for (int s : sel) n += s;
+    return n;
+  }
+  /// First slot of neighbour type t in the [nnei] slot axis.
+  int sel_offset(int t) const {
+    int n = 0;
+    for (int k = 0; k < t; ++k) n += sel[k];
+    return n;
+  }
+  int embedding_width() const {  ///< ng
+    return embedding_nets.empty() ? 0 : embedding_nets.front().n_out();
+  }
+  int descriptor_dim() const { return embedding_width() * axis_neuron; }
+  int n_embedding_nets() const { return static_cast<int>(embedding_nets.size()); }
+  /// Index into embedding_nets for centre type t_i and neighbour type t_j.
+  int embedding_index(int t_i, int t_j) const {
+    return type_one_side ? t_j : t_i + n_types() * t_j;
+  }
+  int fitting_index(int t_i) const { return fitting_mixed_types ? 0 : t_i; }
+  /// Width of the fitting input: descriptor, fparam, aparam (unless a mask), case embedding.
+  int fitting_input_dim() const {
+    return descriptor_dim() + numb_fparam + (use_aparam_as_mask ? 0 : numb_aparam) +
+           static_cast<int>(case_embd.size());
+  }
+};
+
+}  // namespace md

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// `deepmd`: a DeePMD-kit se_e2_a energy model evaluated natively on the CPU, in double precision.
+///
+///   E   = Σ_{i local} E_i,   E_i = FitNet_{t_i}(D_i) + bias_atom_e[t_i] + out_bias[t_i]
+///   D_i = se_e2_a descriptor of i's neighbours within rcut (descriptor.hpp)
+///
+/// (shared/docs/deepmd-se_e2_a.md §3; docs/model-format.md). Results agree with DeePMD-kit's own
+/// to 1e-10 (tests/regression/test_deep_fixture.cpp).
+///
+/// Contract details, as every potential states them (potential/potential.hpp):
+///  - It asks for a FULL neighbour list (every neighbour j of each local i, within rcut + skin)
+///    and filters it by rcut itself. Only local atoms are centres; a ghost is only a neighbour.
+///  - Forces are written for all n_all atoms (ghost rows hold the forces on ghost images; the
+///    caller reverse-sums them). Energy, virial and per-atom outputs are OVERWRITTEN.
+///  - Per-atom energy: E_i on local rows, 0 on ghost rows. Per-atom virial: each pair's virial
+///    −(∂E_i/∂d_ij) ⊗ d_ij goes to the NEIGHBOUR j (DeePMD-kit's convention), so ghost rows are
+///    filled and must be reverse-summed.
+///  - Virial W[3a+b] = Σ_k F_k,a r_k,b (eV).
+///  - When an atom has more neighbours of a type than the model's `sel`, the nearest are kept
+///    (as in DeePMD-kit) and options.sel_overflow decides: warn (once per neighbour-list build)
+///    or throw md::unstable_error.
+///
+/// Pipeline per chunk of local atoms (one op per file pair, `<op>.hpp` + `<op>_cpu.cpp`):
+///   format_nlist → env_mat → embedding_net → descriptor → fitting_net (forward + backward) →
+///   descriptor backward → prod_force_virial.
+/// Workspaces are members and only grow, so a steady-state step allocates nothing (apart from
+/// the message when sel overflows).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "potential/deep/deep_model.hpp"
+#include "potential/deep/deep_potential_options.hpp"
+#include "potential/deep/descriptor.hpp"
+#include "potential/deep/embedding_net.hpp"
+#include "potential/deep/fitting_net.hpp"
+#include "potential/deep/format_nlist.hpp"
+#include "potential/deep/pair_groups.hpp"
+#include "potential/potential.hpp"
+
+namespace md {
+
+class DeepPotential final : public Potential {
+ public:
+  /// `run_type_names[t]` names the run's internal type t; each must be in the model's type_map
+  /// (md::model_error otherwise, listing the model's types). fparam/aparam in `options` must
+  /// match the model's numb_fparam/numb_aparam (md::config_error otherwise).
+  DeepPotential(DeepModel model, DeepPotentialOptions options,
+                const std::vector<std::string>& run_type_names);
+
+  std::string name() const override { return "deepmd"; }
+  double cutoff() const override { return model_.rcut; }
+  NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
+  void compute(const AtomsView& atoms, const NeighborView& neighbors, const ComputeRequest& request,
+               ForceOutput& out) override;
+
+  /// The se_e2_a descriptor of every local atom: `out` becomes [n_local][ng·M2]. For tests
+  /// (DeePMD-kit's test case pins it) and diagnostics.
+  void compute_descriptors(const AtomsView& atoms, const NeighborView& neighbors,
+                           std::vector<double>& out);
+
+  /// Evaluates padded slots one by one and assigns slots in DeePMD-kit's sorted order even when
+  /// davg/dstd are uniform per type block (the general path). Results agree with the default
+  /// path to rounding; tests use it to check one path against the other.
+  void use_explicit_statistics();
+
+  const DeepModel& model() const { return model_; }
+  /// How many sel-overflow warnings have been logged (at most one per neighbour-list build).
+  std::uint64_t sel_overflow_warnings() const { return overflow_warnings_; }
+  /// True when davg/dstd are uniform per (centre type, neighbour-type block) and the constant
+  /// padded-slot shortcut is in use.
+  bool uses_uniform_statistics() const { return padding_.uniform; }
+
+ private:
+  void map_types(const AtomsView& atoms);
+  /// Runs format_nlist, env_mat, embedding_net and the descriptor forward for one chunk.
+  void forward_descriptor(const AtomsView& atoms, const NeighborView& neighbors, int begin,
+                          int n_centers, bool skip_excluded);
+  /// Fitting forward and backward for the chunk's centres, one batch per fitting net: writes
+  /// atom_energy_ (eV, biases included; 0 for skipped centres) and grad_descriptor_ (∂E_i/∂D_i).
+  void fit_chunk(int n_centers);
+  void report_overflow(const deep::SelOverflow& overflow, std::uint64_t build_count);
+
+  DeepModel model_;
+  DeepPotentialOptions options_;
+  std::vector<int> run_to_model_;  ///< [run types] model type index
+  deep::PaddingTable padding_;
+  bool sort_always_ = false;
+  std::vector<double> fitting_extra_;  ///< normalised fparam, aparam, case embedding
+  std::vector<double> vacuum_energy_;  ///< [T] net output at a zero descriptor, or 0
+  std::optional<std::uint64_t> last_overflow_warning_;  ///< build_count of the last warning
+  std::uint64_t overflow_warnings_ = 0;
+
+  // Workspaces (grow-only).
+  std::vector<int> model_types_;  ///< [n_all]
+  deep::ChunkPairs chunk_;
+  deep::FormatNlistWorkspace format_ws_;
+  deep::EmbeddingWorkspace embedding_ws_;
+  deep::FittingWorkspace fitting_ws_;
+  std::vector<double> gr_;               ///< [chunk][4][ng]
+  std::vector<double> descriptor_;       ///< [chunk][ng·M2]
+  std::vector<double> grad_descriptor_;  ///< [chunk][ng·M2]
+  std::vector<double> grad_gr_;          ///< [chunk][4][ng]
+  std::vector<double> fit_input_;        ///< [rows][fitting input]
+  std::vector<double> fit_grad_;         ///< [rows][fitting input]
+  std::vector<double> fit_energy_;       ///< [rows]
+  std::vector<int> fit_rows_;            ///< [rows] chunk-local centre of each fitting row
+  std::vector<double> atom_energy_;      ///< [chunk]
+};
+
+}  // namespace md

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// CPU implementation of fitting_net (contract in fitting_net.hpp): cblas_dgemm per layer
+/// forward (x·W) and backward ((∂E/∂z)·Wᵀ), with vectorisable element-wise loops between them.
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "potential/deep/activation.hpp"
+#include "potential/deep/cpu_dispatch.hpp"
+#include "potential/deep/fitting_net.hpp"
+#include "potential/deep/pair_groups.hpp"
+
+namespace md::deep {
+namespace {
+
+/// y = φ(z + b) ⊙ idt in place of z, gate = φ'(z + b) ⊙ idt.
+template <ActivationKind K>
+MD_VECTOR_CLONES void activate_rows(const DenseLayer& layer, std::size_t count, double* z,
+                                    double* gate) {
+  const int n_out = layer.n_out;
+  const Activation act = layer.activation;
+  const double* bias = layer.bias.empty() ? nullptr : layer.bias.data();
+  const double* idt = layer.timestep.empty() ? nullptr : layer.timestep.data();
+  const std::size_t rows = count / static_cast<std::size_t>(n_out);
+  for (std::size_t r = 0; r < rows; ++r) {
+    double* zr = z + r * n_out;
+    double* gr = gate + r * n_out;
+    for (int k = 0; k < n_out; ++k) {
+      double slope;
+      const double v = activation<K>(act, zr[k] + (bias != nullptr ? bias[k] : 0.0), slope);
+      const double scale = idt != nullptr ? idt[k] : 1.0;
+      zr[k] = v * scale;
+      gr[k] = slope * scale;
+    }
+  }
+}
+
+void activate(const DenseLayer& layer, std::size_t count, double* z, double* gate) {
+  switch (layer.activation.kind) {
+    case ActivationKind::kNone:
+      return activate_rows<ActivationKind::kNone>(layer, count, z, gate);
+    case ActivationKind::kTanh:
+      return activate_rows<ActivationKind::kTanh>(layer, count, z, gate);
+    case ActivationKind::kRelu:
+      return activate_rows<ActivationKind::kRelu>(layer, count, z, gate);
+    case ActivationKind::kRelu6:
+      return activate_rows<ActivationKind::kRelu6>(layer, count, z, gate);
+    case ActivationKind::kSoftplus:
+      return activate_rows<ActivationKind::kSoftplus>(layer, count, z, gate);
+    case ActivationKind::kSigmoid:
+      return activate_rows<ActivationKind::kSigmoid>(layer, count, z, gate);
+    case ActivationKind::kSilu:
+      return activate_rows<ActivationKind::kSilu>(layer, count, z, gate);
+    case ActivationKind::kGelu:
+      return activate_rows<ActivationKind::kGelu>(layer, count, z, gate);
+    case ActivationKind::kSilut:
+      return activate_rows<ActivationKind::kSilut>(layer, count, z, gate);
+  }
+}
+
+/// Adds the residual of `layer` (input x [rows][n_in]) to y [rows][n_out].
+void add_residual(const DenseLayer& layer, int rows, const double* x, double* y) {
+  const int n_in = layer.n_in;
+  const int n_out = layer.n_out;
+  for (int r = 0; r < rows; ++r) {
+    const double* xr = x + static_cast<std::size_t>(r) * n_in;
+    double* yr = y + static_cast<std::size_t>(r) * n_out;
+    for (int k = 0; k < n_in; ++k) yr[k] += xr[k];
+    if (layer.residual == Residual::kDoubled) {
+      for (int k = 0; k < n_in; ++k) yr[n_in + k] += xr[k];
+    }
+  }
+}
+
+}  // namespace
+
+void fitting_net_cpu(const DenseNet& net, int n_rows, const double* input, double* energy,
+                     double* grad_input, FittingWorkspace& ws) {
+  const std::size_t n_layers = net.layers.size();
+  if (ws.inputs.size() < n_layers) ws.inputs.resize(n_layers);
+  if (ws.gates.size() < n_layers) ws.gates.resize(n_layers);
+  const auto rows = static_cast<std::size_t>(n_rows);
+  int max_width = net.n_in();
+  for (const auto& layer : net.layers) max_width = std::max(max_width, layer.n_out);
+  ensure_size(ws.output, rows * max_width);
+  ensure_size(ws.grad_out, rows * max_width);
+  ensure_size(ws.grad_z, rows * max_width);
+
+  // Forward: inputs[l] holds the input of layer l ≥ 1; layer 0 reads `input` directly.
+  for (std::size_t l = 0; l < n_layers; ++l) {
+    const DenseLayer& layer = net.layers[l];
+    const std::size_t count = rows * layer.n_out;
+    ensure_size(ws.gates[l], count);
+    const double* x = (l == 0) ? input : ws.inputs[l].data();
+    double* out = ws.output.data();
+    if (l + 1 < n_layers) {
+      ensure_size(ws.inputs[l + 1], count);
+      out = ws.inputs[l + 1].data();
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n_rows, layer.n_out, layer.n_in, 1.0, x,
+                layer.n_in, layer.weight.data(), layer.n_out, 0.0, out, layer.n_out);
+    activate(layer, count, out, ws.gates[l].data());
+    if (layer.residual != Residual::kNone) add_residual(layer, n_rows, x, out);
+  }
+  for (std::size_t r = 0; r < rows; ++r) energy[r] = ws.output[r];
+  if (grad_input == nullptr) return;
+
+  // Backward from ∂E/∂y = 1 at the single output.
+  std::fill(ws.grad_out.begin(), ws.grad_out.begin() + rows, 1.0);
+  for (std::size_t l = n_layers; l-- > 0;) {
+    const DenseLayer& layer = net.layers[l];
+    const std::size_t count = rows * layer.n_out;
+    const double* gate = ws.gates[l].data();
+    for (std::size_t k = 0; k < count; ++k) ws.grad_z[k] = ws.grad_out[k] * gate[k];
+    double* grad_x = (l == 0) ? grad_input : ws.output.data();
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n_rows, layer.n_in, layer.n_out, 1.0,
+                ws.grad_z.data(), layer.n_out, layer.weight.data(), layer.n_out, 0.0, grad_x,
+                layer.n_in);
+    if (layer.residual != Residual::kNone) {
+      // Transpose of add_residual: ∂E/∂x += ∂E/∂y (both halves when doubled).
+      const int n_in = layer.n_in;
+      for (int r = 0; r < n_rows; ++r) {
+        double* gx = grad_x + static_cast<std::size_t>(r) * n_in;
+        const double* gy = ws.grad_out.data() + static_cast<std::size_t>(r) * layer.n_out;
+        for (int k = 0; k < n_in; ++k) gx[k] += gy[k];
+        if (layer.residual == Residual::kDoubled) {
+          for (int k = 0; k < n_in; ++k) gx[k] += gy[n_in + k];
+        }
+      }
+    }
+    if (l > 0) std::copy(grad_x, grad_x + rows * layer.n_in, ws.grad_out.begin());
+  }
+}
+
+double fitting_net_single(const DenseNet& net, const double* input) {
+  std::vector<double> x(input, input + net.n_in());
+  for (const auto& layer : net.layers) {
+    std::vector<double> y(layer.n_out);
+    for (int k = 0; k < layer.n_out; ++k) {
+      double z = layer.bias.empty() ? 0.0 : layer.bias[k];
+      for (int m = 0; m < layer.n_in; ++m) {
+        z += x[m] * layer.weight[static_cast<std::size_t>(m) * layer.n_out + k];
+      }
+      double slope;
+      y[k] = activation(layer.activation, z, slope);
+      if (!layer.timestep.empty()) y[k] *= layer.timestep[k];
+      if (layer.residual != Residual::kNone) y[k] += x[k % layer.n_in];
+    }
+    x.swap(y);
+  }
+  return x[0];
+}
+
+}  // namespace md::deep
