@@ -45,6 +45,8 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "tests/support/mdrun_process.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -55,29 +57,6 @@ constexpr double kMinRmsRatio = 3.0;
 constexpr double kMaxRmsRatio = 5.0;
 
 const fs::path kLjDir = fs::path(MD_TEST_DATA_DIR) / "lj";
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("md_lj_nve_" + tag + "_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    if (std::getenv("MD_KEEP_TEST_DIRS") == nullptr) {
-      std::error_code ec;
-      fs::remove_all(path_, ec);
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);
@@ -133,7 +112,7 @@ ThermoSeries parse_thermo(const std::string& text) {
 /// returns the thermo series and the wall time.
 ThermoSeries run_nve(const std::string& tag, long steps, double dt_fs, int every,
                      double& wall_seconds) {
-  TempDir tmp(tag);
+  md::test::ScratchDir tmp(tag);
   fs::copy_file(kLjDir / "lj_liquid.data", tmp.path() / "lj_liquid.data");
   YAML::Node cfg = YAML::LoadFile((kLjDir / "lj_cut_shift_yes.yaml").string());
   REQUIRE(cfg["potential"]["shift_energy"].as<bool>());

@@ -45,6 +45,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "io/lammps_data.hpp"
+#include "tests/support/mdrun_process.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -58,32 +59,6 @@ constexpr double kRunVelocityTol = 1e-8;    // Å/ps
 constexpr double kRunForceRelTol = 1e-8;    // of the largest step-100 force component
 
 const fs::path kLjDir = fs::path(MD_TEST_DATA_DIR) / "lj";
-
-/// A fresh directory per test (mdrun never overwrites outputs); removed afterwards unless
-/// MD_KEEP_TEST_DIRS is set, so a failure can be inspected.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("md_lj_vs_lammps_" + tag + "_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    if (std::getenv("MD_KEEP_TEST_DIRS") == nullptr) {
-      std::error_code ec;
-      fs::remove_all(path_, ec);
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);
@@ -116,7 +91,7 @@ struct Case {
 
 /// Loads the golden, copies the committed mdrun config and the data file into a fresh directory,
 /// and checks that the config's physics is the golden's (the two are edited separately).
-Case prepare(const std::string& name, const TempDir& tmp) {
+Case prepare(const std::string& name, const md::test::ScratchDir& tmp) {
   Case c{name, read_json(kLjDir / "golden" / ("lj_cut_" + name + ".json")), tmp.path()};
   fs::copy_file(kLjDir / ("lj_cut_" + name + ".yaml"), c.dir / "config.yaml");
   fs::copy_file(kLjDir / "lj_liquid.data", c.dir / "lj_liquid.data");
@@ -201,7 +176,7 @@ void check_thermo(const json& final_thermo, const json& ref, double rel_tol,
 }
 
 void check_step0(const std::string& name) {
-  TempDir tmp(name + "_init");
+  md::test::ScratchDir tmp(name + "_init");
   const Case c = prepare(name, tmp);
   const json& init = c.golden.at("init");
   const std::size_t natoms = c.golden.at("natoms").get<std::size_t>();
@@ -245,7 +220,7 @@ void check_step0(const std::string& name) {
 }
 
 void check_run(const std::string& name) {
-  TempDir tmp(name + "_run");
+  md::test::ScratchDir tmp(name + "_run");
   const Case c = prepare(name, tmp);
   const json& run = c.golden.at("run");
   const long steps = c.golden.at("parameters").at("steps").get<long>();
