@@ -52,6 +52,9 @@ void NeighborList::build(Span<const double> positions, int n_local, int n_all) {
   // a neighbour then covers ~16 r³ instead of the 27 r³ of radius-sized cells, so fewer
   // candidate pairs are tested.
   const double radius = list_cutoff();
+  // A flat or tiny system (all atoms in one plane, say) still gets a grid at least one list
+  // radius wide, so cell lengths and the stencil reach stay finite.
+  for (int d = 0; d < 3; ++d) hi[d] = std::max(hi[d], lo[d] + radius);
   double cell_size = 0.5 * radius;
   std::array<int, 3> n_cells{};
   while (true) {
@@ -65,7 +68,7 @@ void NeighborList::build(Span<const double> positions, int n_local, int n_all) {
   }
   std::array<double, 3> inv_cell{}, cell_length{};
   for (int d = 0; d < 3; ++d) {
-    const double extent = std::max(hi[d] - lo[d], 1e-300);
+    const double extent = hi[d] - lo[d];
     inv_cell[d] = n_cells[d] / extent;
     cell_length[d] = extent / n_cells[d];
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "device/backend.hpp"
+#include "engine/dynamics_settings.hpp"
 
 namespace md {
 
@@ -47,6 +48,8 @@ struct SimulationSettings {
       ThermoColumn::kStep, ThermoColumn::kPotEng, ThermoColumn::kKinEng, ThermoColumn::kTotEng,
       ThermoColumn::kTemp, ThermoColumn::kPress,  ThermoColumn::kVolume};
   std::optional<VelocityCreate> velocity_create;
+  IntegratorSettings integrator;  ///< NVE unless a thermostat is set
+  GuardSettings guards;
 };
 
 }  // namespace md

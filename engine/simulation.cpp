@@ -2,13 +2,15 @@
 #include "engine/simulation.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 #include "comm/migration.hpp"
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
+#include "engine/guards.hpp"
 #include "engine/velocity_create.hpp"
-#include "engine/velocity_verlet.hpp"
 
 namespace md {
 
@@ -34,36 +36,45 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
   state_.type_names = std::move(type_names);
   state_.type_masses = std::move(type_masses);
   n_atoms_total_ = comm_.sum(static_cast<std::int64_t>(state_.n_local));
+  id_sum_ = global_id_sum(state_, comm_);
+  integrator_ = make_integrator(settings_.integrator, settings_.dt_ps, n_atoms_total_);
+  // Test hook for the lost-atoms guard: atoms cannot be lost by design, so only a simulated bug
+  // can exercise it (tests/cli/test_guards.cpp).
+  if (const char* hook = std::getenv("MD_TEST_LOSE_ATOM_AT_STEP")) {
+    test_lose_atom_at_step_ = std::atoll(hook);
+  }
 }
 
 void Simulation::setup() {
   if (settings_.velocity_create) create_velocities(state_, *settings_.velocity_create, comm_);
   rebuild_neighbors();
-  compute_forces(ComputeRequest{});
-  {
-    auto timing = timers_.scope(Phase::kComm);
-    halo_.reverse_sum(comm_, Span<double>(state_.forces), 3);
-  }
+  compute_initial_forces();
   run_start_ = Timers::Clock::now();
   if (comm_.is_root() && thermo_sink_) thermo_sink_(thermo_log_.header());
+  thermo_record_.reset();
   print_thermo();
+  for (auto& observer : observers_) observer->on_step(*this);
 }
 
-/// One velocity-Verlet step. On entry: x(t), v(t), f(t) for owned atoms. On exit: the same at
-/// t + dt, and ghosts hold the positions of x(t + dt).
-///  1. half kick and drift (owned atoms):       v += dt/2·F/m ;  x += dt·v
+/// One step. On entry: x(t), v(t), f(t) for owned atoms. On exit: the same at t + dt, and ghosts
+/// hold the positions of x(t + dt).
+///  1. first half of the integrator (owned atoms); velocity Verlet: [thermostat half step: v *= λ]
+///     v += dt/2·F/m ; x += dt·v.  Langevin BAOAB: v += dt/2·F/m ; x += dt/2·v ; v ← OU(v) ;
+///     x += dt/2·v
 ///  2. neighbour bookkeeping (collective): if any atom moved more than skin/2, wrap and migrate
 ///     atoms, rebuild the halo and the neighbour list; otherwise forward positions to ghosts
 ///  3. forces on owned and ghost atoms:         potential.compute
 ///  4. ghost forces summed onto their owners:   halo.reverse_sum(forces)
-///  5. closing half kick (owned atoms):         v += dt/2·F/m
-///  6. thermo output on its schedule
+///  5. second half of the integrator (owned atoms): v += dt/2·F/m ; [thermostat half step]
+///  6. observers on their schedules: guards, thermo, trajectories
 void Simulation::step() {
-  const ComputeRequest request{thermo_due(step_ + 1), thermo_due(step_ + 1), false, false};
+  const std::int64_t from = step_;
+  const ComputeRequest request{thermo_due(from + 1), thermo_due(from + 1), false, false};
   {
     auto timing = timers_.scope(Phase::kModify);
-    velocity_verlet_first_half(state_, settings_.dt_ps);
+    integrator_->first_half(state_, comm_, from);
   }
+  step_ = from + 1;  // the positions are now those of the new step (as guard messages report it)
   update_ghosts_or_rebuild();
   compute_forces(request);
   {
@@ -72,19 +83,27 @@ void Simulation::step() {
   }
   {
     auto timing = timers_.scope(Phase::kModify);
-    velocity_verlet_second_half(state_, settings_.dt_ps);
+    integrator_->second_half(state_, comm_, from);
   }
-  ++step_;
-  if (thermo_due(step_)) print_thermo();
+  observe();
 }
 
 RunReport Simulation::run(std::int64_t n_steps) {
   const std::int64_t first_step = step_;
   last_step_ = step_ + n_steps;
+  stopped_early_ = false;
   const std::uint64_t builds_before = neighbors_.build_count();
   timers_.reset();
   const auto start = Timers::Clock::now();
-  while (step_ < last_step_) step();
+  while (step_ < last_step_) {
+    step();
+    const StepRequests requests = poll_run_control();
+    if (requests.checkpoint || requests.stop) write_checkpoint();
+    if (requests.stop) {
+      stopped_early_ = true;
+      break;
+    }
+  }
   const double loop_seconds = std::chrono::duration<double>(Timers::Clock::now() - start).count();
 
   RunReport report;
@@ -108,6 +127,47 @@ RunReport Simulation::run(std::int64_t n_steps) {
   return report;
 }
 
+void Simulation::observe() {
+  thermo_record_.reset();
+  if (guard_due(step_)) check_finite(state_, comm_, step_);
+  if (thermo_due(step_)) print_thermo();
+  auto timing = timers_.scope(Phase::kOutput);
+  for (auto& observer : observers_) observer->on_step(*this);
+}
+
+StepRequests Simulation::poll_run_control() {
+  if (!run_control_) return {};
+  const StepRequests mine = run_control_(step_);
+  double flags[2] = {mine.checkpoint ? 1.0 : 0.0, mine.stop ? 1.0 : 0.0};
+  comm_.max(Span<double>(flags, 2));
+  return StepRequests{flags[0] > 0.0, flags[1] > 0.0};
+}
+
+void Simulation::add_observer(std::unique_ptr<Observer> observer) {
+  observers_.push_back(std::move(observer));
+}
+
+void Simulation::set_run_control(std::function<StepRequests(std::int64_t)> control) {
+  run_control_ = std::move(control);
+}
+
+void Simulation::set_checkpoint_writer(std::function<void(const CheckpointState&)> writer) {
+  checkpoint_writer_ = std::move(writer);
+}
+
+void Simulation::write_checkpoint() {
+  if (!checkpoint_writer_) return;
+  auto timing = timers_.scope(Phase::kOutput);
+  // Never write a checkpoint that could only restart a broken run.
+  check_finite(state_, comm_, step_);
+  checkpoint_writer_(gather_checkpoint());
+  last_checkpoint_step_ = step_;
+}
+
+void Simulation::finish_observers() {
+  for (auto& observer : observers_) observer->finish();
+}
+
 void Simulation::update_ghosts_or_rebuild() {
   double moved_sq = 0.0;
   {
@@ -124,6 +184,8 @@ void Simulation::update_ghosts_or_rebuild() {
 }
 
 void Simulation::rebuild_neighbors() {
+  // Checked here, on every rank at once, so that migrate() never meets an atom it must refuse.
+  check_inside_box(state_, domain_.box(), comm_, step_);
   {
     auto timing = timers_.scope(Phase::kComm);
     const std::size_t n_local = state_.n_local;
@@ -134,12 +196,27 @@ void Simulation::rebuild_neighbors() {
                              OwnedAtoms{state_.positions, state_.velocities, state_.images,
                                         state_.types, state_.ids},
                              step_);
+    if (test_lose_atom_at_step_ >= 0 && step_ >= test_lose_atom_at_step_) {
+      test_lose_atom_at_step_ = -1;
+      if (comm_.is_root() && state_.n_local > 0) {
+        const std::size_t n = --state_.n_local;
+        state_.positions.resize(3 * n);
+        state_.velocities.resize(3 * n);
+        state_.images.resize(3 * n);
+        state_.types.resize(n);
+        state_.ids.resize(n);
+      }
+    }
     state_.n_ghost = halo_.build(domain_, comm_, neighbors_.list_cutoff(), state_.n_local,
                                  state_.positions, state_.types, state_.ids);
     state_.forces.resize(3 * static_cast<std::size_t>(state_.n_all()));
   }
-  auto timing = timers_.scope(Phase::kNeigh);
-  neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
+  {
+    auto timing = timers_.scope(Phase::kNeigh);
+    neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
+  }
+  check_after_rebuild(state_, neighbors_.view(), settings_.guards.max_neighbors, n_atoms_total_,
+                      id_sum_, comm_, step_);
 }
 
 void Simulation::compute_forces(const ComputeRequest& request) {
@@ -157,35 +234,60 @@ void Simulation::compute_forces(const ComputeRequest& request) {
   if (request.virial) virial_ = out.virial;
 }
 
+void Simulation::compute_initial_forces() {
+  compute_forces(ComputeRequest{});
+  {
+    auto timing = timers_.scope(Phase::kComm);
+    halo_.reverse_sum(comm_, Span<double>(state_.forces), 3);
+  }
+  check_finite(state_, comm_, step_);
+}
+
 bool Simulation::thermo_due(std::int64_t step) const {
   if (step == last_step_) return true;
   return settings_.thermo_every > 0 && step % settings_.thermo_every == 0;
 }
 
+bool Simulation::guard_due(std::int64_t step) const {
+  const int every = settings_.guards.check_every;
+  return thermo_due(step) || (every > 0 && step % every == 0);
+}
+
 ThermoSample Simulation::thermo() const {
-  return measure_thermo(state_, domain_.box(), step_, step_ * settings_.dt_ps, potential_energy_,
-                        virial_, comm_);
+  return measure_thermo(state_, domain_.box(), step_, current_time(), potential_energy_, virial_,
+                        comm_);
 }
 
 void Simulation::print_thermo() {
   auto timing = timers_.scope(Phase::kOutput);
   const ThermoSample sample = thermo();
   if (sample.n_atoms != n_atoms_total_) {
-    throw unstable_error("lost atoms at step " + std::to_string(step_) + ": original " +
-                         std::to_string(n_atoms_total_) + ", current " +
-                         std::to_string(sample.n_atoms));
+    throw UnstableDynamics(lost_atoms_message(step_, n_atoms_total_, sample.n_atoms, id_sum_,
+                                              global_id_sum(state_, comm_)));
   }
   if (!std::isfinite(sample.potential_energy) || !std::isfinite(sample.kinetic_energy)) {
     std::ostringstream msg;
     msg << "non-finite energy at step " << step_ << " (PotEng " << sample.potential_energy
         << ", KinEng " << sample.kinetic_energy
         << "): the dynamics is unstable (time step too large, overlapping atoms, or a bad start)";
-    throw unstable_error(msg.str());
+    throw UnstableDynamics(msg.str());
   }
+  const double conserved =
+      sample.total_energy() + integrator_->conserved_energy_contribution(comm_);
+  conserved_energy_.add(step_, sample.time_ps, conserved);
+  thermo_record_ = ThermoRecord{sample, conserved};
   if (comm_.is_root() && thermo_sink_) {
     const double elapsed = std::chrono::duration<double>(Timers::Clock::now() - run_start_).count();
     thermo_sink_(thermo_log_.row(sample, elapsed));
   }
+}
+
+std::string Simulation::conserved_energy_report() const {
+  return conserved_energy_.report(n_atoms_total_, integrator_->description());
+}
+
+std::optional<double> Simulation::conserved_energy_drift() const {
+  return conserved_energy_.drift_mev_per_atom_per_ns(n_atoms_total_);
 }
 
 EvaluationResult Simulation::evaluate(bool atomic) {
@@ -236,11 +338,254 @@ AtomSet Simulation::owned_atoms() const {
   set.positions.assign(state_.positions.begin(), state_.positions.begin() + 3 * n);
   set.velocities.assign(state_.velocities.begin(), state_.velocities.begin() + 3 * n);
   set.images.assign(state_.images.begin(), state_.images.begin() + 3 * n);
-  // Between rebuilds owned positions may have drifted outside the box: wrap for output.
+  // Between rebuilds owned positions may have drifted outside the box: wrap for output (a
+  // non-finite coordinate, in a crash dump, is left as it is).
   for (std::size_t i = 0; i < n; ++i) {
-    for (int d = 0; d < 3; ++d) domain_.box().wrap(d, set.positions[3 * i + d], set.images[3 * i + d]);
+    for (int d = 0; d < 3; ++d) {
+      double& x = set.positions[3 * i + d];
+      if (std::isfinite(x)) domain_.box().wrap(d, x, set.images[3 * i + d]);
+    }
   }
   return set;
+}
+
+TrajectoryFrame Simulation::gather_frame(const TrajectoryFields& fields) const {
+  TrajectoryFrame frame;
+  frame.step = step_;
+  frame.time_ps = current_time();
+  frame.box = domain_.box();
+  AtomSet all = gather_atoms(comm_, owned_atoms());
+  std::vector<double> forces;
+  if (fields.force) forces = gather_by_id(comm_, state_.ids, state_.n_local, state_.forces.data(), 3);
+  if (!comm_.is_root()) return frame;
+  frame.ids = std::move(all.ids);
+  frame.types = std::move(all.types);
+  frame.positions = std::move(all.positions);
+  frame.images = std::move(all.images);
+  if (fields.velocity) frame.velocities = std::move(all.velocities);
+  frame.forces = std::move(forces);
+  return frame;
+}
+
+// --- Checkpoints -------------------------------------------------------------------------------
+
+namespace {
+
+/// Gathers `count` values of `data` from every rank onto rank 0, concatenated in rank order.
+template <class T>
+std::vector<T> gather_values(const Communicator& comm, const T* data, std::size_t count) {
+  const std::vector<char> bytes = comm.gather_bytes(data, count * sizeof(T), 0);
+  std::vector<T> out(bytes.size() / sizeof(T));
+  if (!out.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+  return out;
+}
+
+/// Sends rank 0's string to every rank.
+std::string broadcast_string(const Communicator& comm, std::string text) {
+  std::uint64_t size = text.size();
+  comm.broadcast_bytes(&size, sizeof size, 0);
+  text.resize(size);
+  comm.broadcast_bytes(text.data(), size, 0);
+  return text;
+}
+
+std::vector<double> broadcast_doubles(const Communicator& comm, std::vector<double> values) {
+  std::uint64_t size = values.size();
+  comm.broadcast_bytes(&size, sizeof size, 0);
+  values.resize(size);
+  comm.broadcast_bytes(values.data(), size * sizeof(double), 0);
+  return values;
+}
+
+/// One atom of a checkpoint block, as bytes for the scatter.
+struct CheckpointRecord {
+  std::int64_t id;
+  int type;
+  int image[3];
+  double position[3];
+  double rebuild_position[3];
+  double velocity[3];
+};
+
+bool same_box(const Box& a, const Box& b) {
+  for (int d = 0; d < 3; ++d) {
+    if (a.lo[d] != b.lo[d] || a.hi[d] != b.hi[d] || a.periodic[d] != b.periodic[d]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+CheckpointState Simulation::gather_checkpoint() const {
+  CheckpointState c;
+  c.step = step_;
+  c.time_ps = current_time();
+  c.dt_ps = settings_.dt_ps;
+  c.box = domain_.box();
+  c.n_ranks = comm_.size();
+  c.grid = domain_.grid();
+  c.type_names = state_.type_names;
+  const IntegratorState integrator = integrator_->save();
+  c.integrator_kind = integrator.kind;
+  c.integrator_scalars = integrator.scalars;
+  c.random_seed = settings_.integrator.thermostat.seed;
+
+  const std::size_t n = state_.n_local;
+  const std::int64_t count = state_.n_local;
+  c.rank_counts = gather_values(comm_, &count, 1);
+  c.ids = gather_values(comm_, state_.ids.data(), n);
+  c.types = gather_values(comm_, state_.types.data(), n);
+  c.positions = gather_values(comm_, state_.positions.data(), 3 * n);
+  c.rebuild_positions = gather_values(comm_, neighbors_.reference_positions().data(), 3 * n);
+  c.velocities = gather_values(comm_, state_.velocities.data(), 3 * n);
+  c.images = gather_values(comm_, state_.images.data(), 3 * n);
+  c.local_heat = gather_values(comm_, &integrator.local_heat, 1);
+  return c;
+}
+
+void Simulation::restore(const CheckpointState& checkpoint) {
+  // Rank 0 checks that the checkpoint fits this run, then every rank learns its layout.
+  run_on_root(comm_, [&] {
+    const std::int64_t n = static_cast<std::int64_t>(checkpoint.n_atoms());
+    if (n != n_atoms_total_) {
+      throw config_error("the checkpoint holds " + std::to_string(n) + " atoms, but this run has " +
+                         std::to_string(n_atoms_total_));
+    }
+    if (!same_box(checkpoint.box, domain_.box())) {
+      throw config_error(
+          "the checkpoint's box (or its boundary flags) differs from this run's structure; a "
+          "restart continues in the box it was written in");
+    }
+    if (checkpoint.type_names != state_.type_names) {
+      throw config_error("the checkpoint's atom types differ from this run's type_map");
+    }
+    for (int type : checkpoint.types) {
+      if (type < 0 || type >= state_.n_types()) {
+        throw config_error("the checkpoint has an atom type outside this run's types");
+      }
+    }
+    std::int64_t counted = 0;
+    for (std::int64_t c : checkpoint.rank_counts) counted += c;
+    if (counted != n || checkpoint.rank_counts.size() != static_cast<std::size_t>(checkpoint.n_ranks) ||
+        checkpoint.local_heat.size() != checkpoint.rank_counts.size()) {
+      throw config_error("the checkpoint's per-rank blocks are inconsistent");
+    }
+  });
+  struct Header {
+    std::int64_t step;
+    int n_ranks;
+    int grid[3];
+  } header{checkpoint.step, checkpoint.n_ranks,
+           {checkpoint.grid[0], checkpoint.grid[1], checkpoint.grid[2]}};
+  comm_.broadcast_bytes(&header, sizeof header, 0);
+  const bool same_layout = header.n_ranks == comm_.size() && header.grid[0] == domain_.grid()[0] &&
+                           header.grid[1] == domain_.grid()[1] &&
+                           header.grid[2] == domain_.grid()[2];
+  step_ = header.step;
+
+  IntegratorState integrator;
+  integrator.kind = broadcast_string(comm_, checkpoint.integrator_kind);
+  integrator.scalars = broadcast_doubles(comm_, checkpoint.integrator_scalars);
+  {
+    // Langevin's heat is kept per rank: each rank takes back its share, or rank 0 takes the sum.
+    std::vector<double> heat = broadcast_doubles(comm_, checkpoint.local_heat);
+    double total = 0.0;
+    for (double h : heat) total += h;
+    integrator.local_heat =
+        same_layout ? heat[comm_.rank()] : (comm_.is_root() ? total : 0.0);
+  }
+  integrator_->restore(integrator);
+
+  if (same_layout) {
+    restore_atoms_in_place(checkpoint);
+  } else {
+    restore_atoms_by_position(checkpoint);
+  }
+  compute_initial_forces();
+  run_start_ = Timers::Clock::now();
+  if (comm_.is_root() && thermo_sink_) thermo_sink_(thermo_log_.header());
+  thermo_record_.reset();
+  last_step_ = step_;
+  print_thermo();
+}
+
+void Simulation::restore_atoms_in_place(const CheckpointState& checkpoint) {
+  std::vector<char> blocks;
+  std::vector<std::size_t> counts;
+  if (comm_.is_root()) {
+    std::size_t first = 0;
+    for (std::int64_t n : checkpoint.rank_counts) {
+      std::vector<CheckpointRecord> records(n);
+      for (std::int64_t k = 0; k < n; ++k) {
+        const std::size_t i = first + k;
+        CheckpointRecord& r = records[k];
+        r.id = checkpoint.ids[i];
+        r.type = checkpoint.types[i];
+        for (int d = 0; d < 3; ++d) {
+          r.image[d] = checkpoint.images[3 * i + d];
+          r.position[d] = checkpoint.positions[3 * i + d];
+          r.rebuild_position[d] = checkpoint.rebuild_positions[3 * i + d];
+          r.velocity[d] = checkpoint.velocities[3 * i + d];
+        }
+      }
+      const char* begin = reinterpret_cast<const char*>(records.data());
+      blocks.insert(blocks.end(), begin, begin + records.size() * sizeof(CheckpointRecord));
+      counts.push_back(records.size() * sizeof(CheckpointRecord));
+      first += n;
+    }
+  }
+  const std::vector<char> mine = comm_.scatter_bytes(blocks, counts, 0);
+  std::vector<CheckpointRecord> records(mine.size() / sizeof(CheckpointRecord));
+  if (!records.empty()) std::memcpy(records.data(), mine.data(), mine.size());
+
+  const std::size_t n = records.size();
+  state_.n_local = static_cast<int>(n);
+  state_.n_ghost = 0;
+  state_.ids.resize(n);
+  state_.types.resize(n);
+  state_.images.resize(3 * n);
+  state_.positions.resize(3 * n);
+  state_.velocities.resize(3 * n);
+  std::vector<double> current(3 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    state_.ids[i] = records[i].id;
+    state_.types[i] = records[i].type;
+    for (int d = 0; d < 3; ++d) {
+      state_.images[3 * i + d] = records[i].image[d];
+      state_.positions[3 * i + d] = records[i].rebuild_position[d];
+      state_.velocities[3 * i + d] = records[i].velocity[d];
+      current[3 * i + d] = records[i].position[d];
+    }
+  }
+  // The halo and neighbour list exactly as they were built from these positions (every atom is
+  // already on its owner and inside the box, so the migration moves nothing), then the positions
+  // as they are now, forwarded to the ghosts as the uninterrupted run did.
+  rebuild_neighbors();
+  if (state_.n_local != static_cast<int>(n)) {
+    throw internal_error("restart: the migration moved atoms of a same-layout checkpoint");
+  }
+  std::copy(current.begin(), current.end(), state_.positions.begin());
+  update_ghosts_or_rebuild();
+}
+
+void Simulation::restore_atoms_by_position(const CheckpointState& checkpoint) {
+  AtomSet all;
+  if (comm_.is_root()) {
+    all.ids = checkpoint.ids;
+    all.types = checkpoint.types;
+    all.positions = checkpoint.positions;
+    all.velocities = checkpoint.velocities;
+    all.images = checkpoint.images;
+  }
+  AtomSet owned = scatter_atoms(comm_, domain_, all);
+  state_.n_local = static_cast<int>(owned.size());
+  state_.n_ghost = 0;
+  state_.ids = std::move(owned.ids);
+  state_.types = std::move(owned.types);
+  state_.positions = std::move(owned.positions);
+  state_.velocities = std::move(owned.velocities);
+  state_.images = std::move(owned.images);
+  rebuild_neighbors();
 }
 
 }  // namespace md

@@ -1,27 +1,34 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// The MD loop. `Simulation` owns one rank's atoms, the halo, the neighbour list and the potential,
-/// and advances them with velocity Verlet; `step()` reads like the textbook (see its comment).
-/// It knows nothing of YAML, files or MPI: it talks to other ranks through the Communicator and to
-/// the physics through the Potential interface.
+/// The MD loop. `Simulation` owns one rank's atoms, the halo, the neighbour list, the potential and
+/// the integrator, and advances them step by step; `step()` reads like the textbook (see its
+/// comment). It knows nothing of YAML, files, signals or MPI: it talks to other ranks through the
+/// Communicator, to the physics through the Potential and Integrator interfaces, and to outputs
+/// through Observers and the checkpoint callback the application installs.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "comm/communicator.hpp"
 #include "comm/domain.hpp"
 #include "comm/halo.hpp"
 #include "engine/atom_set.hpp"
+#include "engine/checkpoint.hpp"
+#include "engine/conserved_energy.hpp"
+#include "engine/integrator.hpp"
 #include "engine/neighbor_list.hpp"
+#include "engine/observer.hpp"
 #include "engine/particle_state.hpp"
 #include "engine/run_report.hpp"
 #include "engine/settings.hpp"
 #include "engine/thermo.hpp"
 #include "engine/thermo_log.hpp"
 #include "engine/timers.hpp"
+#include "engine/trajectory.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
@@ -37,6 +44,13 @@ struct EvaluationResult {
   std::vector<double> atom_virials;    ///< [n][9], eV (root only, when requested)
 };
 
+/// What the application asks for after a step (this rank's view; the loop reduces it so that
+/// every rank acts when any rank asks).
+struct StepRequests {
+  bool checkpoint = false;  ///< write a checkpoint now
+  bool stop = false;        ///< write a checkpoint and end the run (signal, wall-time limit)
+};
+
 class Simulation {
  public:
   /// `owned` are this rank's atoms (see scatter_atoms); `type_names`/`type_masses` describe the
@@ -47,9 +61,18 @@ class Simulation {
              std::function<void(const std::string&)> thermo_sink);
 
   /// Prepares step 0: creates velocities if asked, builds ghosts and the neighbour list, computes
-  /// forces, and prints the thermo header and the step-0 line. Collective.
+  /// forces, prints the thermo header and the step-0 line, and calls the observers. Collective.
   void setup();
-  /// Runs `n_steps` steps (after setup) and returns the performance report. Collective.
+  /// Prepares to continue from a checkpoint instead of setup(). `checkpoint` is read on rank 0
+  /// (other ranks may pass an empty one). With the checkpoint's rank count and grid, every rank
+  /// takes back its own atoms in storage order and rebuilds the halo and neighbour list from the
+  /// positions of the last build, so the continuation is bit-identical; otherwise the atoms are
+  /// redistributed by position. Observers are not called (outputs already hold this step).
+  /// Throws a config Error when the checkpoint does not fit this run (atoms, box, types,
+  /// integrator). Collective.
+  void restore(const CheckpointState& checkpoint);
+  /// Runs up to `n_steps` steps (after setup or restore) and returns the performance report. Ends
+  /// early, after writing a checkpoint, when the run control asks to stop. Collective.
   RunReport run(std::int64_t n_steps);
   /// Advances one step (see the comment in simulation.cpp). Collective.
   void step();
@@ -58,21 +81,59 @@ class Simulation {
   /// by id on root. `atomic` adds per-atom energies and virials. Collective.
   EvaluationResult evaluate(bool atomic);
 
+  /// Adds an output that runs after every step on its own schedule (before setup()).
+  void add_observer(std::unique_ptr<Observer> observer);
+  /// Installs the per-step run control: called on every rank after every step with the step
+  /// number; any rank's request applies to all. Without it the run never stops early.
+  void set_run_control(std::function<StepRequests(std::int64_t step)> control);
+  /// Installs the checkpoint writer: called on every rank with gather_checkpoint()'s result
+  /// (complete on rank 0 only).
+  void set_checkpoint_writer(std::function<void(const CheckpointState&)> writer);
+  /// Writes a checkpoint now through the installed writer (no-op without one). Refuses (an
+  /// UnstableDynamics error) when a position, velocity or force is not finite. Collective.
+  void write_checkpoint();
+  /// Calls finish() on every observer (flushes trajectories). Collective.
+  void finish_observers();
+
   /// The current thermo quantities (energies from the last force evaluation). Collective.
   ThermoSample thermo() const;
+  /// The thermo sample of the current step when one was taken at this step (on a thermo step),
+  /// else null. Identical on all ranks.
+  const ThermoRecord* thermo_record() const { return thermo_record_ ? &*thermo_record_ : nullptr; }
   /// This rank's owned atoms (unwrapped positions and image flags as in a data file). For output.
   AtomSet owned_atoms() const;
+  /// All atoms gathered on rank 0 in ascending id order, positions wrapped. Collective.
+  TrajectoryFrame gather_frame(const TrajectoryFields& fields) const;
+  /// The restartable state, gathered on rank 0 (scalars on every rank). Collective.
+  CheckpointState gather_checkpoint() const;
+  /// The end-of-run conserved-energy drift line (see ConservedEnergyLog).
+  std::string conserved_energy_report() const;
+  std::optional<double> conserved_energy_drift() const;
 
   std::int64_t current_step() const { return step_; }
+  double current_time() const { return step_ * settings_.dt_ps; }
+  /// True when the last run() ended early on a stop request.
+  bool stopped_early() const { return stopped_early_; }
+  /// Step of the last checkpoint written, −1 when none.
+  std::int64_t last_checkpoint_step() const { return last_checkpoint_step_; }
   const Box& box() const { return domain_.box(); }
+  const Domain& domain() const { return domain_; }
   const ParticleState& state() const { return state_; }
+  const Integrator& integrator() const { return *integrator_; }
+  std::int64_t n_atoms() const { return n_atoms_total_; }
 
  private:
   void rebuild_neighbors();
   void update_ghosts_or_rebuild();
   void compute_forces(const ComputeRequest& request);
+  void compute_initial_forces();
+  void observe();
   bool thermo_due(std::int64_t step) const;
+  bool guard_due(std::int64_t step) const;
   void print_thermo();
+  StepRequests poll_run_control();
+  void restore_atoms_in_place(const CheckpointState& checkpoint);
+  void restore_atoms_by_position(const CheckpointState& checkpoint);
 
   SimulationSettings settings_;
   Communicator comm_;
@@ -81,15 +142,25 @@ class Simulation {
   ParticleState state_;
   std::unique_ptr<Potential> potential_;
   NeighborList neighbors_;
+  std::unique_ptr<Integrator> integrator_;
   ThermoLog thermo_log_;
   std::function<void(const std::string&)> thermo_sink_;
   Timers timers_;
+  std::vector<std::unique_ptr<Observer>> observers_;
+  std::function<StepRequests(std::int64_t)> run_control_;
+  std::function<void(const CheckpointState&)> checkpoint_writer_;
+  ConservedEnergyLog conserved_energy_;
+  std::optional<ThermoRecord> thermo_record_;
 
   std::int64_t step_ = 0;
   std::int64_t last_step_ = 0;  ///< final step of the current run(), for the thermo schedule
   std::int64_t n_atoms_total_ = 0;
+  std::int64_t id_sum_ = 0;     ///< sum of all atom ids, to name a lost atom
   double potential_energy_ = 0.0;       ///< this rank's share, from the last evaluation
   std::array<double, 9> virial_{};      ///< this rank's share, from the last evaluation
+  bool stopped_early_ = false;
+  std::int64_t last_checkpoint_step_ = -1;
+  std::int64_t test_lose_atom_at_step_ = -1;  ///< MD_TEST_LOSE_ATOM_AT_STEP (guard test hook)
   Timers::Clock::time_point run_start_ = Timers::Clock::now();
 };
 

@@ -34,7 +34,8 @@ constexpr std::size_t kMaxConfigBytes = 1 << 20;
 // Valid keys, per section.
 const std::vector<std::string> kTopLevelKeys = {"units",  "structure", "masses",   "potential",
                                                 "run",    "neighbor",  "velocity", "integrator",
-                                                "thermo", "output",    "decomposition"};
+                                                "thermo", "output",    "decomposition",
+                                                "checkpoint", "guards"};
 const std::vector<std::string> kStructureKeys = {"file",     "format",   "atom_style",
                                                  "type_map", "boundary", "replicate"};
 const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_energy", "pairs"};
@@ -44,10 +45,22 @@ const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
 const std::vector<std::string> kNeighborKeys = {"skin_A"};
 const std::vector<std::string> kVelocityKeys = {"create"};
 const std::vector<std::string> kVelocityCreateKeys = {"temperature_K", "seed", "zero_momentum"};
-const std::vector<std::string> kIntegratorKeys = {"type"};
+const std::vector<std::string> kIntegratorKeys = {"type", "thermostat"};
+// Thermostat keys: those every type takes, then each type's own.
+const std::vector<std::string> kThermostatTypes = {"nose_hoover_chain", "csvr", "langevin",
+                                                   "berendsen"};
+const std::vector<std::string> kNoseHooverKeys = {"type", "temperature_K", "tau_ps", "chain"};
+const std::vector<std::string> kCsvrKeys = {"type", "temperature_K", "tau_ps", "seed"};
+const std::vector<std::string> kLangevinKeys = {"type", "temperature_K", "damping_ps", "seed"};
+const std::vector<std::string> kBerendsenKeys = {"type", "temperature_K", "tau_ps"};
 const std::vector<std::string> kThermoKeys = {"every", "columns"};
 const std::vector<std::string> kOutputKeys = {"write_final_data", "final_data_file",
-                                              "summary_json"};
+                                              "summary_json", "trajectory", "crash_dump_file"};
+const std::vector<std::string> kTrajectoryKeys = {"format", "file", "every", "fields"};
+const std::vector<std::string> kTrajectoryFields = {"position", "velocity", "force", "image"};
+const std::vector<std::string> kCheckpointKeys = {"file", "every_steps", "every_minutes",
+                                                  "keep_previous"};
+const std::vector<std::string> kGuardsKeys = {"check_every", "max_neighbors"};
 
 const std::vector<std::string> kPotentialTypes = {"lj/cut", "deepmd"};
 
@@ -57,6 +70,10 @@ const std::vector<std::string> kPotentialTypes = {"lj/cut", "deepmd"};
 constexpr double kMaxDtFs = 50.0;
 constexpr double kMaxSkinA = 10.0;
 constexpr double kMaxTemperatureK = 1.0e5;
+// Thermostat coupling times beyond 10 ns couple to nothing (a slip of units, ps for fs, is caught
+// the other way by the timestep check); chains longer than 10 links add nothing.
+constexpr double kMaxCouplingPs = 1.0e4;
+constexpr std::int64_t kMaxChainLength = 10;
 
 /// Registers every section's keys with the document for misplaced-key hints.
 void register_schema(yaml_schema::Document& doc) {
@@ -70,8 +87,14 @@ void register_schema(yaml_schema::Document& doc) {
   doc.add_known_keys("velocity", kVelocityKeys);
   doc.add_known_keys("velocity.create", kVelocityCreateKeys);
   doc.add_known_keys("integrator", kIntegratorKeys);
+  // Only the thermostat keys no other section has: a misplaced `temperature_K` or `seed` keeps
+  // pointing at velocity.create alone.
+  doc.add_known_keys("integrator.thermostat", {"tau_ps", "chain", "damping_ps"});
   doc.add_known_keys("thermo", kThermoKeys);
   doc.add_known_keys("output", kOutputKeys);
+  doc.add_known_keys("output.trajectory", kTrajectoryKeys);
+  doc.add_known_keys("checkpoint", kCheckpointKeys);
+  doc.add_known_keys("guards", kGuardsKeys);
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
@@ -113,9 +136,15 @@ class RunConfigReader {
     if (auto velocity = top.find("velocity")) {
       read_velocity(velocity->as_section(), config.simulation);
     }
-    if (auto integrator = top.find("integrator")) read_integrator(integrator->as_section());
+    if (auto integrator = top.find("integrator")) {
+      read_integrator(integrator->as_section(), config.simulation.integrator);
+    }
     if (auto thermo = top.find("thermo")) read_thermo(thermo->as_section(), config.simulation);
     if (auto output = top.find("output")) read_output(output->as_section(), config.output);
+    if (auto checkpoint = top.find("checkpoint")) {
+      read_checkpoint(checkpoint->as_section(), config.checkpoint);
+    }
+    if (auto guards = top.find("guards")) read_guards(guards->as_section(), config.simulation.guards);
     if (auto grid = top.find("decomposition")) read_decomposition(*grid, config.decomposition);
     return config;
   }
@@ -338,15 +367,62 @@ class RunConfigReader {
     out.velocity_create = velocity;
   }
 
-  static void read_integrator(const Section& section) {
+  /// `integrator: {type: nve}` or `{type: nvt, thermostat: {...}}`.
+  static void read_integrator(const Section& section, IntegratorSettings& out) {
     section.allow_only(kIntegratorKeys);
-    if (auto type = section.find("type")) {
-      const std::string name = type->as_string();
-      if (name != "nve") {
-        type->fail(type->name() + " " + yaml_schema::quote(name) +
-                   " is not supported: only 'nve' (velocity Verlet) is available");
+    const std::string type = section.find("type") ? section.get("type").as_choice({"nve", "nvt"})
+                                                  : std::string("nve");
+    const std::optional<Value> thermostat = section.find("thermostat");
+    if (type == "nve") {
+      if (thermostat) {
+        thermostat->fail(thermostat->name() +
+                         " is given but integrator.type is 'nve' (use type: nvt for a thermostat)");
       }
+      out.thermostat = ThermostatSettings{};
+      return;
     }
+    if (!thermostat) {
+      section.fail("integrator.type 'nvt' needs a thermostat section, e.g. thermostat: {type: "
+                   "nose_hoover_chain, temperature_K: 300, tau_ps: 0.1}");
+    }
+    out.thermostat = read_thermostat(thermostat->as_section());
+  }
+
+  static ThermostatSettings read_thermostat(const Section& section) {
+    const std::string type = section.get("type").as_choice(kThermostatTypes);
+    const std::vector<std::string>& own_keys =
+        type == "nose_hoover_chain" ? kNoseHooverKeys
+        : type == "csvr"            ? kCsvrKeys
+        : type == "langevin"        ? kLangevinKeys
+                                    : kBerendsenKeys;
+    section.allow_only(own_keys, [&](const std::string& key) -> std::string {
+      for (const auto* keys : {&kNoseHooverKeys, &kCsvrKeys, &kLangevinKeys, &kBerendsenKeys}) {
+        if (contains(*keys, key)) {
+          return "key '" + key + "' is not valid for thermostat type '" + type +
+                 "'; its keys are " + yaml_schema::join_choices(own_keys);
+        }
+      }
+      return "";
+    });
+    ThermostatSettings t;
+    t.type = type == "nose_hoover_chain" ? ThermostatType::kNoseHooverChain
+             : type == "csvr"            ? ThermostatType::kCsvr
+             : type == "langevin"        ? ThermostatType::kLangevin
+                                         : ThermostatType::kBerendsen;
+    t.temperature_K =
+        section.get("temperature_K").as_number(Range{0.0, kMaxTemperatureK, false, false, "K"});
+    const Range time_range{0.0, kMaxCouplingPs, false, true, "ps"};
+    if (contains(own_keys, "tau_ps")) t.tau_ps = section.get("tau_ps").as_number(time_range);
+    if (contains(own_keys, "damping_ps")) {
+      t.damping_ps = section.get("damping_ps").as_number(time_range);
+    }
+    if (auto chain = section.find("chain")) {
+      t.chain = static_cast<int>(chain->as_integer(1, kMaxChainLength));
+    }
+    if (contains(own_keys, "seed")) {
+      t.seed = static_cast<std::uint64_t>(section.get("seed").as_integer(1));
+    }
+    return t;
   }
 
   static void read_thermo(const Section& section, SimulationSettings& out) {
@@ -397,6 +473,72 @@ class RunConfigReader {
     }
     if (auto summary = section.find("summary_json")) {
       out.summary_json = fs::path(summary->as_nonempty_string()).lexically_normal().string();
+    }
+    if (auto crash = section.find("crash_dump_file")) {
+      out.crash_dump_file = fs::path(crash->as_nonempty_string()).lexically_normal().string();
+    }
+    if (auto trajectory = section.find("trajectory")) {
+      // One output as a section, or several as a list of sections.
+      if (trajectory->node().IsSequence()) {
+        const std::vector<Value> entries =
+            trajectory->as_list("[{format: h5md, file: traj.h5, every: 100}]");
+        for (const auto& entry : entries) {
+          out.trajectories.push_back(read_trajectory(entry.as_section()));
+        }
+      } else {
+        out.trajectories.push_back(read_trajectory(trajectory->as_section()));
+      }
+      for (std::size_t a = 0; a < out.trajectories.size(); ++a) {
+        for (std::size_t b = 0; b < a; ++b) {
+          if (out.trajectories[a].file == out.trajectories[b].file) {
+            trajectory->fail(trajectory->name() + " names the file " +
+                             yaml_schema::quote(out.trajectories[a].file) + " twice");
+          }
+        }
+      }
+    }
+  }
+
+  static TrajectoryConfig read_trajectory(const Section& section) {
+    section.allow_only(kTrajectoryKeys);
+    TrajectoryConfig t;
+    if (auto format = section.find("format")) {
+      t.format = format->as_choice({"h5md", "dump"}) == "h5md" ? TrajectoryConfig::Format::kH5md
+                                                               : TrajectoryConfig::Format::kDump;
+    }
+    t.file = fs::path(section.get("file").as_nonempty_string()).lexically_normal().string();
+    t.every = section.get("every").as_integer(1);
+    if (auto fields = section.find("fields")) {
+      for (const auto& element : fields->as_list("[position, velocity, force]")) {
+        const std::string name = element.as_choice(kTrajectoryFields);
+        if (name == "velocity") t.fields.velocity = true;
+        if (name == "force") t.fields.force = true;
+        if (name == "image") t.fields.image = true;
+      }
+    }
+    return t;
+  }
+
+  static void read_checkpoint(const Section& section, CheckpointConfig& out) {
+    section.allow_only(kCheckpointKeys);
+    out.enabled = true;
+    if (auto file = section.find("file")) {
+      out.file = fs::path(file->as_nonempty_string()).lexically_normal().string();
+    }
+    if (auto every = section.find("every_steps")) out.every_steps = every->as_integer(0);
+    if (auto minutes = section.find("every_minutes")) {
+      out.every_minutes = minutes->as_number(Range::non_negative("min"));
+    }
+    if (auto keep = section.find("keep_previous")) out.keep_previous = keep->as_bool();
+  }
+
+  static void read_guards(const Section& section, GuardSettings& out) {
+    section.allow_only(kGuardsKeys);
+    if (auto every = section.find("check_every")) {
+      out.check_every = static_cast<int>(every->as_integer(0, INT_MAX));
+    }
+    if (auto max = section.find("max_neighbors")) {
+      out.max_neighbors = static_cast<int>(max->as_integer(0, INT_MAX));
     }
   }
 

@@ -11,11 +11,13 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "engine/settings.hpp"
+#include "engine/trajectory.hpp"
 #include "potential/deep/deep_potential_options.hpp"
 #include "potential/lennard_jones.hpp"
 
@@ -39,12 +41,33 @@ struct PotentialConfig {
   DeepPotentialOptions deep;  ///< when type == kDeepmd
 };
 
+/// One trajectory output (`output.trajectory`, a section or a list of them).
+struct TrajectoryConfig {
+  enum class Format { kH5md, kDump };
+  Format format = Format::kH5md;
+  std::string file;          ///< relative to the working directory
+  std::int64_t every = 0;    ///< a frame on every step divisible by this
+  TrajectoryFields fields;   ///< positions are always written
+};
+
 struct OutputConfig {
   /// Write the final state as a LAMMPS data file (`<structure file>.final` unless given).
   bool write_final_data = true;
   /// Output paths are relative to the working directory (inputs: to the config file).
   std::string final_data_file;  ///< empty = `<structure file name>.final`
   std::string summary_json;     ///< the JSON run summary; empty = none
+  std::vector<TrajectoryConfig> trajectories;
+  /// The debug dump written when a guard stops the run; empty = `<structure file name>.crash.dump`.
+  std::string crash_dump_file;
+};
+
+/// The `checkpoint` section (docs/checkpoints.md).
+struct CheckpointConfig {
+  bool enabled = false;            ///< the section is present: periodic and final checkpoints
+  std::string file = "state.h5";   ///< relative to the working directory
+  std::int64_t every_steps = 0;    ///< 0: not by step count
+  double every_minutes = 15.0;     ///< wall time between checkpoints; 0: not by time
+  bool keep_previous = true;       ///< keep the previous checkpoint as `<stem>_prev<ext>`
 };
 
 struct RunConfig {
@@ -53,6 +76,7 @@ struct RunConfig {
   PotentialConfig potential;
   SimulationSettings simulation;
   OutputConfig output;
+  CheckpointConfig checkpoint;
   std::map<std::string, double> masses;  ///< per type name, amu; overrides the data file
   /// Rank grid [px, py, pz]; all zero = chosen to minimise the halo surface.
   std::array<int, 3> decomposition{0, 0, 0};

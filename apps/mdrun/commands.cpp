@@ -3,16 +3,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "engine/guards.hpp"
 #include "io/lammps_data.hpp"
 #include "io/output_path.hpp"
 #include "io/run_config.hpp"
 #include "io/run_summary.hpp"
 #include "root_task.hpp"
+#include "run_lifecycle.hpp"
 #include "run_setup.hpp"
 
 namespace md {
@@ -21,6 +25,8 @@ namespace {
 void print_line(const std::string& line) {
   std::fputs(line.c_str(), stdout);
   std::fputc('\n', stdout);
+  // Thermo lines reach the log as they are made (tail -f on a batch job; nothing lost on a kill).
+  std::fflush(stdout);
 }
 
 void log_banner(const RunConfig& config, const PreparedRun& run, const Communicator& comm) {
@@ -76,19 +82,74 @@ std::string version_string() {
 }
 
 int run_md(const RunOptions& options, const Communicator& comm) {
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> overrides = options.overrides;
   if (options.n_steps >= 0) overrides.push_back("run.steps=" + std::to_string(options.n_steps));
   const RunConfig config = load_run_config(options.config_path, overrides);
   PreparedRun run = prepare_run(config, comm, print_line);
   log_banner(config, run, comm);
+  Simulation& sim = *run.simulation;
+  spdlog::info("integrator {}", sim.integrator().description());
+  if (config.simulation.integrator.thermostat.type == ThermostatType::kBerendsen) {
+    spdlog::warn("the Berendsen thermostat does not sample the canonical ensemble (it suppresses "
+                 "kinetic-energy fluctuations): use it to equilibrate only, and a Nose-Hoover "
+                 "chain, CSVR or Langevin thermostat for production");
+  }
+  const RunFingerprint fingerprint = fingerprint_run(config, comm);
+  const bool restarting = !options.checkpoint_in.empty();
+  CheckpointState checkpoint;
+  if (restarting) checkpoint = load_restart_checkpoint(options.checkpoint_in, fingerprint, comm);
   if (options.check_only) {
     spdlog::info("check passed: config, structure and potential are valid");
     return 0;
   }
-  Simulation& sim = *run.simulation;
-  sim.setup();
-  const RunReport report = sim.run(config.simulation.steps);
-  if (comm.is_root()) std::fputs(format_footer(report).c_str(), stdout);
+
+  install_stop_signal_handlers();
+  attach_trajectories(sim, config, run, restarting ? checkpoint.step : -1, comm);
+  attach_checkpoints(sim, config, fingerprint, restarting, options.max_hours, start, comm);
+  RunReport report;
+  try {
+    if (restarting) {
+      sim.restore(checkpoint);
+      checkpoint = CheckpointState{};  // the atoms now live in the simulation
+    } else {
+      sim.setup();
+    }
+    const std::int64_t remaining = config.simulation.steps - sim.current_step();
+    if (remaining < 0) {
+      spdlog::warn("the checkpoint is at step {}, beyond run.steps = {}: nothing to run",
+                   sim.current_step(), config.simulation.steps);
+    }
+    report = sim.run(std::max<std::int64_t>(remaining, 0));
+  } catch (const Error& e) {
+    // Guards stop every rank together, so the last state can still be gathered for debugging;
+    // on one rank any unstable-dynamics error can.
+    if (e.code() == ExitCode::kUnstable &&
+        (dynamic_cast<const UnstableDynamics*>(&e) != nullptr || comm.size() == 1)) {
+      try {
+        sim.finish_observers();
+      } catch (const Error& flush_error) {
+        spdlog::error("could not flush the trajectories: {}", flush_error.what());
+      }
+      write_crash_dump(sim, config, comm);
+    }
+    throw;
+  }
+  sim.finish_observers();
+  if (comm.is_root()) {
+    std::fputs(format_footer(report).c_str(), stdout);
+    std::fputs((sim.conserved_energy_report() + "\n").c_str(), stdout);
+  }
+  if (sim.stopped_early()) {
+    spdlog::info("stopped at step {} ({}); checkpoint {} written. Continue with: mdrun --config {} "
+                 "--cpi {}",
+                 sim.current_step(), stop_reason(options.max_hours), config.checkpoint.file,
+                 config.config_path, config.checkpoint.file);
+    return 0;
+  }
+  if (config.checkpoint.enabled && sim.last_checkpoint_step() != sim.current_step()) {
+    sim.write_checkpoint();
+  }
 
   if (config.output.write_final_data) {
     const StructureData final_state = final_structure(sim, run, comm);

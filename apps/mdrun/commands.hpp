@@ -18,6 +18,8 @@ struct RunOptions {
   std::vector<std::string> overrides;
   std::int64_t n_steps = -1;  ///< -1: from the config
   bool check_only = false;
+  std::string checkpoint_in;  ///< --cpi: continue from this checkpoint ("" = fresh run)
+  double max_hours = 0.0;     ///< --maxh: stop (with a checkpoint) at 99 % of this; 0 = no limit
 };
 
 struct EvalOptions {

@@ -59,6 +59,11 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--check", run.check_only,
                "validate the config, structure and potential, then exit");
+  app.add_option("--cpi", run.checkpoint_in,
+                 "continue from this checkpoint (appends to the trajectories; docs/checkpoints.md)");
+  app.add_option("--maxh", run.max_hours,
+                 "stop cleanly with a checkpoint after 99% of this many hours of wall time")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("-v,--verbose", verbose, "more detail in the log");
 
   CLI::App* eval_command =

@@ -132,6 +132,20 @@ TEST_CASE("neighbour lists equal a brute-force search over periodic images", "[n
   }
 }
 
+TEST_CASE("atoms in one plane (a cell grid of zero thickness) still find their neighbours",
+          "[neighbor]") {
+  SerialSystem original =
+      md::test::random_system(80, {0, 0, 0}, {12.0, 12.0, 20.0}, {true, true, false}, 1, 9);
+  for (std::size_t i = 0; i < original.ids.size(); ++i) original.positions[3 * i + 2] = 10.0;
+  const auto reference = brute_force_pairs(original, 3.5);
+  REQUIRE(!reference.empty());
+  SerialSystem s = original;
+  s.build(3.5);
+  md::NeighborList list(md::NeighborKind::kFull, 3.0, 0.5);
+  list.build(md::Span<const double>(s.positions), s.n_local, s.n_all);
+  CHECK(listed_pairs(s, list) == reference);
+}
+
 TEST_CASE("the skin/2 criterion triggers a rebuild only past half the skin", "[neighbor]") {
   SerialSystem s = md::test::random_system(50, {0, 0, 0}, {10, 10, 10}, {true, true, true}, 1, 7);
   s.build(3.0);

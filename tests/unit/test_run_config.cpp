@@ -446,7 +446,7 @@ TEST_CASE("run config: units, integrator, thermo columns and backend", "[io][con
   CHECK_THAT(parse_error(kMinimal + "units: real\n"),
              Contains("run.yaml:11: unsupported units 'real': only 'metal' is supported"));
   CHECK_THAT(parse_error(kMinimal + "integrator: {type: nvt}\n"),
-             Contains("integrator.type 'nvt' is not supported: only 'nve'"));
+             Contains("integrator.type 'nvt' needs a thermostat section"));
   CHECK_THAT(parse_error(kMinimal + "thermo: {columns: [step, Temp]}\n"),
              Contains("unknown thermo column 'Temp' (did you mean 'temp'?)"));
   CHECK_THAT(parse_error(kMinimal + "thermo: {columns: [step, bogus]}\n"),

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The equations of motion as two named half steps around the force evaluation, so that
+/// Simulation::step() reads the same for every ensemble:
+///
+///   integrator.first_half(...)    // everything up to the new positions
+///   neighbours, forces, reverse_sum
+///   integrator.second_half(...)   // everything after the new forces
+///
+/// Implementations:
+///  - VerletIntegrator, NVE: velocity Verlet (engine/velocity_verlet.hpp), bit-identical to the
+///    LAMMPS `fix nve` step;
+///  - VerletIntegrator with a velocity-scaling Thermostat (Nosé–Hoover chain, CSVR, Berendsen):
+///      first_half  = thermostat half step (v *= λ), v += dt/2·F/m, x += dt·v
+///      second_half = v += dt/2·F/m, thermostat half step (v *= λ)
+///    where λ comes from host scalar state and the all-reduced kinetic energy;
+///  - LangevinIntegrator (engine/integrator_langevin.hpp), BAOAB:
+///      first_half  = B (v += dt/2·F/m), A (x += dt/2·v), O (exact Ornstein–Uhlenbeck), A
+///      second_half = B.
+/// Every integrator exposes the term that makes E_pot + KE + term a conserved quantity, and its
+/// state for checkpoints.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "comm/communicator.hpp"
+#include "engine/dynamics_settings.hpp"
+#include "engine/particle_state.hpp"
+#include "engine/thermostat.hpp"
+
+namespace md {
+
+/// What an integrator carries from step to step, for checkpoints. `scalars` are identical on all
+/// ranks; `local_heat` is this rank's share of the heat exchanged (summed over ranks it is the
+/// total; only Langevin, whose heat is per atom, uses it).
+struct IntegratorState {
+  std::string kind;              ///< "nve", "nose_hoover_chain", "csvr", "langevin", "berendsen"
+  std::vector<double> scalars;
+  double local_heat = 0.0;       ///< eV
+};
+
+class Integrator {
+ public:
+  virtual ~Integrator() = default;
+  /// One line for the log ("NVE (velocity Verlet)", "NVT, Nose-Hoover chain (...)").
+  virtual std::string description() const = 0;
+  /// Everything of step `step` → `step + 1` before the force evaluation; on exit the owned
+  /// positions are x(t + dt). Collective (thermostats reduce the kinetic energy).
+  virtual void first_half(ParticleState& state, const Communicator& comm, std::int64_t step) = 0;
+  /// Everything after the force evaluation; on exit the owned velocities are v(t + dt).
+  /// Collective.
+  virtual void second_half(ParticleState& state, const Communicator& comm, std::int64_t step) = 0;
+  /// The integrator's term of the conserved energy, eV, the same on every rank. Collective.
+  virtual double conserved_energy_contribution(const Communicator& comm) const = 0;
+  virtual IntegratorState save() const = 0;
+  /// Restores a saved state. `state.kind` must be this integrator's kind (a config error
+  /// otherwise).
+  virtual void restore(const IntegratorState& state) = 0;
+};
+
+/// The integrator for `settings`, with timestep `dt_ps`, for a system of `n_atoms` atoms (the
+/// thermostats use the kinetic temperature's 3N − 3 degrees of freedom).
+std::unique_ptr<Integrator> make_integrator(const IntegratorSettings& settings, double dt_ps,
+                                            std::int64_t n_atoms);
+
+/// The `kind` name of a thermostat type ("nve" for none), as stored in checkpoints.
+const char* integrator_kind(ThermostatType type);
+
+/// Twice the kinetic energy Σ m v² · mvv2e (eV) of the owned atoms, local only.
+double local_twice_kinetic_energy(const ParticleState& state);
+
+/// Velocity Verlet, optionally wrapped in a velocity-scaling thermostat's half steps.
+class VerletIntegrator final : public Integrator {
+ public:
+  /// `thermostat` null: NVE.
+  VerletIntegrator(double dt_ps, std::unique_ptr<Thermostat> thermostat, std::string kind);
+
+  std::string description() const override;
+  void first_half(ParticleState& state, const Communicator& comm, std::int64_t step) override;
+  void second_half(ParticleState& state, const Communicator& comm, std::int64_t step) override;
+  double conserved_energy_contribution(const Communicator& comm) const override;
+  IntegratorState save() const override;
+  void restore(const IntegratorState& state) override;
+
+ private:
+  void thermostat_half_step(ParticleState& state, const Communicator& comm, std::int64_t step,
+                            int half);
+
+  double dt_;
+  std::unique_ptr<Thermostat> thermostat_;
+  std::string kind_;
+};
+
+}  // namespace md

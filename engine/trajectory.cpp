@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#include "engine/trajectory.hpp"
+
+#include "engine/simulation.hpp"
+
+namespace md {
+
+TrajectoryObserver::TrajectoryObserver(const Communicator& comm,
+                                       std::unique_ptr<TrajectoryWriter> writer,
+                                       std::int64_t every, TrajectoryFields fields)
+    : comm_(comm), writer_(std::move(writer)), every_(every), fields_(fields) {
+  // Every rank must take the same decisions; only rank 0 has the writer to ask.
+  int wants = writer_ && writer_->wants_observables() ? 1 : 0;
+  comm_.broadcast_bytes(&wants, sizeof wants, 0);
+  observables_ = wants != 0;
+}
+
+void TrajectoryObserver::on_step(const Simulation& simulation) {
+  const std::int64_t step = simulation.current_step();
+  if (every_ > 0 && step % every_ == 0) {
+    const TrajectoryFrame frame = simulation.gather_frame(fields_);
+    run_on_root(comm_, [&] { writer_->write_frame(frame); });
+  }
+  if (observables_ && simulation.thermo_record() != nullptr) {
+    const ThermoRecord record = *simulation.thermo_record();
+    run_on_root(comm_, [&] { writer_->write_observables(record); });
+  }
+}
+
+void TrajectoryObserver::finish() {
+  run_on_root(comm_, [&] { writer_->flush(); });
+}
+
+}  // namespace md

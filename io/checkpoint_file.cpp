@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+#include "io/checkpoint_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "io/hdf5_handle.hpp"
+
+namespace md {
+namespace {
+
+namespace fs = std::filesystem;
+
+// --- SHA-256 (FIPS 180-4) ----------------------------------------------------------------------
+
+class Sha256 {
+ public:
+  Sha256() { reset(); }
+
+  void update(const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    total_bytes_ += size;
+    while (size > 0) {
+      const std::size_t take = std::min(size, block_.size() - filled_);
+      std::memcpy(block_.data() + filled_, bytes, take);
+      filled_ += take;
+      bytes += take;
+      size -= take;
+      if (filled_ == block_.size()) {
+        compress(block_.data());
+        filled_ = 0;
+      }
+    }
+  }
+
+  std::string hex_digest() {
+    const std::uint64_t bits = total_bytes_ * 8;
+    const unsigned char pad = 0x80;
+    update(&pad, 1);
+    const unsigned char zero = 0;
+    while (filled_ != 56) update(&zero, 1);
+    unsigned char length[8];
+    for (int k = 0; k < 8; ++k) length[k] = static_cast<unsigned char>(bits >> (56 - 8 * k));
+    update(length, 8);
+    std::string out;
+    static const char* kHex = "0123456789abcdef";
+    for (std::uint32_t word : h_) {
+      for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(word >> shift) & 0xf];
+    }
+    reset();
+    return out;
+  }
+
+ private:
+  static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+  void reset() {
+    h_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    filled_ = 0;
+    total_bytes_ = 0;
+  }
+
+  void compress(const unsigned char* block) {
+    static constexpr std::uint32_t kK[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2};
+    std::uint32_t w[64];
+    for (int t = 0; t < 16; ++t) {
+      w[t] = (std::uint32_t(block[4 * t]) << 24) | (std::uint32_t(block[4 * t + 1]) << 16) |
+             (std::uint32_t(block[4 * t + 2]) << 8) | std::uint32_t(block[4 * t + 3]);
+    }
+    for (int t = 16; t < 64; ++t) {
+      const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
+      const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
+      w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6],
+                  h = h_[7];
+    for (int t = 0; t < 64; ++t) {
+      const std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+      const std::uint32_t ch = (e & f) ^ (~e & g);
+      const std::uint32_t t1 = h + s1 + ch + kK[t] + w[t];
+      const std::uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+      const std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+      const std::uint32_t t2 = s0 + maj;
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    h_[0] += a;
+    h_[1] += b;
+    h_[2] += c;
+    h_[3] += d;
+    h_[4] += e;
+    h_[5] += f;
+    h_[6] += g;
+    h_[7] += h;
+  }
+
+  std::array<std::uint32_t, 8> h_{};
+  std::array<unsigned char, 64> block_{};
+  std::size_t filled_ = 0;
+  std::uint64_t total_bytes_ = 0;
+};
+
+// --- The payload hash --------------------------------------------------------------------------
+
+/// Feeds every field of the state, length-prefixed, into one SHA-256: any change to a value,
+/// an array length or a string changes it.
+class PayloadHasher {
+ public:
+  void add(const std::string& s) {
+    add_size(s.size());
+    sha_.update(s.data(), s.size());
+  }
+  template <class T>
+  void add(const std::vector<T>& v) {
+    add_size(v.size());
+    sha_.update(v.data(), v.size() * sizeof(T));
+  }
+  template <class T>
+  void add_value(const T& value) {
+    sha_.update(&value, sizeof value);
+  }
+  std::string hex() { return sha_.hex_digest(); }
+
+ private:
+  void add_size(std::uint64_t n) { sha_.update(&n, sizeof n); }
+  Sha256 sha_;
+};
+
+std::string payload_hash(const CheckpointState& c) {
+  PayloadHasher h;
+  h.add(c.mdrun_version);
+  h.add(c.config_fingerprint);
+  h.add(c.config_hash);
+  h.add(c.model_hash);
+  h.add_value(c.step);
+  h.add_value(c.time_ps);
+  h.add_value(c.dt_ps);
+  for (int d = 0; d < 3; ++d) {
+    h.add_value(c.box.lo[d]);
+    h.add_value(c.box.hi[d]);
+    h.add_value(static_cast<int>(c.box.periodic[d]));
+    h.add_value(c.grid[d]);
+  }
+  h.add_value(c.n_ranks);
+  for (const auto& name : c.type_names) h.add(name);
+  h.add(c.rank_counts);
+  h.add(c.ids);
+  h.add(c.types);
+  h.add(c.positions);
+  h.add(c.rebuild_positions);
+  h.add(c.velocities);
+  h.add(c.images);
+  h.add(c.integrator_kind);
+  h.add(c.integrator_scalars);
+  h.add(c.local_heat);
+  h.add_value(c.random_seed);
+  return h.hex();
+}
+
+std::string join_lines(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += name + "\n";
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+/// fsync of a path (a file, or a directory so that a rename in it is durable).
+void sync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0) {
+    if (directory) return;  // some file systems do not allow it; the rename is still atomic
+    throw io_error("cannot open '" + path + "' to flush it: " + std::strerror(errno));
+  }
+  const int rc = ::fsync(fd);
+  const int saved = errno;
+  ::close(fd);
+  if (rc != 0 && !directory) {
+    throw io_error("cannot flush checkpoint '" + path + "' to disk (" + std::strerror(saved) +
+                   "): is the disk full?");
+  }
+}
+
+/// The K of MD_TEST_KILL_DURING_CHECKPOINT, or 0.
+long kill_during_write_number() {
+  const char* value = std::getenv("MD_TEST_KILL_DURING_CHECKPOINT");
+  return value ? std::atol(value) : 0;
+}
+
+template <class T>
+void write_rows(hid_t loc, const std::string& name, const std::vector<T>& values, hsize_t width) {
+  const hsize_t rows = width ? values.size() / width : 0;
+  if (width == 1) {
+    hdf5::write_dataset(loc, name, {rows}, values.data());
+  } else {
+    hdf5::write_dataset(loc, name, {rows, width}, values.data());
+  }
+}
+
+}  // namespace
+
+std::string sha256_hex(const void* data, std::size_t size) {
+  Sha256 sha;
+  sha.update(data, size);
+  return sha.hex_digest();
+}
+
+std::string sha256_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw io_error("cannot read '" + path + "' to hash it");
+  Sha256 sha;
+  std::array<char, 1 << 16> buffer{};
+  while (in) {
+    in.read(buffer.data(), buffer.size());
+    sha.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) throw io_error("error while reading '" + path + "' to hash it");
+  return sha.hex_digest();
+}
+
+std::string previous_checkpoint_path(const std::string& path) {
+  const fs::path p(path);
+  return (p.parent_path() / (p.stem().string() + "_prev" + p.extension().string())).string();
+}
+
+void write_checkpoint_file(const std::string& path, const CheckpointState& c, bool keep_previous) {
+  hdf5::quiet_errors();
+  static long writes = 0;
+  const long kill_at = kill_during_write_number();
+  ++writes;
+  const std::string temp = path + ".tmp";
+  std::error_code ec;
+  fs::remove(temp, ec);
+  {
+    hdf5::Handle file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!file.valid()) throw io_error("cannot create checkpoint file '" + temp + "'");
+    const hid_t f = file.get();
+    try {
+      hdf5::write_string_attribute(f, "format", "mdrun checkpoint");
+      hdf5::write_attribute(f, "format_version", kCheckpointFormatVersion);
+      hdf5::write_string_attribute(f, "mdrun_version", c.mdrun_version);
+      hdf5::write_attribute(f, "step", c.step);
+      hdf5::write_attribute(f, "time_ps", c.time_ps);
+      hdf5::write_attribute(f, "dt_ps", c.dt_ps);
+      hdf5::write_attribute(f, "n_ranks", c.n_ranks);
+      hdf5::write_attribute(f, "grid", std::vector<int>(c.grid.begin(), c.grid.end()));
+      hdf5::write_string_attribute(f, "config_hash", c.config_hash);
+      hdf5::write_string_attribute(f, "model_hash", c.model_hash);
+      hdf5::write_string_attribute(f, "config_fingerprint", c.config_fingerprint);
+      hdf5::write_string_attribute(f, "type_names", join_lines(c.type_names));
+      {
+        hdf5::Handle box = hdf5::create_group(f, "box");
+        hdf5::write_dataset(box.get(), "lo", {3}, c.box.lo);
+        hdf5::write_dataset(box.get(), "hi", {3}, c.box.hi);
+        const int periodic[3] = {c.box.periodic[0], c.box.periodic[1], c.box.periodic[2]};
+        hdf5::write_dataset(box.get(), "periodic", {3}, periodic);
+        hdf5::write_string_attribute(box.get(), "unit", "Angstrom");
+      }
+      {
+        hdf5::Handle atoms = hdf5::create_group(f, "atoms");
+        const hid_t a = atoms.get();
+        write_rows(a, "rank_counts", c.rank_counts, 1);
+        write_rows(a, "id", c.ids, 1);
+        write_rows(a, "type", c.types, 1);
+        write_rows(a, "position", c.positions, 3);
+        write_rows(a, "rebuild_position", c.rebuild_positions, 3);
+        write_rows(a, "velocity", c.velocities, 3);
+        write_rows(a, "image", c.images, 3);
+      }
+      if (kill_at == writes) {
+        // Fault injection: die with a half-written temporary file on disk.
+        H5Fflush(f, H5F_SCOPE_GLOBAL);
+        std::fflush(stdout);
+        std::raise(SIGKILL);
+      }
+      {
+        hdf5::Handle integrator = hdf5::create_group(f, "integrator");
+        hdf5::write_string_attribute(integrator.get(), "kind", c.integrator_kind);
+        hdf5::write_attribute(integrator.get(), "random_seed", c.random_seed);
+        write_rows(integrator.get(), "scalars", c.integrator_scalars, 1);
+        write_rows(integrator.get(), "local_heat", c.local_heat, 1);
+      }
+      hdf5::write_string_attribute(f, "payload_sha256", payload_hash(c));
+    } catch (const Error& e) {
+      throw io_error("cannot write checkpoint '" + temp + "': " + e.what());
+    }
+    if (H5Fflush(f, H5F_SCOPE_GLOBAL) < 0) {
+      throw io_error("cannot flush checkpoint '" + temp + "'");
+    }
+  }
+  sync_path(temp, false);
+  if (keep_previous && fs::exists(path, ec)) {
+    const std::string previous = previous_checkpoint_path(path);
+    fs::remove(previous, ec);
+    // A hard link keeps `path` in place until the rename replaces it atomically.
+    fs::create_hard_link(path, previous, ec);
+    if (ec) {
+      fs::copy_file(path, previous, fs::copy_options::overwrite_existing, ec);
+      if (ec) {
+        throw io_error("cannot keep the previous checkpoint as '" + previous + "': " +
+                       ec.message());
+      }
+      sync_path(previous, false);
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    throw io_error("cannot rename '" + temp + "' to '" + path + "': " + std::strerror(errno));
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  sync_path(parent.empty() ? "." : parent.string(), true);
+}
+
+CheckpointState read_checkpoint_file(const std::string& path) {
+  hdf5::quiet_errors();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw io_error("checkpoint '" + path + "' does not exist");
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw io_error("checkpoint '" + path + "' is not an HDF5 file (truncated or damaged?)");
+  }
+  hdf5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.valid()) throw io_error("cannot open checkpoint '" + path + "'");
+  const hid_t f = file.get();
+  CheckpointState c;
+  std::string stored_hash;
+  try {
+    if (hdf5::read_string_attribute(f, "format") != "mdrun checkpoint") {
+      throw io_error("not an mdrun checkpoint");
+    }
+    const int version = hdf5::read_attribute<int>(f, "format_version");
+    if (version != kCheckpointFormatVersion) {
+      throw io_error("format version " + std::to_string(version) + " is not supported (this " +
+                     "mdrun reads version " + std::to_string(kCheckpointFormatVersion) + ")");
+    }
+    if (H5Aexists(f, "payload_sha256") <= 0) {
+      throw io_error("it is incomplete (no payload hash: the write was interrupted)");
+    }
+    stored_hash = hdf5::read_string_attribute(f, "payload_sha256");
+    c.mdrun_version = hdf5::read_string_attribute(f, "mdrun_version");
+    c.step = hdf5::read_attribute<std::int64_t>(f, "step");
+    c.time_ps = hdf5::read_attribute<double>(f, "time_ps");
+    c.dt_ps = hdf5::read_attribute<double>(f, "dt_ps");
+    c.n_ranks = hdf5::read_attribute<int>(f, "n_ranks");
+    const std::vector<int> grid = hdf5::read_attribute_values<int>(f, "grid");
+    if (grid.size() != 3) throw io_error("attribute 'grid' must hold 3 values");
+    for (int d = 0; d < 3; ++d) c.grid[d] = grid[d];
+    c.config_hash = hdf5::read_string_attribute(f, "config_hash");
+    c.model_hash = hdf5::read_string_attribute(f, "model_hash");
+    c.config_fingerprint = hdf5::read_string_attribute(f, "config_fingerprint");
+    c.type_names = split_lines(hdf5::read_string_attribute(f, "type_names"));
+    {
+      hdf5::Handle box = hdf5::open_group(f, "box");
+      const auto lo = hdf5::read_dataset<double>(box.get(), "lo");
+      const auto hi = hdf5::read_dataset<double>(box.get(), "hi");
+      const auto periodic = hdf5::read_dataset<int>(box.get(), "periodic");
+      if (lo.size() != 3 || hi.size() != 3 || periodic.size() != 3) {
+        throw io_error("the box must have 3 components");
+      }
+      for (int d = 0; d < 3; ++d) {
+        c.box.lo[d] = lo[d];
+        c.box.hi[d] = hi[d];
+        c.box.periodic[d] = periodic[d] != 0;
+      }
+    }
+    {
+      hdf5::Handle atoms = hdf5::open_group(f, "atoms");
+      const hid_t a = atoms.get();
+      c.rank_counts = hdf5::read_dataset<std::int64_t>(a, "rank_counts");
+      c.ids = hdf5::read_dataset<std::int64_t>(a, "id");
+      c.types = hdf5::read_dataset<int>(a, "type");
+      c.positions = hdf5::read_dataset<double>(a, "position");
+      c.rebuild_positions = hdf5::read_dataset<double>(a, "rebuild_position");
+      c.velocities = hdf5::read_dataset<double>(a, "velocity");
+      c.images = hdf5::read_dataset<int>(a, "image");
+    }
+    {
+      hdf5::Handle integrator = hdf5::open_group(f, "integrator");
+      c.integrator_kind = hdf5::read_string_attribute(integrator.get(), "kind");
+      c.random_seed = hdf5::read_attribute<std::uint64_t>(integrator.get(), "random_seed");
+      c.integrator_scalars = hdf5::read_dataset<double>(integrator.get(), "scalars");
+      c.local_heat = hdf5::read_dataset<double>(integrator.get(), "local_heat");
+    }
+  } catch (const Error& e) {
+    throw io_error("checkpoint '" + path + "' cannot be used: " + e.what());
+  }
+  const std::size_t n = c.ids.size();
+  if (c.types.size() != n || c.positions.size() != 3 * n || c.rebuild_positions.size() != 3 * n ||
+      c.velocities.size() != 3 * n || c.images.size() != 3 * n ||
+      c.rank_counts.size() != static_cast<std::size_t>(c.n_ranks) ||
+      c.local_heat.size() != c.rank_counts.size()) {
+    throw io_error("checkpoint '" + path + "' cannot be used: its arrays have inconsistent sizes");
+  }
+  if (payload_hash(c) != stored_hash) {
+    throw io_error("checkpoint '" + path +
+                   "' is corrupt: its contents do not match the SHA-256 stored in it");
+  }
+  return c;
+}
+
+namespace {
+
+std::string number(double x) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+}  // namespace
+
+std::string physics_fingerprint(const RunConfig& config) {
+  std::ostringstream out;
+  out << "units = metal\n";
+  out << "structure.type_map =";
+  for (const auto& name : config.structure.type_map) out << ' ' << name;
+  out << "\nstructure.boundary =";
+  for (bool p : config.structure.periodic) out << ' ' << (p ? 'p' : 'f');
+  out << "\nstructure.replicate =";
+  for (int r : config.structure.replicate) out << ' ' << r;
+  out << '\n';
+  for (const auto& [name, mass] : config.masses) out << "masses." << name << " = " << number(mass) << '\n';
+  const PotentialConfig& p = config.potential;
+  if (p.type == PotentialType::kLennardJones) {
+    out << "potential.type = lj/cut\n";
+    out << "potential.cutoff_A = " << number(p.lj.cutoff) << '\n';
+    out << "potential.shift_energy = " << (p.lj.shift_energy ? "true" : "false") << '\n';
+    for (const auto& pair : p.lj.pairs) {
+      out << "potential.pair." << pair.type_a << '-' << pair.type_b << " = epsilon_eV "
+          << number(pair.epsilon) << ", sigma_A " << number(pair.sigma) << ", cutoff_A "
+          << number(pair.cutoff) << '\n';
+    }
+  } else {
+    out << "potential.type = deepmd\n";
+    out << "potential.fparam =";
+    for (double x : p.deep.fparam) out << ' ' << number(x);
+    out << "\npotential.aparam =";
+    for (double x : p.deep.aparam) out << ' ' << number(x);
+    out << '\n';
+  }
+  out << "run.dt_ps = " << number(config.simulation.dt_ps) << '\n';
+  const ThermostatSettings& t = config.simulation.integrator.thermostat;
+  switch (t.type) {
+    case ThermostatType::kNone:
+      out << "integrator.type = nve\n";
+      break;
+    case ThermostatType::kNoseHooverChain:
+      out << "integrator.thermostat = nose_hoover_chain, temperature_K " << number(t.temperature_K)
+          << ", tau_ps " << number(t.tau_ps) << ", chain " << t.chain << '\n';
+      break;
+    case ThermostatType::kCsvr:
+      out << "integrator.thermostat = csvr, temperature_K " << number(t.temperature_K)
+          << ", tau_ps " << number(t.tau_ps) << ", seed " << t.seed << '\n';
+      break;
+    case ThermostatType::kLangevin:
+      out << "integrator.thermostat = langevin, temperature_K " << number(t.temperature_K)
+          << ", damping_ps " << number(t.damping_ps) << ", seed " << t.seed << '\n';
+      break;
+    case ThermostatType::kBerendsen:
+      out << "integrator.thermostat = berendsen, temperature_K " << number(t.temperature_K)
+          << ", tau_ps " << number(t.tau_ps) << '\n';
+      break;
+  }
+  return out.str();
+}
+
+}  // namespace md

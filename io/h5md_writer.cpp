@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+#include "io/h5md_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "io/hdf5_handle.hpp"
+#include "io/output_path.hpp"
+
+namespace md {
+namespace {
+
+namespace fs = std::filesystem;
+using hdf5::Handle;
+
+constexpr hsize_t kTimeChunk = 256;
+
+struct ObservableSpec {
+  const char* name;
+  const char* unit;
+};
+/// The observables written on every thermo step, in this order (the first owns step/time).
+constexpr ObservableSpec kObservables[] = {
+    {"potential_energy", "eV"}, {"kinetic_energy", "eV"}, {"total_energy", "eV"},
+    {"conserved_energy", "eV"}, {"temperature", "K"},     {"pressure", "bar"},
+    {"volume", "Angstrom^3"},
+};
+
+double observable_value(const ThermoRecord& r, int k) {
+  switch (k) {
+    case 0: return r.sample.potential_energy;
+    case 1: return r.sample.kinetic_energy;
+    case 2: return r.sample.total_energy();
+    case 3: return r.conserved_energy;
+    case 4: return r.sample.temperature;
+    case 5: return r.sample.pressure;
+    default: return r.sample.volume;
+  }
+}
+
+Handle open_file(const std::string& path) {
+  hdf5::quiet_errors();
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+  if (!file.valid()) throw io_error("cannot open the H5MD file '" + path + "' for writing");
+  return file;
+}
+
+/// An extendible dataset of shape [0, tail...] chunked one time slice (or kTimeChunk scalars) at a
+/// time, with a `unit` attribute when given.
+void create_series(hid_t group, const std::string& name, hid_t type,
+                   const std::vector<hsize_t>& tail, const char* unit) {
+  std::vector<hsize_t> dims = {0}, max_dims = {H5S_UNLIMITED}, chunk = {tail.empty() ? kTimeChunk : 1};
+  for (hsize_t t : tail) {
+    dims.push_back(t);
+    max_dims.push_back(t);
+    chunk.push_back(std::max<hsize_t>(t, 1));
+  }
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()),
+               H5Sclose);
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data());
+  Handle ds(H5Dcreate2(group, name.c_str(), type, space.get(), H5P_DEFAULT, plist.get(),
+                       H5P_DEFAULT),
+            H5Dclose);
+  hdf5::check(ds.valid(), "cannot create H5MD dataset '" + name + "'");
+  if (unit) hdf5::write_string_attribute(ds.get(), "unit", unit);
+}
+
+/// Appends one time slice `data` (tail-shaped) to an extendible dataset.
+void append_slice(hid_t group, const std::string& name, hid_t type, const void* data) {
+  Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  hdf5::check(ds.valid(), "H5MD dataset '" + name + "' is missing");
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  std::vector<hsize_t> grown = dims;
+  grown[0] += 1;
+  hdf5::check(H5Dset_extent(ds.get(), grown.data()) >= 0, "cannot extend H5MD dataset '" + name + "'");
+  Handle file_space(H5Dget_space(ds.get()), H5Sclose);
+  std::vector<hsize_t> start(rank, 0), count = dims;
+  start[0] = dims[0];
+  count[0] = 1;
+  H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+  Handle memory_space(H5Screate_simple(rank, count.data(), nullptr), H5Sclose);
+  hdf5::check(H5Dwrite(ds.get(), type, memory_space.get(), file_space.get(), H5P_DEFAULT, data) >= 0,
+              "cannot write H5MD dataset '" + name + "'");
+}
+
+/// Shrinks an extendible dataset to `length` time slices.
+void set_length(hid_t group, const std::string& name, hsize_t length) {
+  Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  hdf5::check(ds.valid(), "H5MD dataset '" + name + "' is missing");
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  std::vector<hsize_t> dims(H5Sget_simple_extent_ndims(space.get()));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  if (dims[0] <= length) return;
+  dims[0] = length;
+  hdf5::check(H5Dset_extent(ds.get(), dims.data()) >= 0, "cannot trim H5MD dataset '" + name + "'");
+}
+
+/// Number of leading entries of the step dataset `name` with step ≤ last_step.
+hsize_t steps_up_to(hid_t group, const std::string& name, std::int64_t last_step) {
+  const std::vector<std::int64_t> steps = hdf5::read_dataset<std::int64_t>(group, name);
+  hsize_t n = 0;
+  while (n < steps.size() && steps[n] <= last_step) ++n;
+  return n;
+}
+
+void write_string_dataset(hid_t loc, const std::string& name, const std::string& text) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), text.empty() ? 1 : text.size());
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle ds(H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                       H5P_DEFAULT),
+            H5Dclose);
+  hdf5::check(ds.valid(), "cannot create H5MD dataset '" + name + "'");
+  const std::string padded = text.empty() ? std::string(1, '\0') : text;
+  hdf5::check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, padded.data()) >= 0,
+              "cannot write H5MD dataset '" + name + "'");
+}
+
+/// The per-atom elements this writer keeps: name, unit, native type, whether requested.
+struct Element {
+  const char* name;
+  const char* unit;
+  bool integer;
+};
+
+std::vector<Element> elements_of(const TrajectoryFields& fields) {
+  std::vector<Element> out = {{"position", "Angstrom", false}, {"image", nullptr, true}};
+  if (fields.velocity) out.push_back({"velocity", "Angstrom ps-1", false});
+  if (fields.force) out.push_back({"force", "eV Angstrom-1", false});
+  return out;
+}
+
+}  // namespace
+
+H5mdWriter::H5mdWriter(H5mdOptions options) : options_(std::move(options)) {
+  hdf5::quiet_errors();
+  std::error_code ec;
+  if (options_.append_after_step >= 0 && fs::exists(options_.path, ec)) {
+    trim_file(options_.append_after_step);
+    return;
+  }
+  const std::string backup = back_up_existing(options_.path);
+  if (!backup.empty()) spdlog::info("kept the existing {} as {}", options_.path, backup);
+  create_file();
+}
+
+void H5mdWriter::create_file() const {
+  Handle file(H5Fcreate(options_.path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  if (!file.valid()) throw io_error("cannot create the H5MD file '" + options_.path + "'");
+  const hid_t f = file.get();
+  {
+    Handle h5md = hdf5::create_group(f, "h5md");
+    hdf5::write_attribute(h5md.get(), "version", std::vector<int>{1, 1});
+    Handle author = hdf5::create_group(h5md.get(), "author");
+    hdf5::write_string_attribute(author.get(), "name", options_.author);
+    Handle creator = hdf5::create_group(h5md.get(), "creator");
+    hdf5::write_string_attribute(creator.get(), "name", "mdrun");
+    hdf5::write_string_attribute(creator.get(), "version", options_.creator_version);
+  }
+  {
+    Handle parameters = hdf5::create_group(f, "parameters");
+    write_string_dataset(parameters.get(), "config", options_.config_text);
+    hdf5::write_string_attribute(parameters.get(), "config_file", options_.config_file);
+    hdf5::write_string_attribute(parameters.get(), "mdrun_version", options_.creator_version);
+    std::size_t width = 1;
+    for (const auto& name : options_.type_names) width = std::max(width, name.size());
+    std::string packed(width * options_.type_names.size(), '\0');
+    for (std::size_t t = 0; t < options_.type_names.size(); ++t) {
+      std::copy(options_.type_names[t].begin(), options_.type_names[t].end(),
+                packed.begin() + t * width);
+    }
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.get(), width);
+    H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+    const hsize_t n = options_.type_names.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    Handle ds(H5Dcreate2(parameters.get(), "type_names", type.get(), space.get(), H5P_DEFAULT,
+                         H5P_DEFAULT, H5P_DEFAULT),
+              H5Dclose);
+    hdf5::check(ds.valid(), "cannot create H5MD dataset 'type_names'");
+    if (n > 0) H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data());
+  }
+  Handle particles = hdf5::create_group(f, "particles");
+  Handle observables = hdf5::create_group(f, "observables");
+}
+
+void H5mdWriter::trim_file(std::int64_t last_step) const {
+  Handle file = open_file(options_.path);
+  const hid_t f = file.get();
+  if (hdf5::exists(f, "particles/all/position")) {
+    Handle all = hdf5::open_group(f, "particles/all");
+    for (const Element& e : elements_of(options_.fields)) {
+      if (!hdf5::exists(all.get(), e.name)) {
+        throw io_error("cannot continue the H5MD file '" + options_.path + "': it has no '" +
+                       e.name + "' (the trajectory fields changed; use a new file name)");
+      }
+    }
+    for (const char* name : {"velocity", "force"}) {
+      const bool wanted = (name == std::string("velocity")) ? options_.fields.velocity
+                                                              : options_.fields.force;
+      if (!wanted && hdf5::exists(all.get(), name)) {
+        throw io_error("cannot continue the H5MD file '" + options_.path + "': it has '" +
+                       name + "', which this run does not write (use a new file name)");
+      }
+    }
+    const hsize_t keep = steps_up_to(all.get(), "position/step", last_step);
+    set_length(all.get(), "position/step", keep);
+    set_length(all.get(), "position/time", keep);
+    for (const Element& e : elements_of(options_.fields)) {
+      set_length(all.get(), std::string(e.name) + "/value", keep);
+    }
+    spdlog::info("continuing H5MD {} after its {} frames up to step {}", options_.path, keep,
+                 last_step);
+  }
+  if (hdf5::exists(f, "observables/potential_energy")) {
+    Handle observables = hdf5::open_group(f, "observables");
+    const hsize_t keep = steps_up_to(observables.get(), "potential_energy/step", last_step);
+    set_length(observables.get(), "potential_energy/step", keep);
+    set_length(observables.get(), "potential_energy/time", keep);
+    for (const auto& spec : kObservables) {
+      set_length(observables.get(), std::string(spec.name) + "/value", keep);
+    }
+  }
+}
+
+void H5mdWriter::write_frame(const TrajectoryFrame& frame) {
+  Handle file = open_file(options_.path);
+  const hid_t f = file.get();
+  const hsize_t n = frame.size();
+  try {
+    if (!hdf5::exists(f, "particles/all")) {
+      Handle all = hdf5::create_group(f, "particles/all");
+      {
+        Handle box = hdf5::create_group(all.get(), "box");
+        hdf5::write_attribute(box.get(), "dimension", 3);
+        // boundary: a fixed-length string array attribute.
+        Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(type.get(), 8);
+        H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+        const hsize_t three = 3;
+        Handle space(H5Screate_simple(1, &three, nullptr), H5Sclose);
+        Handle attr(H5Acreate2(box.get(), "boundary", type.get(), space.get(), H5P_DEFAULT,
+                               H5P_DEFAULT),
+                    H5Aclose);
+        char boundary[3][8] = {};
+        for (int d = 0; d < 3; ++d) {
+          const char* word = frame.box.periodic[d] ? "periodic" : "none";
+          std::copy(word, word + std::char_traits<char>::length(word), boundary[d]);
+        }
+        H5Awrite(attr.get(), type.get(), boundary);
+        const double edges[3] = {frame.box.length(0), frame.box.length(1), frame.box.length(2)};
+        hdf5::write_dataset(box.get(), "edges", {3}, edges);
+        hdf5::write_dataset(box.get(), "origin", {3}, frame.box.lo);
+        Handle edges_ds(H5Dopen2(box.get(), "edges", H5P_DEFAULT), H5Dclose);
+        hdf5::write_string_attribute(edges_ds.get(), "unit", "Angstrom");
+      }
+      std::vector<int> species(n);
+      for (hsize_t i = 0; i < n; ++i) species[i] = frame.types[i] + 1;
+      hdf5::write_dataset(all.get(), "species", {n}, species.data());
+      hdf5::write_dataset(all.get(), "id", {n}, frame.ids.data());
+      for (const Element& e : elements_of(options_.fields)) {
+        Handle group = hdf5::create_group(all.get(), e.name);
+        create_series(group.get(), "value", e.integer ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE,
+                      {n, 3}, e.unit);
+        if (std::string(e.name) == "position") {
+          create_series(group.get(), "step", H5T_NATIVE_INT64, {}, nullptr);
+          create_series(group.get(), "time", H5T_NATIVE_DOUBLE, {}, "ps");
+        } else {
+          // Sampled with the positions: share their step and time (H5MD hard links).
+          H5Lcreate_hard(all.get(), "position/step", group.get(), "step", H5P_DEFAULT, H5P_DEFAULT);
+          H5Lcreate_hard(all.get(), "position/time", group.get(), "time", H5P_DEFAULT, H5P_DEFAULT);
+        }
+      }
+    }
+    Handle all = hdf5::open_group(f, "particles/all");
+    {
+      const std::vector<std::int64_t> ids = hdf5::read_dataset<std::int64_t>(all.get(), "id");
+      if (ids != frame.ids) {
+        throw io_error("the atoms (ids) differ from those already in the file");
+      }
+    }
+    append_slice(all.get(), "position/step", H5T_NATIVE_INT64, &frame.step);
+    append_slice(all.get(), "position/time", H5T_NATIVE_DOUBLE, &frame.time_ps);
+    append_slice(all.get(), "position/value", H5T_NATIVE_DOUBLE, frame.positions.data());
+    append_slice(all.get(), "image/value", H5T_NATIVE_INT, frame.images.data());
+    if (options_.fields.velocity) {
+      append_slice(all.get(), "velocity/value", H5T_NATIVE_DOUBLE, frame.velocities.data());
+    }
+    if (options_.fields.force) {
+      append_slice(all.get(), "force/value", H5T_NATIVE_DOUBLE, frame.forces.data());
+    }
+  } catch (const Error& e) {
+    throw io_error("H5MD file '" + options_.path + "': " + e.what());
+  }
+  hdf5::check(H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0, "cannot flush the H5MD file '" + options_.path + "'");
+}
+
+void H5mdWriter::write_observables(const ThermoRecord& record) {
+  Handle file = open_file(options_.path);
+  const hid_t f = file.get();
+  try {
+    Handle observables = hdf5::open_group(f, "observables");
+    const hid_t o = observables.get();
+    if (!hdf5::exists(o, "potential_energy")) {
+      bool first = true;
+      for (const auto& spec : kObservables) {
+        Handle group = hdf5::create_group(o, spec.name);
+        create_series(group.get(), "value", H5T_NATIVE_DOUBLE, {}, spec.unit);
+        if (first) {
+          create_series(group.get(), "step", H5T_NATIVE_INT64, {}, nullptr);
+          create_series(group.get(), "time", H5T_NATIVE_DOUBLE, {}, "ps");
+          first = false;
+        } else {
+          H5Lcreate_hard(o, "potential_energy/step", group.get(), "step", H5P_DEFAULT, H5P_DEFAULT);
+          H5Lcreate_hard(o, "potential_energy/time", group.get(), "time", H5P_DEFAULT, H5P_DEFAULT);
+        }
+      }
+    }
+    append_slice(o, "potential_energy/step", H5T_NATIVE_INT64, &record.sample.step);
+    append_slice(o, "potential_energy/time", H5T_NATIVE_DOUBLE, &record.sample.time_ps);
+    for (int k = 0; k < static_cast<int>(std::size(kObservables)); ++k) {
+      const double value = observable_value(record, k);
+      append_slice(o, std::string(kObservables[k].name) + "/value", H5T_NATIVE_DOUBLE, &value);
+    }
+  } catch (const Error& e) {
+    throw io_error("H5MD file '" + options_.path + "': " + e.what());
+  }
+}
+
+}  // namespace md

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Small helpers over the HDF5 C API shared by the checkpoint and H5MD writers (private to io/):
+/// an RAII handle, typed dataset and attribute reads and writes, and the mapping of C++ types to
+/// native HDF5 types. Failures become md::Error with exit code kIo naming the file and object;
+/// HDF5's own error stack printing is switched off (our messages say what failed).
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace md::hdf5 {
+
+/// Owns an HDF5 identifier and closes it with the matching function.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = -1; }
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = other.id_;
+      close_ = other.close_;
+      other.id_ = -1;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle() { reset(); }
+  void reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = -1;
+  }
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+/// Silences HDF5's automatic error printing (once per process).
+inline void quiet_errors() {
+  static const bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+template <class T>
+hid_t native_type();
+template <>
+inline hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <>
+inline hid_t native_type<int>() { return H5T_NATIVE_INT; }
+template <>
+inline hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
+template <>
+inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+
+inline void check(bool ok, const std::string& what) {
+  if (!ok) throw io_error(what);
+}
+
+inline Handle create_group(hid_t loc, const std::string& name) {
+  Handle g(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  check(g.valid(), "cannot create HDF5 group '" + name + "'");
+  return g;
+}
+
+inline Handle open_group(hid_t loc, const std::string& name) {
+  Handle g(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), H5Gclose);
+  check(g.valid(), "HDF5 group '" + name + "' is missing");
+  return g;
+}
+
+inline bool exists(hid_t loc, const std::string& path) {
+  return H5Lexists(loc, path.c_str(), H5P_DEFAULT) > 0;
+}
+
+/// A fixed-size dataset of `dims` holding `data` (row-major).
+template <class T>
+void write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
+                   const T* data) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle ds(H5Dcreate2(loc, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                       H5P_DEFAULT, H5P_DEFAULT),
+            H5Dclose);
+  check(ds.valid(), "cannot create HDF5 dataset '" + name + "'");
+  hsize_t total = 1;
+  for (hsize_t d : dims) total *= d;
+  if (total > 0) {
+    check(H5Dwrite(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0,
+          "cannot write HDF5 dataset '" + name + "'");
+  }
+}
+
+/// Reads a whole dataset as T; `dims` receives its shape.
+template <class T>
+std::vector<T> read_dataset(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr) {
+  Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
+  check(ds.valid(), "HDF5 dataset '" + name + "' is missing");
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  check(rank >= 0, "cannot read the shape of HDF5 dataset '" + name + "'");
+  std::vector<hsize_t> shape(rank);
+  H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+  hsize_t total = 1;
+  for (hsize_t d : shape) total *= d;
+  std::vector<T> out(total);
+  if (total > 0) {
+    check(H5Dread(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0,
+          "cannot read HDF5 dataset '" + name + "'");
+  }
+  if (dims) *dims = shape;
+  return out;
+}
+
+/// A fixed-length string attribute (an empty string is stored as one NUL byte).
+inline void write_string_attribute(hid_t loc, const std::string& name, const std::string& value) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), value.empty() ? 1 : value.size());
+  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attr(H5Acreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
+  check(attr.valid(), "cannot create HDF5 attribute '" + name + "'");
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  check(H5Awrite(attr.get(), type.get(), padded.data()) >= 0,
+        "cannot write HDF5 attribute '" + name + "'");
+}
+
+inline std::string read_string_attribute(hid_t loc, const std::string& name) {
+  Handle attr(H5Aopen(loc, name.c_str(), H5P_DEFAULT), H5Aclose);
+  check(attr.valid(), "HDF5 attribute '" + name + "' is missing");
+  Handle type(H5Aget_type(attr.get()), H5Tclose);
+  check(H5Tget_class(type.get()) == H5T_STRING, "HDF5 attribute '" + name + "' is not a string");
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Handle memtype(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(memtype.get(), H5T_VARIABLE);
+    char* text = nullptr;
+    check(H5Aread(attr.get(), memtype.get(), &text) >= 0,
+          "cannot read HDF5 attribute '" + name + "'");
+    std::string out = text ? text : "";
+    H5free_memory(text);
+    return out;
+  }
+  const std::size_t size = H5Tget_size(type.get());
+  std::string out(size, '\0');
+  check(H5Aread(attr.get(), type.get(), out.data()) >= 0,
+        "cannot read HDF5 attribute '" + name + "'");
+  const auto end = out.find('\0');
+  if (end != std::string::npos) out.resize(end);
+  return out;
+}
+
+template <class T>
+void write_attribute(hid_t loc, const std::string& name, const std::vector<T>& values) {
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle attr(H5Acreate2(loc, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                         H5P_DEFAULT),
+              H5Aclose);
+  check(attr.valid(), "cannot create HDF5 attribute '" + name + "'");
+  check(H5Awrite(attr.get(), native_type<T>(), values.data()) >= 0,
+        "cannot write HDF5 attribute '" + name + "'");
+}
+
+template <class T>
+void write_attribute(hid_t loc, const std::string& name, T value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attr(H5Acreate2(loc, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                         H5P_DEFAULT),
+              H5Aclose);
+  check(attr.valid(), "cannot create HDF5 attribute '" + name + "'");
+  check(H5Awrite(attr.get(), native_type<T>(), &value) >= 0,
+        "cannot write HDF5 attribute '" + name + "'");
+}
+
+template <class T>
+std::vector<T> read_attribute_values(hid_t loc, const std::string& name) {
+  Handle attr(H5Aopen(loc, name.c_str(), H5P_DEFAULT), H5Aclose);
+  check(attr.valid(), "HDF5 attribute '" + name + "' is missing");
+  Handle space(H5Aget_space(attr.get()), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  check(n >= 0, "cannot read HDF5 attribute '" + name + "'");
+  std::vector<T> out(n);
+  if (n > 0) {
+    check(H5Aread(attr.get(), native_type<T>(), out.data()) >= 0,
+          "cannot read HDF5 attribute '" + name + "'");
+  }
+  return out;
+}
+
+template <class T>
+T read_attribute(hid_t loc, const std::string& name) {
+  const std::vector<T> values = read_attribute_values<T>(loc, name);
+  check(values.size() == 1, "HDF5 attribute '" + name + "' is not a scalar");
+  return values[0];
+}
+
+}  // namespace md::hdf5

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// configs/relax.yaml is the seed workflow's relax step: NVT at 300 K with a Nosé–Hoover chain for
+/// 5,000 steps of 0.5 fs, writing the final state (`<structure>.final`), with checkpoints; and it
+/// passes `mdrun --check` (config, structure and model from the shared material).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "io/run_config.hpp"
+#include "tests/support/mdrun_process.hpp"
+#include "tests/support/run_log.hpp"
+
+using Catch::Matchers::Contains;
+
+TEST_CASE("configs/relax.yaml is NVT 300 K for 5,000 steps and passes --check", "[cli][config]") {
+  const std::string path = std::string(MD_SOURCE_DIR) + "/configs/relax.yaml";
+  const md::RunConfig config = md::load_run_config(path);
+  const md::ThermostatSettings& t = config.simulation.integrator.thermostat;
+  CHECK(t.type == md::ThermostatType::kNoseHooverChain);
+  CHECK(t.temperature_K == 300.0);
+  CHECK(t.chain == 3);
+  CHECK(config.simulation.steps == 5000);
+  CHECK(config.simulation.dt_ps == Approx(0.0005).epsilon(1e-15));
+  CHECK(config.output.write_final_data);
+  CHECK(config.output.final_data_file.empty());  // <structure file name>.final
+  CHECK(config.checkpoint.enabled);
+
+  md::test::ScratchDir dir("relax_check");
+  const auto result =
+      md::test::run_process(md::test::mdrun_with("", "--check --config '" + path + "'"), dir.path());
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("integrator NVT, Nose-Hoover chain (length 3, tau 0.05 ps)"));
+  CHECK_THAT(result.output, Contains("check passed"));
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""H5MD trajectory layout, read back with h5py (docs/outputs.md; H5MD 1.1).
+
+Runs mdrun on the 108-atom LJ liquid (tests/data/lj/lj_liquid_108.data) for 100 steps with an
+H5MD trajectory (positions, velocities, forces every 20 steps), a LAMMPS dump (every 20 steps) and
+the final data file, then checks:
+  - /h5md metadata (version [1, 1], author, creator name and version);
+  - /particles/all: box (dimension, boundary, edges), species, id, and position/image/velocity/
+    force with step (int64, strictly increasing), time (= step * dt, unit ps) and value
+    [T][N][3], chunked and extendible along time, with unit attributes; the step and time of the
+    other elements are hard links to those of position;
+  - /observables on every thermo step, with consistent values (T = 2 KE / (dof k_B));
+  - /parameters holding the YAML config;
+  - the last frame's positions, image flags and velocities are bit-identical to the final data
+    file, and the dump's frames to the H5MD frames.
+
+Usage: test_h5md_layout.py MDRUN TEST_DATA_DIR. Exit code 77 (skipped) without h5py/numpy.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+try:
+    import h5py
+    import numpy as np
+except ImportError as error:  # pragma: no cover
+    print(f"skipped: {error}")
+    sys.exit(77)
+
+K_BOLTZMANN = 8.617343e-5  # eV/K, LAMMPS metal (core/units.hpp)
+
+CONFIG = """structure: {file: lj_liquid_108.data, type_map: [Ar]}
+potential:
+  type: lj/cut
+  cutoff_A: 8.5125
+  shift_energy: true
+  pairs: [{types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}]
+run: {steps: 100, dt_fs: 10.0}
+neighbor: {skin_A: 1.0}
+integrator: {type: nvt, thermostat: {type: nose_hoover_chain, temperature_K: 120, tau_ps: 0.2}}
+thermo: {every: 10}
+output:
+  final_data_file: final.data
+  trajectory:
+    - {format: h5md, file: traj.h5, every: 20, fields: [position, velocity, force]}
+    - {format: dump, file: traj.dump, every: 20, fields: [image, velocity, force]}
+"""
+
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+        print("FAILED:", what)
+
+
+def text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def read_data_file(path):
+    """Atoms (id, type, x, y, z, ix, iy, iz) and velocities (id, vx, vy, vz) of a data file."""
+    lines = open(path).read().split("\n")
+    atoms_at = next(i for i, l in enumerate(lines) if l.startswith("Atoms"))
+    velocities_at = next(i for i, l in enumerate(lines) if l.startswith("Velocities"))
+    atoms = [l.split() for l in lines[atoms_at + 2:velocities_at] if l.strip()]
+    velocities = [l.split() for l in lines[velocities_at + 2:] if l.strip()]
+    return np.array(atoms, dtype=float), np.array(velocities, dtype=float)
+
+
+def read_dump(path):
+    """Frames of a dump file: list of (step, header columns, rows as float array)."""
+    frames = []
+    lines = open(path).read().split("\n")
+    i = 0
+    while i < len(lines):
+        if lines[i] == "ITEM: TIMESTEP":
+            step = int(lines[i + 1])
+            n = int(lines[i + 3])
+            columns = lines[i + 8].split()[2:]
+            rows = np.array([l.split() for l in lines[i + 9:i + 9 + n]], dtype=float)
+            frames.append((step, columns, rows))
+            i += 9 + n
+        else:
+            i += 1
+    return frames
+
+
+def main():
+    mdrun, data_dir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    work = tempfile.mkdtemp(prefix="md_h5md_layout_")
+    try:
+        shutil.copy(os.path.join(data_dir, "lj", "lj_liquid_108.data"), work)
+        with open(os.path.join(work, "config.yaml"), "w") as f:
+            f.write(CONFIG)
+        # A test started from an MPI program must not pass Open MPI's variables on.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("OMPI", "PMIX", "OPAL", "ORTE"))}
+        run = subprocess.run([mdrun, "--config", "config.yaml"], cwd=work, env=env,
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            print(run.stdout[-3000:], run.stderr[-3000:])
+            return 1
+        check_file(work)
+    finally:
+        if not os.environ.get("MD_KEEP_TEST_DIRS"):
+            shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    print("H5MD layout: all checks passed")
+    return 0
+
+
+def check_file(work):
+    n_atoms, dt_ps, frame_steps = 108, 0.01, [0, 20, 40, 60, 80, 100]
+    f = h5py.File(os.path.join(work, "traj.h5"), "r")
+
+    h5md = f["h5md"]
+    check(list(h5md.attrs["version"]) == [1, 1], "/h5md version is [1, 1]")
+    check(len(text(h5md["author"].attrs["name"])) > 0, "/h5md/author has a name")
+    check(text(h5md["creator"].attrs["name"]) == "mdrun", "/h5md/creator name is mdrun")
+    check(text(h5md["creator"].attrs["version"]).startswith("mdrun "), "creator version")
+
+    part = f["particles/all"]
+    box = part["box"]
+    check(int(box.attrs["dimension"]) == 3, "box dimension 3")
+    check([text(b) for b in box.attrs["boundary"]] == ["periodic"] * 3, "box boundary periodic")
+    length = 17.157075094972311  # the data file's box
+    check(np.allclose(box["edges"][()], [length] * 3, rtol=0, atol=1e-12), "box edges")
+    check(text(box["edges"].attrs["unit"]) == "Angstrom", "box edges unit")
+    check(part["species"].shape == (n_atoms,) and set(part["species"][()]) == {1}, "species")
+    check(list(part["id"][()]) == list(range(1, n_atoms + 1)), "ids sorted 1..N")
+
+    units = {"position": "Angstrom", "velocity": "Angstrom ps-1", "force": "eV Angstrom-1"}
+    for name in ["position", "image", "velocity", "force"]:
+        element = part[name]
+        value = element["value"]
+        check(value.shape == (len(frame_steps), n_atoms, 3), f"{name} value shape")
+        check(value.maxshape == (None, n_atoms, 3), f"{name} value is extendible in time")
+        check(value.chunks is not None and value.chunks[0] == 1, f"{name} value is chunked by frame")
+        if name in units:
+            check(text(value.attrs["unit"]) == units[name], f"{name} unit")
+        check(value.dtype == (np.int32 if name == "image" else np.float64), f"{name} dtype")
+        step, time = element["step"], element["time"]
+        check(step.dtype == np.int64 and list(step[()]) == frame_steps, f"{name} step")
+        check(np.allclose(time[()], np.array(frame_steps) * dt_ps, rtol=1e-14, atol=0),
+              f"{name} time = step * dt")
+        check(text(time.attrs["unit"]) == "ps", f"{name} time unit")
+        if name != "position":
+            check(step == part["position/step"] and time == part["position/time"],
+                  f"{name} step/time are hard links to position's")
+    check(np.all(np.diff(part["position/step"][()]) > 0), "steps strictly increasing")
+    positions = part["position/value"][()]
+    check(np.all(positions >= 0) and np.all(positions < length), "positions wrapped into the box")
+
+    obs = f["observables"]
+    thermo_steps = list(range(0, 101, 10))
+    names = ["potential_energy", "kinetic_energy", "total_energy", "conserved_energy",
+             "temperature", "pressure", "volume"]
+    for name in names:
+        check(list(obs[name]["step"][()]) == thermo_steps, f"observable {name} steps")
+        check(obs[name]["value"].shape == (len(thermo_steps),), f"observable {name} shape")
+        check("unit" in obs[name]["value"].attrs, f"observable {name} has a unit")
+        check(obs[name]["step"] == obs["potential_energy/step"], f"{name} step shared")
+    ke = obs["kinetic_energy/value"][()]
+    temperature = obs["temperature/value"][()]
+    check(np.allclose(temperature, 2 * ke / ((3 * n_atoms - 3) * K_BOLTZMANN), rtol=1e-12),
+          "temperature = 2 KE / (dof k_B)")
+    check(np.allclose(obs["total_energy/value"][()],
+                      obs["potential_energy/value"][()] + ke, rtol=1e-13), "total = pe + ke")
+    check(text(obs["temperature/value"].attrs["unit"]) == "K", "temperature unit")
+
+    config = text(f["parameters/config"][()])
+    check("nose_hoover_chain" in config and "traj.h5" in config, "/parameters/config is the YAML")
+    check([text(t) for t in f["parameters/type_names"][()]] == ["Ar"], "/parameters/type_names")
+
+    # The last frame is the final state: bit-identical to the data file.
+    atoms, velocities = read_data_file(os.path.join(work, "final.data"))
+    order = np.argsort(atoms[:, 0])
+    atoms = atoms[order]
+    velocities = velocities[np.argsort(velocities[:, 0])]
+    check(np.array_equal(positions[-1], atoms[:, 2:5]), "last frame positions == final data")
+    check(np.array_equal(part["image/value"][-1], atoms[:, 5:8].astype(np.int32)),
+          "last frame images == final data image flags")
+    check(np.array_equal(part["velocity/value"][-1], velocities[:, 1:4]),
+          "last frame velocities == final data")
+
+    frames = read_dump(os.path.join(work, "traj.dump"))
+    check([s for s, _, _ in frames] == frame_steps, "dump frame steps")
+    for k, (step, columns, rows) in enumerate(frames):
+        check(columns == ["id", "type", "x", "y", "z", "ix", "iy", "iz", "vx", "vy", "vz",
+                          "fx", "fy", "fz"], "dump columns")
+        check(np.array_equal(rows[:, 2:5], positions[k]), f"dump positions at step {step}")
+        check(np.array_equal(rows[:, 8:11], part["velocity/value"][k]), f"dump velocities {step}")
+        check(np.array_equal(rows[:, 11:14], part["force/value"][k]), f"dump forces {step}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
