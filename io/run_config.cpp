@@ -39,7 +39,8 @@ const std::vector<std::string> kTopLevelKeys = {"units",  "structure", "masses",
 const std::vector<std::string> kStructureKeys = {"file",     "format",   "atom_style",
                                                  "type_map", "boundary", "replicate"};
 const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_energy", "pairs"};
-const std::vector<std::string> kDeepmdKeys = {"type", "model", "sel_overflow", "fparam", "aparam"};
+const std::vector<std::string> kDeepmdKeys = {"type",   "model",  "sel_overflow",
+                                              "fparam", "aparam", "precision"};
 const std::vector<std::string> kPairKeys = {"types", "epsilon_eV", "sigma_A", "cutoff_A"};
 const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
 const std::vector<std::string> kNeighborKeys = {"skin_A"};
@@ -323,6 +324,10 @@ class RunConfigReader {
     }
     if (auto fparam = section.find("fparam")) out.fparam = fparam->as_number_list(Range::any());
     if (auto aparam = section.find("aparam")) out.aparam = aparam->as_number_list(Range::any());
+    if (auto precision = section.find("precision")) {
+      out.precision = precision->as_choice({"double", "mixed"}) == "double" ? DeepPrecision::kDouble
+                                                                          : DeepPrecision::kMixed;
+    }
   }
 
   static void read_run(const Section& section, SimulationSettings& out) {

@@ -3,7 +3,8 @@
 /// Activation functions of DeePMD-kit networks and their derivatives, per element.
 ///
 /// Written once as MD_HOST_DEVICE inline functions (architecture rule 1) and called from the CPU
-/// layer loops (embedding_net_cpu.cpp, fitting_net_cpu.cpp) and later from CUDA kernels.
+/// layer loops (embedding_net_cpu.cpp, fitting_net_cpu.cpp) and from the CUDA kernels
+/// (embedding_net_cuda.cu, fitting_net_cuda.cu; in float for the mixed precision).
 /// Definitions follow `get_activation_fn` in deepmd/dpmodel/utils/network.py:
 ///
 ///   tanh, relu = max(x,0), relu6 = min(max(x,0),6), softplus = log(1+eˣ),
@@ -85,56 +86,71 @@ constexpr double kGeluCubic = 0.044715;                ///< gelu: coefficient of
 constexpr double kSqrtTwoOverPi = 0.7978845608028654;  ///< gelu: √(2/π)
 constexpr double kRelu6Cap = 6.0;                      ///< relu6: upper clamp
 
+/// tanh in single precision: tanhf on the device; on the host (never used by the CPU evaluator,
+/// which is double throughout) the double version rounded to float.
+MD_HOST_DEVICE inline float tanh_fast(float x) {
+#if defined(__CUDA_ARCH__)
+  return tanhf(x);
+#else
+  return static_cast<float>(tanh_fast(static_cast<double>(x)));
+#endif
+}
+
 /// y = φ(x) for activation kind K; writes dy = φ'(x). `a` carries silut's parameters.
-template <ActivationKind K>
-MD_HOST_DEVICE inline double activation(const Activation& a, double x, double& dy) {
+/// T is double for the CPU evaluator and the CUDA double path, float for the CUDA mixed path;
+/// constants are converted with T(…), which is exact and changes nothing for T = double.
+template <ActivationKind K, class T>
+MD_HOST_DEVICE inline T activation(const Activation& a, T x, T& dy) {
+  const T zero(0.0), half(0.5), one(1.0);
   if constexpr (K == ActivationKind::kNone) {
-    dy = 1.0;
+    dy = one;
     return x;
   } else if constexpr (K == ActivationKind::kTanh) {
-    const double y = tanh_fast(x);
-    dy = 1.0 - y * y;
+    const T y = tanh_fast(x);
+    dy = one - y * y;
     return y;
   } else if constexpr (K == ActivationKind::kRelu) {
-    dy = x > 0.0 ? 1.0 : 0.0;
-    return x > 0.0 ? x : 0.0;
+    dy = x > zero ? one : zero;
+    return x > zero ? x : zero;
   } else if constexpr (K == ActivationKind::kRelu6) {
-    dy = (x < 0.0 || x > kRelu6Cap) ? 0.0 : 1.0;
-    return x < 0.0 ? 0.0 : (x > kRelu6Cap ? kRelu6Cap : x);
+    const T cap(kRelu6Cap);
+    dy = (x < zero || x > cap) ? zero : one;
+    return x < zero ? zero : (x > cap ? cap : x);
   } else if constexpr (K == ActivationKind::kSoftplus) {
     // log(1 + eˣ) written without overflow; derivative sigmoid(x).
-    const double e = std::exp(-std::fabs(x));
-    dy = x >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-    return (x > 0.0 ? x : 0.0) + std::log1p(e);
+    const T e = std::exp(-std::fabs(x));
+    dy = x >= zero ? one / (one + e) : e / (one + e);
+    return (x > zero ? x : zero) + std::log1p(e);
   } else if constexpr (K == ActivationKind::kSigmoid) {
-    const double s = 1.0 / (1.0 + std::exp(-x));
-    dy = s * (1.0 - s);
+    const T s = one / (one + std::exp(-x));
+    dy = s * (one - s);
     return s;
   } else if constexpr (K == ActivationKind::kSilu) {
-    const double s = 1.0 / (1.0 + std::exp(-x));
-    dy = s + x * s * (1.0 - s);
+    const T s = one / (one + std::exp(-x));
+    dy = s + x * s * (one - s);
     return x * s;
   } else if constexpr (K == ActivationKind::kGelu) {
-    const double inner = kSqrtTwoOverPi * (x + kGeluCubic * x * x * x);
-    const double t = tanh_fast(inner);
-    dy = 0.5 * (1.0 + t) +
-         0.5 * x * (1.0 - t * t) * kSqrtTwoOverPi * (1.0 + 3.0 * kGeluCubic * x * x);
-    return 0.5 * x * (1.0 + t);
+    const T inner = T(kSqrtTwoOverPi) * (x + T(kGeluCubic) * x * x * x);
+    const T t = tanh_fast(inner);
+    dy = half * (one + t) +
+         half * x * (one - t * t) * T(kSqrtTwoOverPi) * (one + T(3.0) * T(kGeluCubic) * x * x);
+    return half * x * (one + t);
   } else {
     static_assert(K == ActivationKind::kSilut, "unhandled activation");
-    if (x < a.threshold) {
-      const double s = 1.0 / (1.0 + std::exp(-x));
-      dy = s + x * s * (1.0 - s);
+    if (x < T(a.threshold)) {
+      const T s = one / (one + std::exp(-x));
+      dy = s + x * s * (one - s);
       return x * s;
     }
-    const double t = tanh_fast(a.slope * (x - a.threshold));
-    dy = a.slope * (1.0 - t * t);
-    return t + a.offset;
+    const T t = tanh_fast(T(a.slope) * (x - T(a.threshold)));
+    dy = T(a.slope) * (one - t * t);
+    return t + T(a.offset);
   }
 }
 
 /// Runtime-dispatched y = φ(x), dy = φ'(x): for single evaluations (set-up, reference paths).
-MD_HOST_DEVICE inline double activation(const Activation& a, double x, double& dy) {
+template <class T>
+MD_HOST_DEVICE inline T activation(const Activation& a, T x, T& dy) {
   switch (a.kind) {
     case ActivationKind::kNone:
       return activation<ActivationKind::kNone>(a, x, dy);
@@ -155,7 +171,7 @@ MD_HOST_DEVICE inline double activation(const Activation& a, double x, double& d
     case ActivationKind::kSilut:
       return activation<ActivationKind::kSilut>(a, x, dy);
   }
-  dy = 1.0;
+  dy = T(1.0);
   return x;
 }
 

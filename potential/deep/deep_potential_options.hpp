@@ -15,6 +15,15 @@ enum class SelOverflowPolicy {
   kError,  ///< stop the run (exit code 5)
 };
 
+/// Arithmetic of the CUDA evaluator (DeepPotentialCuda). The CPU evaluator ignores it: it is
+/// always double precision (the reference).
+enum class DeepPrecision {
+  kDouble,  ///< everything in double
+  /// float networks, environment matrix and descriptor (weights cast at load); energies, forces
+  /// and virials accumulated in double
+  kMixed,
+};
+
 struct DeepPotentialOptions {
   std::string model_file;  ///< path of the `.dp` model (resolved relative to the config file)
   SelOverflowPolicy sel_overflow = SelOverflowPolicy::kWarn;
@@ -22,6 +31,7 @@ struct DeepPotentialOptions {
   /// Atom parameters, one set applied to every atom; required when the model has
   /// numb_aparam > 0 (the config gives a single list, not one per atom).
   std::vector<double> aparam;
+  DeepPrecision precision = DeepPrecision::kDouble;  ///< CUDA backend only (see DeepPrecision)
 };
 
 }  // namespace md

@@ -24,6 +24,9 @@
 /// component-major) and descriptor [n_centers][ng·M2] (dimensionless). descriptor_backward_cpu
 /// reads gr and grad_descriptor [n_centers][ng·M2] (eV) and OVERWRITES group.grad_env [n_pairs][4]
 /// (eV) of every group.
+///
+/// Twins: descriptor_{forward,backward}_cpu (descriptor_cpu.cpp) and
+/// descriptor_{forward,backward}_cuda (descriptor_cuda.cuh/.cu, PaddingTable copied to the device).
 #pragma once
 
 #include <vector>

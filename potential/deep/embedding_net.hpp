@@ -15,6 +15,9 @@
 ///
 /// Op contract (embedding_net_cpu): reads group.env[p][0] for p < n_pairs; OVERWRITES group.g and
 /// group.g_deriv ([n_pairs][ng], dimensionless). No other state; `ws` is scratch.
+///
+/// Twins: embedding_net_cpu (embedding_net_cpu.cpp, cblas_dgemm) and embedding_net_cuda
+/// (embedding_net_cuda.cuh/.cu, cuBLAS, double or float).
 #pragma once
 
 #include <vector>

@@ -9,12 +9,15 @@
 ///   R̃_c = (R_c − davg[t_i, slot, c]) / dstd[t_i, slot, c]
 ///
 /// sw is 1 below r_s, 0 above r_c and C² at both ends. The per-pair functions below are the
-/// single definition used by the CPU op and (later) the CUDA kernels.
+/// single definition used by the CPU op and the CUDA kernel.
 ///
 /// Op contract (env_mat_cpu): for every pair of `group`, OVERWRITES group.env [n_pairs][4] with
 /// R̃ (dimensionless) and group.env_deriv [n_pairs][4][3] with ∂R_c/∂d_b of the raw row R (R is
 /// in 1/Å, so the derivative is in 1/Å²). davg/dstd are indexed by the centre's model type and
 /// the pair's slot.
+///
+/// Twins: env_mat_cpu (env_mat_cpu.cpp) and env_mat_cuda (env_mat_cuda.cuh/.cu, same contract on
+/// device arrays).
 #pragma once
 
 #include <cmath>

@@ -12,6 +12,9 @@
 /// Op contract (fitting_net_cpu): input [n_rows][n_in] (descriptor, then fparam, aparam, case
 /// embedding), OVERWRITES energy [n_rows] (eV, the net's output only: no biases) and
 /// grad_input [n_rows][n_in] = ∂energy_row/∂input_row (eV).
+///
+/// Twins: fitting_net_cpu (fitting_net_cpu.cpp, cblas_dgemm) and fitting_net_cuda
+/// (fitting_net_cuda.cuh/.cu, cuBLAS, double or float).
 #pragma once
 
 #include <vector>

@@ -16,6 +16,9 @@
 /// Output (OVERWRITTEN): `out.groups[e]` receives, centre-major, the kept neighbours whose
 /// embedding net is e, except descriptor-excluded pairs, which contribute exactly zero and are
 /// only counted in `out.n_kept`. `out.overflow` counts centres beyond sel.
+///
+/// Twins: format_nlist_cpu (format_nlist_cpu.cpp) and format_nlist_cuda (format_nlist_cuda.cuh/.cu,
+/// same semantics, all groups of a chunk in one device pair array).
 #pragma once
 
 #include <vector>

@@ -8,7 +8,7 @@
 /// batched GEMM; padded slots are accounted for by a per-type count (`n_kept`) and a
 /// precomputed contribution (descriptor.hpp). Each group stores its pairs centre-major (all
 /// pairs of centre 0, then of centre 1, …). Arrays only grow, so a steady-state step allocates
-/// nothing; `n_pairs` says how much of them is in use.
+/// nothing; `n_pairs` says how much of them is in use. The device twin is pair_groups_cuda.cuh.
 #pragma once
 
 #include <cstddef>

@@ -15,6 +15,9 @@
 /// Op contract (prod_force_virial_cpu): ACCUMULATES into forces [n_all][3] (eV/Å), virial[9]
 /// (eV) and, when non-null, atom_virial [n_all][9] (eV). The caller zeroes them once per
 /// evaluation. The per-pair function below is the one definition shared with the CUDA path.
+///
+/// Twins: prod_force_virial_cpu (prod_force_virial_cpu.cpp) and prod_force_virial_cuda
+/// (prod_force_virial_cuda.cuh/.cu, atomicAdd scatter).
 #pragma once
 
 #include "core/portability.hpp"

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// DeepPotentialCuda: set-up (validation shared with the CPU class, type mapping, device copies
+/// of the model in the chosen precision), chunk planning from the memory budget, and the
+/// per-chunk orchestration of the CUDA ops. Like deep_potential.cpp, the math lives in the ops.
+///
+/// The host part (type mapping, which centres go to which fitting net, the compensated energy
+/// sum, the sel-overflow report) is precision independent; the device part is
+/// DeepPotentialCuda::Engine, implemented once as EngineImpl<Real> for Real = double and float.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <climits>
+#include <sstream>
+
+#include "core/compensated_sum.hpp"
+#include "core/error.hpp"
+#include "device/device_buffer.hpp"
+#include "potential/deep/blas_cuda.cuh"
+#include "potential/deep/deep_potential.hpp"
+#include "potential/deep/deep_potential_cuda.hpp"
+#include "potential/deep/dense_net_cuda.cuh"
+#include "potential/deep/descriptor.hpp"
+#include "potential/deep/descriptor_cuda.cuh"
+#include "potential/deep/embedding_net_cuda.cuh"
+#include "potential/deep/env_mat_cuda.cuh"
+#include "potential/deep/fitting_net.hpp"
+#include "potential/deep/fitting_net_cuda.cuh"
+#include "potential/deep/format_nlist_cuda.cuh"
+#include "potential/deep/pair_groups_cuda.cuh"
+#include "potential/deep/prod_force_virial_cuda.cuh"
+
+namespace md {
+namespace {
+
+constexpr int kThreads = 256;
+/// Automatic budget: this fraction of the free device memory, at most kMaxAutoBudget.
+constexpr double kAutoBudgetFraction = 0.5;
+constexpr std::size_t kMaxAutoBudget = std::size_t{16} << 30;
+/// The embedding workspace gets this fraction of the budget, within [kMinBlockRows,
+/// kMaxBlockRows] rows per GEMM block.
+constexpr std::size_t kEmbeddingBudgetDivisor = 8;
+constexpr std::size_t kMinBlockRows = 1024;
+constexpr std::size_t kMaxBlockRows = std::size_t{1} << 18;
+
+/// input[r] = (descriptor of centre fit_rows[r], extra), [rows][n_in].
+template <class Real>
+__global__ void gather_fitting_input_kernel(int rows, int dim_d, int n_in, const int* fit_rows,
+                                            const Real* descriptor, const Real* extra,
+                                            Real* input) {
+  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (idx >= static_cast<std::size_t>(rows) * n_in) return;
+  const auto r = static_cast<std::size_t>(idx / n_in);
+  const int k = static_cast<int>(idx - r * n_in);
+  input[idx] =
+      k < dim_d ? descriptor[static_cast<std::size_t>(fit_rows[r]) * dim_d + k] : extra[k - dim_d];
+}
+
+/// Per fitting row: E_i = ((net − vacuum[t]) + bias_atom_e[t]) + out_bias[t] in double (the CPU's
+/// order), and ∂E/∂D of the centre from the first dim_d columns of ∂E/∂input.
+template <class Real>
+__global__ void scatter_fitting_output_kernel(int rows, int dim_d, int n_in, int center_begin,
+                                              const int* fit_rows, const int* center_type,
+                                              const Real* energy, const Real* grad_input,
+                                              const double* vacuum, const double* bias_atom_e,
+                                              const double* out_bias, double* atom_energy,
+                                              Real* grad_descriptor) {
+  const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (idx >= static_cast<std::size_t>(rows) * dim_d) return;
+  const auto r = static_cast<std::size_t>(idx / dim_d);
+  const int k = static_cast<int>(idx - r * dim_d);
+  const int c = fit_rows[r];
+  grad_descriptor[static_cast<std::size_t>(c) * dim_d + k] = grad_input[r * n_in + k];
+  if (k == 0) {
+    const int t = center_type[c];
+    atom_energy[center_begin + c] =
+        static_cast<double>(energy[r]) - vacuum[t] + bias_atom_e[t] + out_bias[t];
+  }
+}
+
+}  // namespace
+
+/// The device side of DeepPotentialCuda (precision independent interface).
+class DeepPotentialCuda::Engine {
+ public:
+  /// Host inputs of one evaluation, prepared by DeepPotentialCuda.
+  struct Inputs {
+    const double* positions = nullptr;  ///< [n_all][3]
+    const int* model_types = nullptr;   ///< [n_all]
+    const int* offsets = nullptr;       ///< [n_local + 1]
+    const int* neighbors = nullptr;     ///< [n_neighbors]
+    int n_local = 0;
+    int n_all = 0;
+    std::size_t n_neighbors = 0;
+    int chunk_centers = 0;
+    bool skip_excluded = true;                        ///< atom_exclude_types centres skipped
+    const std::vector<int>* fit_rows = nullptr;       ///< DeepPotentialCuda::fit_rows_
+    const std::vector<int>* fit_net_begin = nullptr;  ///< DeepPotentialCuda::fit_net_begin_
+  };
+
+  virtual ~Engine() = default;
+  /// Forces, per-atom energies (local rows), virial, per-atom virials, overflow counters.
+  virtual void evaluate(const Inputs& in, bool atom_virial, double* forces, double* atom_energy,
+                        double* virial, double* atom_virials, unsigned long long* overflow) = 0;
+  /// Descriptors of all local centres, [n_local][ng·M2].
+  virtual void descriptors(const Inputs& in, double* out) = 0;
+  virtual int max_chunk_centers() const = 0;
+  virtual std::size_t budget() const = 0;
+  virtual std::size_t device_bytes() const = 0;
+  virtual std::size_t chunk_bytes() const = 0;
+};
+
+namespace {
+
+using Inputs = DeepPotentialCuda::Engine::Inputs;
+
+template <class Real>
+class EngineImpl final : public DeepPotentialCuda::Engine {
+ public:
+  EngineImpl(const DeepModel& model, const std::vector<double>& fitting_extra,
+             const std::vector<double>& vacuum_energy, std::size_t memory_budget_bytes);
+
+  void evaluate(const Inputs& in, bool atom_virial, double* forces, double* atom_energy,
+                double* virial, double* atom_virials, unsigned long long* overflow) override;
+  void descriptors(const Inputs& in, double* out) override;
+  int max_chunk_centers() const override { return chunk_centers_; }
+  std::size_t budget() const override { return budget_; }
+  std::size_t device_bytes() const override;
+  std::size_t chunk_bytes() const override;
+
+ private:
+  void upload_inputs(const Inputs& in);
+  /// format_nlist, env_mat, embedding_net and the descriptor forward for one chunk.
+  void forward(const Inputs& in, int begin, int n_centers);
+  /// Fitting forward and backward for the chunk's rows, one batch per fitting net.
+  void fit(int chunk, int begin, int n_centers, const Inputs& in);
+  void plan_memory(std::size_t memory_budget_bytes);
+
+  // Model constants.
+  const DeepModel& model_;
+  int n_types_ = 0;
+  int n_nei_ = 0;
+  int ng_ = 0;
+  int dim_d_ = 0;
+  int fit_in_ = 0;
+  bool sort_always_ = false;
+  CudaStream stream_;
+  deep::CublasHandle cublas_;
+  DeviceBuffer<int> sel_, sel_offset_;
+  DeviceBuffer<char> pair_exclude_, descriptor_exclude_, atom_exclude_;
+  DeviceBuffer<double> davg_, dstd_;
+  DeviceBuffer<double> vacuum_, bias_atom_e_, out_bias_;
+  DeviceBuffer<Real> fitting_extra_;
+  deep::DevicePaddingTable<Real> padding_;
+  std::vector<deep::DeviceDenseNet<Real>> embedding_nets_;
+  std::vector<deep::DeviceDenseNet<Real>> fitting_nets_;
+
+  // Memory plan.
+  std::size_t budget_ = 0;
+  int chunk_centers_ = 1;
+  int block_rows_ = 1;
+
+  // Per-atom state (per evaluation).
+  DeviceBuffer<double> positions_;
+  DeviceBuffer<int> model_types_, offsets_, neighbors_, fit_rows_;
+  DeviceBuffer<double> forces_, atom_energy_, virial_, atom_virial_;
+  DeviceBuffer<unsigned long long> overflow_;
+
+  // Chunk state.
+  deep::DeviceChunkPairs<Real> pairs_;
+  deep::EmbeddingCudaWorkspace<Real> embedding_ws_;
+  deep::FittingCudaWorkspace<Real> fitting_ws_;
+  DeviceBuffer<Real> gr_, descriptor_, grad_descriptor_, grad_gr_;
+  DeviceBuffer<Real> fit_input_, fit_grad_, fit_energy_;
+  std::vector<Real> host_descriptor_;
+};
+
+template <class Real>
+EngineImpl<Real>::EngineImpl(const DeepModel& model, const std::vector<double>& fitting_extra,
+                             const std::vector<double>& vacuum_energy,
+                             std::size_t memory_budget_bytes)
+    : model_(model), cublas_(stream_.get()) {
+  cudaStream_t s = stream_.get();
+  n_types_ = model.n_types();
+  n_nei_ = model.n_nei();
+  ng_ = model.embedding_width();
+  dim_d_ = model.descriptor_dim();
+  fit_in_ = model.fitting_input_dim();
+
+  std::vector<int> sel_offset(static_cast<std::size_t>(n_types_), 0);
+  for (int t = 0; t < n_types_; ++t) sel_offset[t] = model.sel_offset(t);
+  sel_.upload(model.sel.data(), model.sel.size(), s);
+  sel_offset_.upload(sel_offset.data(), sel_offset.size(), s);
+  pair_exclude_.upload(model.pair_exclude.data(), model.pair_exclude.size(), s);
+  descriptor_exclude_.upload(model.descriptor_exclude.data(), model.descriptor_exclude.size(), s);
+  atom_exclude_.upload(model.atom_exclude.data(), model.atom_exclude.size(), s);
+  davg_.upload(model.davg.data(), model.davg.size(), s);
+  dstd_.upload(model.dstd.data(), model.dstd.size(), s);
+  vacuum_.upload(vacuum_energy.data(), vacuum_energy.size(), s);
+  bias_atom_e_.upload(model.bias_atom_e.data(), model.bias_atom_e.size(), s);
+  out_bias_.upload(model.out_bias.data(), model.out_bias.size(), s);
+  const std::vector<Real> extra(fitting_extra.begin(), fitting_extra.end());
+  fitting_extra_.resize(std::max<std::size_t>(1, extra.size()));
+  if (!extra.empty()) fitting_extra_.upload(extra.data(), extra.size(), s);
+
+  const deep::PaddingTable padding = deep::build_padding_table(model, false);
+  sort_always_ = !padding.uniform;
+  padding_.upload(padding, s);
+  for (const DenseNet& net : model.embedding_nets) embedding_nets_.emplace_back(net, s);
+  for (const DenseNet& net : model.fitting_nets) fitting_nets_.emplace_back(net, s);
+  overflow_.resize(2);
+  virial_.resize(9);
+  stream_.synchronize();
+  plan_memory(memory_budget_bytes);
+}
+
+template <class Real>
+void EngineImpl<Real>::plan_memory(std::size_t memory_budget_bytes) {
+  if (memory_budget_bytes == 0) {
+    std::size_t free_bytes = 0, total_bytes = 0;
+    MD_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+    memory_budget_bytes =
+        std::min(kMaxAutoBudget,
+                 static_cast<std::size_t>(kAutoBudgetFraction * static_cast<double>(free_bytes)));
+  }
+  budget_ = memory_budget_bytes;
+  const std::size_t real = sizeof(Real);
+  const auto n_groups = static_cast<std::size_t>(model_.n_embedding_nets());
+  const auto nnei = static_cast<std::size_t>(n_nei_);
+  const auto ng = static_cast<std::size_t>(ng_);
+  const auto dim_d = static_cast<std::size_t>(dim_d_);
+  const auto fit_in = static_cast<std::size_t>(fit_in_);
+
+  // Embedding workspace: 3 buffers of [2·block_rows][max width].
+  std::size_t emb_width = 1;
+  for (const auto& net : embedding_nets_) {
+    emb_width = std::max(emb_width, static_cast<std::size_t>(net.max_width()));
+  }
+  const std::size_t bytes_per_block_row = 6 * emb_width * real;
+  const std::size_t block_rows = std::clamp(budget_ / kEmbeddingBudgetDivisor / bytes_per_block_row,
+                                            kMinBlockRows, kMaxBlockRows);
+  block_rows_ = static_cast<int>(block_rows);
+  const std::size_t embedding_bytes = block_rows * bytes_per_block_row;
+
+  // Per centre: its worst case of nnei pairs, the per-centre pair bookkeeping, gr, D, ∂E/∂D,
+  // ∂E/∂gr, and the fitting rows (input, gradient, energy, per-layer inputs and gates, three
+  // scratch rows of the widest layer).
+  std::size_t fit_row = (2 * fit_in + 1) * real;
+  for (const auto& net : fitting_nets_) {
+    std::size_t layers = 3 * static_cast<std::size_t>(net.max_width());
+    for (const auto& layer : net.layers()) layers += 2 * static_cast<std::size_t>(layer.n_out);
+    fit_row = std::max(fit_row, (2 * fit_in + 1 + layers) * real);
+  }
+  const std::size_t per_center =
+      nnei * deep::DeviceChunkPairs<Real>::bytes_per_pair(ng_) +
+      sizeof(int) * (nnei + static_cast<std::size_t>(n_types_) + 1 + 2 * n_groups) +
+      real * (8 * ng + 2 * dim_d) + fit_row;
+  const std::size_t fixed = embedding_bytes + sizeof(int) * (n_groups + 1);  // + group sizes
+  const std::size_t room = budget_ > fixed ? budget_ - fixed : 0;
+  const std::size_t centers = room / per_center;
+  const std::size_t max_centers =
+      static_cast<std::size_t>(INT_MAX) / std::max<std::size_t>(1, nnei);
+  chunk_centers_ = static_cast<int>(std::clamp<std::size_t>(centers, 1, max_centers));
+}
+
+template <class Real>
+std::size_t EngineImpl<Real>::chunk_bytes() const {
+  return pairs_.device_bytes() + embedding_ws_.device_bytes() + fitting_ws_.device_bytes() +
+         gr_.capacity_bytes() + descriptor_.capacity_bytes() + grad_descriptor_.capacity_bytes() +
+         grad_gr_.capacity_bytes() + fit_input_.capacity_bytes() + fit_grad_.capacity_bytes() +
+         fit_energy_.capacity_bytes();
+}
+
+template <class Real>
+std::size_t EngineImpl<Real>::device_bytes() const {
+  std::size_t bytes = chunk_bytes();
+  bytes += sel_.capacity_bytes() + sel_offset_.capacity_bytes() + pair_exclude_.capacity_bytes() +
+           descriptor_exclude_.capacity_bytes() + atom_exclude_.capacity_bytes() +
+           davg_.capacity_bytes() + dstd_.capacity_bytes() + vacuum_.capacity_bytes() +
+           bias_atom_e_.capacity_bytes() + out_bias_.capacity_bytes() +
+           fitting_extra_.capacity_bytes() + padding_.device_bytes();
+  for (const auto& net : embedding_nets_) bytes += net.device_bytes();
+  for (const auto& net : fitting_nets_) bytes += net.device_bytes();
+  bytes += positions_.capacity_bytes() + model_types_.capacity_bytes() + offsets_.capacity_bytes() +
+           neighbors_.capacity_bytes() + fit_rows_.capacity_bytes() + forces_.capacity_bytes() +
+           atom_energy_.capacity_bytes() + virial_.capacity_bytes() +
+           atom_virial_.capacity_bytes() + overflow_.capacity_bytes();
+  return bytes;
+}
+
+template <class Real>
+void EngineImpl<Real>::upload_inputs(const Inputs& in) {
+  cudaStream_t s = stream_.get();
+  positions_.upload(in.positions, 3 * static_cast<std::size_t>(in.n_all), s);
+  model_types_.upload(in.model_types, static_cast<std::size_t>(in.n_all), s);
+  offsets_.upload(in.offsets, static_cast<std::size_t>(in.n_local) + 1, s);
+  neighbors_.upload(in.neighbors, in.n_neighbors, s);
+  fit_rows_.upload(in.fit_rows->data(), in.fit_rows->size(), s);
+}
+
+template <class Real>
+void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
+  cudaStream_t s = stream_.get();
+  deep::FormatNlistCudaArgs fmt;
+  fmt.positions = positions_.data();
+  fmt.model_types = model_types_.data();
+  fmt.offsets = offsets_.data();
+  fmt.neighbors = neighbors_.data();
+  fmt.center_begin = begin;
+  fmt.n_centers = n_centers;
+  fmt.n_types = n_types_;
+  fmt.n_nei = n_nei_;
+  fmt.ng = ng_;
+  fmt.sel = sel_.data();
+  fmt.sel_offset = sel_offset_.data();
+  fmt.rcut = model_.rcut;
+  fmt.pair_exclude = pair_exclude_.data();
+  fmt.descriptor_exclude = descriptor_exclude_.data();
+  fmt.skip_center_type = in.skip_excluded ? atom_exclude_.data() : nullptr;
+  fmt.type_one_side = model_.type_one_side;
+  fmt.sort_always = sort_always_;
+  fmt.overflow = overflow_.data();
+  deep::format_nlist_cuda(fmt, pairs_, s);
+
+  deep::EnvMatCudaArgs env;
+  env.rcut_smth = model_.rcut_smth;
+  env.rcut = model_.rcut;
+  env.protection = model_.env_protection;
+  env.n_nei = n_nei_;
+  env.davg = davg_.data();
+  env.dstd = dstd_.data();
+  deep::env_mat_cuda(env, pairs_, s);
+
+  for (int e = 0; e < pairs_.n_groups; ++e) {
+    const int first = pairs_.group_begin[e];
+    const int count = pairs_.group_begin[e + 1] - first;
+    deep::embedding_net_cuda(embedding_nets_[e], first, count, block_rows_, pairs_, embedding_ws_,
+                             cublas_.get(), s);
+  }
+
+  const auto centers = static_cast<std::size_t>(n_centers);
+  gr_.resize(centers * 4 * ng_);
+  descriptor_.resize(centers * dim_d_);
+  deep::DescriptorCudaArgs<Real> desc;
+  desc.n_types = n_types_;
+  desc.ng = ng_;
+  desc.axis_neuron = model_.axis_neuron;
+  desc.n_nei = n_nei_;
+  desc.sel = sel_.data();
+  desc.padding_uniform = padding_.uniform;
+  desc.padding_values = padding_.values.data();
+  desc.padding_offset = padding_.block_offset.data();
+  deep::descriptor_forward_cuda(desc, pairs_, gr_.data(), descriptor_.data(), s);
+}
+
+template <class Real>
+void EngineImpl<Real>::fit(int chunk, int begin, int n_centers, const Inputs& in) {
+  cudaStream_t s = stream_.get();
+  const auto centers = static_cast<std::size_t>(n_centers);
+  grad_descriptor_.resize(centers * dim_d_);
+  grad_descriptor_.fill_zero(centers * dim_d_, s);
+  fit_input_.resize(centers * fit_in_);
+  fit_grad_.resize(centers * fit_in_);
+  fit_energy_.resize(centers);
+  const int n_nets = static_cast<int>(fitting_nets_.size());
+  const int* net_begin = in.fit_net_begin->data() + static_cast<std::size_t>(chunk) * (n_nets + 1);
+  for (int f = 0; f < n_nets; ++f) {
+    const int rows = net_begin[f + 1] - net_begin[f];
+    if (rows == 0) continue;
+    const int* d_rows = fit_rows_.data() + net_begin[f];
+    const std::size_t n_input = static_cast<std::size_t>(rows) * fit_in_;
+    gather_fitting_input_kernel<Real><<<blocks_for(n_input, kThreads), kThreads, 0, s>>>(
+        rows, dim_d_, fit_in_, d_rows, descriptor_.data(), fitting_extra_.data(),
+        fit_input_.data());
+    MD_CUDA_CHECK_LAUNCH(s);
+    deep::fitting_net_cuda(fitting_nets_[f], rows, fit_input_.data(), fit_energy_.data(),
+                           fit_grad_.data(), fitting_ws_, cublas_.get(), s);
+    const std::size_t n_out = static_cast<std::size_t>(rows) * dim_d_;
+    scatter_fitting_output_kernel<Real><<<blocks_for(n_out, kThreads), kThreads, 0, s>>>(
+        rows, dim_d_, fit_in_, begin, d_rows, pairs_.center_type.data(), fit_energy_.data(),
+        fit_grad_.data(), vacuum_.data(), bias_atom_e_.data(), out_bias_.data(),
+        atom_energy_.data(), grad_descriptor_.data());
+    MD_CUDA_CHECK_LAUNCH(s);
+  }
+}
+
+template <class Real>
+void EngineImpl<Real>::evaluate(const Inputs& in, bool atom_virial, double* forces,
+                                double* atom_energy, double* virial, double* atom_virials,
+                                unsigned long long* overflow) {
+  cudaStream_t s = stream_.get();
+  upload_inputs(in);
+  const auto n_all = static_cast<std::size_t>(in.n_all);
+  const auto n_local = static_cast<std::size_t>(in.n_local);
+  forces_.resize(3 * n_all);
+  forces_.fill_zero(3 * n_all, s);
+  atom_energy_.resize(std::max<std::size_t>(1, n_local));
+  atom_energy_.fill_zero(n_local, s);
+  virial_.fill_zero(9, s);
+  overflow_.fill_zero(2, s);
+  double* d_atom_virial = nullptr;
+  if (atom_virial) {
+    atom_virial_.resize(9 * n_all);
+    atom_virial_.fill_zero(9 * n_all, s);
+    d_atom_virial = atom_virial_.data();
+  }
+
+  deep::DescriptorCudaArgs<Real> desc;
+  desc.n_types = n_types_;
+  desc.ng = ng_;
+  desc.axis_neuron = model_.axis_neuron;
+  desc.n_nei = n_nei_;
+  desc.sel = sel_.data();
+  desc.padding_uniform = padding_.uniform;
+  desc.padding_values = padding_.values.data();
+  desc.padding_offset = padding_.block_offset.data();
+  deep::ProdForceVirialCudaArgs pfv;
+  pfv.n_nei = n_nei_;
+  pfv.dstd = dstd_.data();
+
+  int chunk = 0;
+  for (int begin = 0; begin < in.n_local; begin += in.chunk_centers, ++chunk) {
+    const int n_centers = std::min(in.chunk_centers, in.n_local - begin);
+    forward(in, begin, n_centers);
+    fit(chunk, begin, n_centers, in);
+    grad_gr_.resize(static_cast<std::size_t>(n_centers) * 4 * ng_);
+    deep::descriptor_backward_cuda(desc, gr_.data(), grad_descriptor_.data(), pairs_,
+                                   grad_gr_.data(), s);
+    pfv.center_begin = begin;
+    deep::prod_force_virial_cuda(pfv, pairs_, forces_.data(), virial_.data(), d_atom_virial, s);
+  }
+
+  forces_.download(forces, 3 * n_all, s);
+  atom_energy_.download(atom_energy, n_local, s);
+  virial_.download(virial, 9, s);
+  overflow_.download(overflow, 2, s);
+  if (atom_virial) atom_virial_.download(atom_virials, 9 * n_all, s);
+}
+
+template <class Real>
+void EngineImpl<Real>::descriptors(const Inputs& in, double* out) {
+  cudaStream_t s = stream_.get();
+  upload_inputs(in);
+  overflow_.fill_zero(2, s);
+  for (int begin = 0; begin < in.n_local; begin += in.chunk_centers) {
+    const int n_centers = std::min(in.chunk_centers, in.n_local - begin);
+    forward(in, begin, n_centers);
+    const std::size_t count = static_cast<std::size_t>(n_centers) * dim_d_;
+    host_descriptor_.resize(count);
+    descriptor_.download(host_descriptor_.data(), count, s);
+    std::copy(host_descriptor_.begin(), host_descriptor_.end(),
+              out + static_cast<std::size_t>(begin) * dim_d_);
+  }
+}
+
+}  // namespace
+
+DeepPotentialCuda::DeepPotentialCuda(DeepModel model, DeepPotentialOptions options,
+                                     const std::vector<std::string>& run_type_names,
+                                     std::size_t memory_budget_bytes)
+    : model_(std::move(model)), options_(std::move(options)) {
+  // The CPU evaluator's constructor is the one definition of what a usable model and options
+  // are (shapes, type names, fparam/aparam counts); building one runs exactly those checks and
+  // throws exactly those errors. It is discarded afterwards.
+  { const DeepPotential validate(model_, options_, run_type_names); }
+  for (const auto& name : run_type_names) {
+    const auto it = std::find(model_.type_map.begin(), model_.type_map.end(), name);
+    run_to_model_.push_back(static_cast<int>(it - model_.type_map.begin()));
+  }
+
+  // Normalised fparam, aparam and case embedding, and the per-type vacuum energy, as
+  // DeepPotential computes them.
+  std::vector<double> fparam = options_.fparam;
+  if (model_.numb_fparam > 0 && fparam.empty()) fparam = model_.default_fparam;
+  std::vector<double> extra;
+  for (std::size_t k = 0; k < fparam.size(); ++k) {
+    extra.push_back((fparam[k] - model_.fparam_avg[k]) * model_.fparam_inv_std[k]);
+  }
+  if (!model_.use_aparam_as_mask) {
+    for (std::size_t k = 0; k < options_.aparam.size(); ++k) {
+      extra.push_back((options_.aparam[k] - model_.aparam_avg[k]) * model_.aparam_inv_std[k]);
+    }
+  }
+  extra.insert(extra.end(), model_.case_embd.begin(), model_.case_embd.end());
+  std::vector<double> vacuum(static_cast<std::size_t>(model_.n_types()), 0.0);
+  std::vector<double> zero_input(static_cast<std::size_t>(model_.descriptor_dim()), 0.0);
+  zero_input.insert(zero_input.end(), extra.begin(), extra.end());
+  for (int t = 0; t < model_.n_types(); ++t) {
+    if (model_.remove_vacuum[t]) {
+      vacuum[t] =
+          deep::fitting_net_single(model_.fitting_nets[model_.fitting_index(t)], zero_input.data());
+    }
+  }
+
+  if (options_.precision == DeepPrecision::kMixed) {
+    engine_ = std::make_unique<EngineImpl<float>>(model_, extra, vacuum, memory_budget_bytes);
+  } else {
+    engine_ = std::make_unique<EngineImpl<double>>(model_, extra, vacuum, memory_budget_bytes);
+  }
+}
+
+DeepPotentialCuda::~DeepPotentialCuda() = default;
+
+std::string DeepPotentialCuda::name() const {
+  return options_.precision == DeepPrecision::kMixed ? "deepmd/mixed" : "deepmd";
+}
+
+std::size_t DeepPotentialCuda::device_memory_bytes() const { return engine_->device_bytes(); }
+std::size_t DeepPotentialCuda::chunk_memory_bytes() const { return engine_->chunk_bytes(); }
+std::size_t DeepPotentialCuda::memory_budget_bytes() const { return engine_->budget(); }
+int DeepPotentialCuda::max_chunk_centers() const { return engine_->max_chunk_centers(); }
+
+void DeepPotentialCuda::map_types(const AtomsView& atoms) {
+  deep::ensure_size(model_types_, static_cast<std::size_t>(atoms.n_all));
+  const int n_run_types = static_cast<int>(run_to_model_.size());
+  for (int k = 0; k < atoms.n_all; ++k) {
+    const int t = atoms.types[k];
+    if (t < 0 || t >= n_run_types) {
+      throw internal_error("deepmd: atom " + std::to_string(k) + " has type " + std::to_string(t) +
+                           " outside the run's " + std::to_string(n_run_types) + " types");
+    }
+    model_types_[k] = run_to_model_[t];
+  }
+}
+
+void DeepPotentialCuda::plan_chunks(int n_local, bool skip_excluded) {
+  const int chunk = engine_->max_chunk_centers();
+  const int n_nets = static_cast<int>(model_.fitting_nets.size());
+  fit_rows_.clear();
+  fit_net_begin_.clear();
+  for (int begin = 0; begin < n_local; begin += chunk) {
+    const int n_centers = std::min(chunk, n_local - begin);
+    for (int f = 0; f < n_nets; ++f) {
+      fit_net_begin_.push_back(static_cast<int>(fit_rows_.size()));
+      for (int c = 0; c < n_centers; ++c) {
+        const int t = model_types_[begin + c];
+        if (skip_excluded && model_.atom_exclude[t]) continue;
+        if (model_.fitting_index(t) == f) fit_rows_.push_back(c);
+      }
+    }
+    fit_net_begin_.push_back(static_cast<int>(fit_rows_.size()));
+  }
+  if (fit_rows_.empty()) fit_rows_.push_back(0);  // keep the device copy non-empty
+}
+
+void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neighbors,
+                                const ComputeRequest& request, ForceOutput& out) {
+  if (neighbors.kind != NeighborKind::kFull) {
+    throw internal_error("deepmd needs a full neighbour list");
+  }
+  map_types(atoms);
+  plan_chunks(atoms.n_local, true);
+  const auto n_all = static_cast<std::size_t>(atoms.n_all);
+  const auto n_local = static_cast<std::size_t>(atoms.n_local);
+
+  Engine::Inputs in;
+  in.positions = atoms.positions.data();
+  in.model_types = model_types_.data();
+  in.offsets = neighbors.offsets.data();
+  in.neighbors = neighbors.neighbors.data();
+  in.n_local = atoms.n_local;
+  in.n_all = atoms.n_all;
+  in.n_neighbors = atoms.n_local > 0 ? static_cast<std::size_t>(neighbors.offsets[n_local]) : 0;
+  in.chunk_centers = engine_->max_chunk_centers();
+  in.skip_excluded = true;
+  in.fit_rows = &fit_rows_;
+  in.fit_net_begin = &fit_net_begin_;
+
+  deep::ensure_size(atom_energy_, n_local);
+  double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  unsigned long long overflow[2] = {0, 0};
+  engine_->evaluate(in, request.atom_virial, out.forces.data(), atom_energy_.data(), virial,
+                    request.atom_virial ? out.atom_virials.data() : nullptr, overflow);
+
+  CompensatedSum energy;  // as DeepPotential: the exact sum of the atomic energies
+  for (std::size_t c = 0; c < n_local; ++c) energy.add(atom_energy_[c]);
+  if (request.atom_energy) {
+    std::copy(atom_energy_.begin(), atom_energy_.begin() + n_local, out.atom_energies.begin());
+    std::fill(out.atom_energies.begin() + n_local, out.atom_energies.begin() + n_all, 0.0);
+  }
+  report_overflow(atoms, neighbors, overflow[0], overflow[1]);
+  out.energy = request.energy ? energy.value() : 0.0;
+  for (int k = 0; k < 9; ++k) out.virial[k] = request.virial ? virial[k] : 0.0;
+}
+
+void DeepPotentialCuda::compute_descriptors(const AtomsView& atoms, const NeighborView& neighbors,
+                                            std::vector<double>& out) {
+  if (neighbors.kind != NeighborKind::kFull) {
+    throw internal_error("deepmd needs a full neighbour list");
+  }
+  map_types(atoms);
+  plan_chunks(atoms.n_local, false);
+  Engine::Inputs in;
+  in.positions = atoms.positions.data();
+  in.model_types = model_types_.data();
+  in.offsets = neighbors.offsets.data();
+  in.neighbors = neighbors.neighbors.data();
+  in.n_local = atoms.n_local;
+  in.n_all = atoms.n_all;
+  in.n_neighbors =
+      atoms.n_local > 0 ? static_cast<std::size_t>(neighbors.offsets[atoms.n_local]) : 0;
+  in.chunk_centers = engine_->max_chunk_centers();
+  in.skip_excluded = false;
+  in.fit_rows = &fit_rows_;
+  in.fit_net_begin = &fit_net_begin_;
+  out.assign(static_cast<std::size_t>(atoms.n_local) * model_.descriptor_dim(), 0.0);
+  engine_->descriptors(in, out.data());
+}
+
+void DeepPotentialCuda::report_overflow(const AtomsView& atoms, const NeighborView& neighbors,
+                                        std::uint64_t n_atoms, std::uint64_t packed_worst) {
+  if (n_atoms == 0) return;
+  if (options_.sel_overflow == SelOverflowPolicy::kWarn && last_overflow_warning_ &&
+      *last_overflow_warning_ == neighbors.build_count) {
+    return;
+  }
+  int excess = 0, worst = 0;
+  deep::decode_overflow(packed_worst, excess, worst);
+  // The per-type counts of the worst centre, recounted on the host with format_nlist's rules.
+  const int n_types = model_.n_types();
+  std::vector<int> counts(static_cast<std::size_t>(n_types), 0);
+  const double* x = atoms.positions.data();
+  const int t_i = model_types_[worst];
+  const double rcut_sq = model_.rcut * model_.rcut;
+  for (int k = neighbors.offsets[worst]; k < neighbors.offsets[worst + 1]; ++k) {
+    const int j = neighbors.neighbors[k];
+    if (j == worst) continue;
+    const int t_j = model_types_[j];
+    if (model_.pair_exclude[static_cast<std::size_t>(t_i) * n_types + t_j]) continue;
+    const double dx = x[3 * j] - x[3 * worst], dy = x[3 * j + 1] - x[3 * worst + 1],
+                 dz = x[3 * j + 2] - x[3 * worst + 2];
+    if (dx * dx + dy * dy + dz * dz <= rcut_sq) ++counts[t_j];
+  }
+  std::ostringstream msg;
+  msg << "deepmd: " << n_atoms
+      << " local atom(s) have more neighbours within rcut = " << model_.rcut
+      << " Å than the model's sel allows; worst: local atom " << worst << " (type "
+      << model_.type_map[t_i] << ") has";
+  for (int t = 0; t < n_types; ++t) {
+    msg << (t ? "," : "") << " " << counts[t] << " " << model_.type_map[t] << " (sel "
+        << model_.sel[t] << ")";
+  }
+  msg << ". Like DeePMD-kit, only the nearest are kept, so the energy is not smooth; the "
+         "structure is unphysical or the model's sel is too small";
+  if (options_.sel_overflow == SelOverflowPolicy::kError) throw unstable_error(msg.str());
+  spdlog::warn("{}", msg.str());
+  last_overflow_warning_ = neighbors.build_count;
+  ++overflow_warnings_;
+}
+
+}  // namespace md

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The CUDA Deep Potential (DeepPotentialCuda) against the CPU evaluator and DeePMD-kit's own
+/// numbers (architecture §3.4, backend layer; OpenMM's testLargeSystem, HOOMD's *_compare).
+///
+///  - DeePMD-kit's se_e2_a fixture (shared/data/deepmd, 3 configurations): energies, per-atom
+///    energies, forces, virial, per-atom virials and the descriptor against the references and
+///    the CPU, in double and in mixed precision, and with one centre per chunk.
+///  - Every committed random test model (tests/data/models: two-side nets, residuals with
+///    timesteps, seven activations, exclusions, slot-dependent statistics, fparam/aparam, vacuum
+///    term, mixed_types, three types) on the 192-atom water box, against the CPU and against
+///    DeePMD-kit's energies.
+///  - A sel smaller than the neighbour count: overflowing blocks take the sorted path, and the
+///    overflow is reported as on the CPU.
+///  - 12,288 water atoms (water.lmp replicated 4×4×4) with a production-size random model
+///    (25-50-100 embedding, 240-240-240 fitting, written by scripts/make_random_dp_model.py at
+///    test time): against the CPU in double and mixed, and chunked by a small memory budget
+///    against one large chunk.
+///
+/// Tolerances come from one table (tol_for): double |Δ| ≤ 1e-10·max(1, |ref|) per value
+/// (DeePMD-kit's double tolerance); mixed |Δ| ≤ 1e-5 × the largest |ref| of the array
+/// (relative to the quantity's scale, so near-zero components do not demand impossible
+/// relative accuracy). Chunked-vs-unchunked runs must agree to 1e-12 relative: only the
+/// summation order of atomics and GEMM blocking may differ.
+///
+/// Paths can be overridden for GPU hosts that get a copy of the checkout elsewhere:
+/// MD_SHARED_DIR (the shared/ folder), MD_SOURCE_DIR (the checkout), MD_PYTHON (a python3 with
+/// numpy and h5py). docs/cuda.md has the commands.
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "potential/deep/deep_potential_cuda.hpp"
+#include "tests/support/deep_test_util.hpp"
+
+namespace {
+
+using md::DeepPrecision;
+using md::test::DeepResult;
+using md::test::PeriodicSystem;
+
+constexpr double kSkin = 1.0;  ///< neighbour-list skin beyond rcut, Å
+
+// --- locations ---------------------------------------------------------------------------------
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+}
+std::string shared_dir() { return env_or("MD_SHARED_DIR", MD_SHARED_DIR); }
+std::string source_dir() { return env_or("MD_SOURCE_DIR", MD_SOURCE_DIR); }
+std::string python() {
+  const std::string configured = MD_PYTHON;
+  return env_or("MD_PYTHON", std::filesystem::exists(configured) ? configured : "python3");
+}
+std::string fixture_model() { return shared_dir() + "/data/deepmd/deeppot_sea.dp"; }
+std::string fixture_testcase() { return shared_dir() + "/data/deepmd/deeppot_sea-testcase.yaml"; }
+std::string test_model(const std::string& name) {
+  return source_dir() + "/tests/data/models/" + name;
+}
+
+/// A model written by scripts/make_random_dp_model.py into a per-process temporary directory
+/// (removed at exit). `args` are the script's options.
+std::string random_model(const std::string& file, const std::string& args) {
+  struct TempDir {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("mdrun-backend-tests-" + std::to_string(::getpid()));
+    ~TempDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static TempDir dir;
+  std::filesystem::create_directories(dir.path);
+  const std::string out = (dir.path / file).string();
+  if (!std::filesystem::exists(out)) {
+    const std::string command =
+        python() + " " + source_dir() + "/scripts/make_random_dp_model.py " + out + " " + args;
+    INFO(command);
+    REQUIRE(std::system(command.c_str()) == 0);
+  }
+  return out;
+}
+
+// --- tolerances --------------------------------------------------------------------------------
+
+/// The one table of parity tolerances: |got − ref| must not exceed bound(ref, scale).
+struct Tolerance {
+  double per_value;  ///< times max(1, |ref|)
+  double of_scale;   ///< times the largest |ref| of the array
+  double bound(double ref, double scale) const {
+    return per_value * std::max(1.0, std::fabs(ref)) + of_scale * scale;
+  }
+};
+Tolerance tol_for(DeepPrecision precision) {
+  return precision == DeepPrecision::kDouble ? Tolerance{1e-10, 0.0} : Tolerance{0.0, 1e-5};
+}
+/// GPU against GPU with a different chunking: only the summation order differs.
+constexpr Tolerance kChunkingTolerance{0.0, 1e-12};
+/// Against DeePMD-kit's own references (double): its C++ tests' |Δ| bound.
+constexpr Tolerance kDeepmdTolerance{1e-10, 0.0};
+
+/// Compares two arrays value by value; one CHECK per array, with the worst entry in the message.
+void check_close(const std::string& what, const std::vector<double>& got,
+                 const std::vector<double>& ref, const Tolerance& tol) {
+  REQUIRE(got.size() == ref.size());
+  double scale = 0.0;
+  for (double r : ref) scale = std::max(scale, std::fabs(r));
+  std::size_t failures = 0, worst = 0;
+  double worst_ratio = 0.0;
+  for (std::size_t k = 0; k < ref.size(); ++k) {
+    const double bound = tol.bound(ref[k], scale);
+    const double diff = std::fabs(got[k] - ref[k]);
+    const double ratio = bound > 0.0 ? diff / bound : (diff > 0.0 ? INFINITY : 0.0);
+    if (!(diff <= bound)) ++failures;  // NaN fails too
+    if (!(ratio <= worst_ratio)) {
+      worst_ratio = ratio;
+      worst = k;
+    }
+  }
+  INFO(what << ": " << failures << " of " << ref.size() << " values outside tolerance; worst at ["
+            << worst << "]: got " << got[worst] << ", expected " << ref[worst] << ", |diff| "
+            << std::fabs(got[worst] - ref[worst]) << " = " << worst_ratio << " × tolerance");
+  CHECK(failures == 0);
+}
+
+void check_results(const DeepResult& got, const DeepResult& ref, const Tolerance& tol) {
+  check_close("energy", {got.energy}, {ref.energy}, tol);
+  check_close("forces", got.forces, ref.forces, tol);
+  check_close("ghost forces (unfolded)", got.raw_forces, ref.raw_forces, tol);
+  check_close("virial", std::vector<double>(got.virial.begin(), got.virial.end()),
+              std::vector<double>(ref.virial.begin(), ref.virial.end()), tol);
+  check_close("per-atom energies", got.atom_energy, ref.atom_energy, tol);
+  check_close("per-atom virials", got.atom_virial, ref.atom_virial, tol);
+}
+
+// --- systems -----------------------------------------------------------------------------------
+
+std::vector<double> doubles(const YAML::Node& node) {
+  std::vector<double> v;
+  for (const auto& x : node) v.push_back(x.as<double>());
+  return v;
+}
+
+/// One block of DeePMD-kit's fixture test case (shared/data/deepmd).
+struct FixtureCase {
+  PeriodicSystem system;
+  std::vector<double> atomic_energy, force, atomic_virial, descriptor;
+};
+
+std::vector<FixtureCase> fixture_cases(double cutoff) {
+  const YAML::Node root = YAML::LoadFile(fixture_testcase());
+  std::vector<FixtureCase> cases;
+  for (const auto& block : root["results"]) {
+    std::vector<int> types;
+    for (const auto& t : block["atype"]) types.push_back(t.as<int>());
+    std::array<double, 9> box{};
+    const bool periodic = block["box"] && !block["box"].IsNull();
+    if (periodic) {
+      const std::vector<double> b = doubles(block["box"]);
+      std::copy(b.begin(), b.end(), box.begin());
+    }
+    FixtureCase tc{md::test::make_periodic_system(doubles(block["coord"]), types, box,
+                                                  {periodic, periodic, periodic}, cutoff),
+                   doubles(block["atomic_energy"]),
+                   doubles(block["force"]),
+                   doubles(block["atomic_virial"]),
+                   {}};
+    if (block["descriptor"]) tc.descriptor = doubles(block["descriptor"]);
+    cases.push_back(std::move(tc));
+  }
+  return cases;
+}
+
+/// The water box of shared/data/water-example replicated reps³ times, every coordinate moved by
+/// up to ±amplitude Å, in its periodic cell.
+PeriodicSystem water(int reps, double amplitude, unsigned seed, double cutoff) {
+  const md::test::LammpsData base =
+      md::test::read_lammps_data(shared_dir() + "/data/water-example/lmp/water.lmp");
+  md::test::LammpsData data = md::test::replicate(base, reps, reps, reps);
+  md::test::perturb(data.positions, amplitude, seed);
+  return md::test::make_periodic_system(
+      data.positions, data.types,
+      md::test::orthorhombic_cell(data.box[0], data.box[1], data.box[2]), {true, true, true},
+      cutoff);
+}
+
+md::DeepPotentialOptions with_precision(md::DeepPotentialOptions options, DeepPrecision p) {
+  options.precision = p;
+  return options;
+}
+
+const char* precision_name(DeepPrecision p) {
+  return p == DeepPrecision::kDouble ? "double" : "mixed";
+}
+
+/// The production-size random model (DeePMD-kit's water se_e2_a example architecture).
+std::string production_model() {
+  return random_model("production.dp",
+                      "--neuron 25 50 100 --axis-neuron 16 --fitting 240 240 240 --sel 46 92 "
+                      "--rcut 6.0 --rcut-smth 0.5 --seed 1");
+}
+
+}  // namespace
+
+TEST_CASE("deepmd cuda: DeePMD-kit fixture matches the references and the CPU",
+          "[backend][deepmd][cuda]") {
+  const md::DeepModel model = md::read_deepmd_model(fixture_model());
+  const std::vector<FixtureCase> cases = fixture_cases(model.rcut + kSkin);
+  REQUIRE(cases.size() == 3);
+  md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
+  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  INFO("precision " << precision_name(precision));
+  md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
+  CHECK(gpu.device_memory_bytes() > 0);
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    INFO("case " << c + 1);
+    const FixtureCase& tc = cases[c];
+    const DeepResult got = md::test::evaluate(gpu, tc.system);
+    check_results(got, md::test::evaluate(cpu, tc.system), tol_for(precision));
+    if (precision == DeepPrecision::kDouble) {
+      double energy = 0.0;
+      for (double e : tc.atomic_energy) energy += e;
+      check_close("energy vs DeePMD-kit", {got.energy}, {energy}, kDeepmdTolerance);
+      check_close("per-atom energies vs DeePMD-kit", got.atom_energy, tc.atomic_energy,
+                  kDeepmdTolerance);
+      check_close("forces vs DeePMD-kit", got.forces, tc.force, kDeepmdTolerance);
+      check_close("per-atom virials vs DeePMD-kit", got.atom_virial, tc.atomic_virial,
+                  kDeepmdTolerance);
+    }
+  }
+}
+
+TEST_CASE("deepmd cuda: the fixture descriptor matches DeePMD-kit and the CPU",
+          "[backend][deepmd][cuda]") {
+  const md::DeepModel model = md::read_deepmd_model(fixture_model());
+  const FixtureCase tc = fixture_cases(model.rcut + kSkin).at(0);
+  md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
+  std::vector<double> expected;
+  cpu.compute_descriptors(tc.system.atoms(), tc.system.neighbor_view(), expected);
+  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  INFO("precision " << precision_name(precision));
+  md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
+  std::vector<double> got;
+  gpu.compute_descriptors(tc.system.atoms(), tc.system.neighbor_view(), got);
+  check_close("descriptor vs CPU", got, expected, tol_for(precision));
+  if (precision == DeepPrecision::kDouble) {
+    check_close("descriptor vs DeePMD-kit", got, tc.descriptor, kDeepmdTolerance);
+  }
+}
+
+TEST_CASE("deepmd cuda: one centre per chunk gives the results of one chunk",
+          "[backend][deepmd][cuda]") {
+  const md::DeepModel model = md::read_deepmd_model(fixture_model());
+  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  INFO("precision " << precision_name(precision));
+  md::DeepPotentialCuda whole(model, with_precision({}, precision), {"O", "H"});
+  md::DeepPotentialCuda tiny(model, with_precision({}, precision), {"O", "H"}, 1);
+  CHECK(tiny.max_chunk_centers() == 1);
+  for (const FixtureCase& tc : fixture_cases(model.rcut + kSkin)) {
+    REQUIRE(whole.max_chunk_centers() >= tc.system.n_local);
+    check_results(md::test::evaluate(tiny, tc.system), md::test::evaluate(whole, tc.system),
+                  kChunkingTolerance);
+  }
+}
+
+TEST_CASE("deepmd cuda: run types map to model types by name", "[backend][deepmd][cuda]") {
+  const md::DeepModel model = md::read_deepmd_model(fixture_model());
+  md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"H", "O"});
+  md::DeepPotentialCuda gpu(model, md::DeepPotentialOptions{}, {"H", "O"});
+  for (FixtureCase& tc : fixture_cases(model.rcut + kSkin)) {
+    for (int& t : tc.system.types) t = 1 - t;
+    check_results(md::test::evaluate(gpu, tc.system), md::test::evaluate(cpu, tc.system),
+                  tol_for(DeepPrecision::kDouble));
+  }
+}
+
+TEST_CASE("deepmd cuda: the test models match the CPU and DeePMD-kit", "[backend][deepmd][cuda]") {
+  const YAML::Node refs = YAML::LoadFile(test_model("references.yaml"));
+  const YAML::Node spec = refs["configs"]["water"];
+  std::vector<int> types;
+  for (const auto& e : spec["elements"]) types.push_back(e.as<std::string>() == "O" ? 0 : 1);
+  const double edge = spec["box"].as<double>();
+  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  int checked = 0;
+  for (const auto& entry : refs["models"]) {
+    const std::string name = entry.first.as<std::string>();
+    INFO("model " << name << ", precision " << precision_name(precision));
+    const md::DeepModel model = md::read_deepmd_model(test_model(name));
+    md::DeepPotentialOptions options;
+    options.sel_overflow = md::SelOverflowPolicy::kError;
+    if (model.numb_fparam > 0) options.fparam = doubles(refs["fparam"]);
+    if (model.numb_aparam > 0) options.aparam = doubles(refs["aparam"]);
+    const PeriodicSystem sys = md::test::make_periodic_system(
+        doubles(spec["coord"]), types, md::test::orthorhombic_cell(edge, edge, edge),
+        {true, true, true}, model.rcut + kSkin);
+    md::DeepPotential cpu(model, options, {"O", "H"});
+    md::DeepPotentialCuda gpu(model, with_precision(options, precision), {"O", "H"});
+    const DeepResult got = md::test::evaluate(gpu, sys);
+    check_results(got, md::test::evaluate(cpu, sys), tol_for(precision));
+    if (precision == DeepPrecision::kDouble && !model.stored_single_precision &&
+        entry.second["water"]) {
+      check_close("energy vs DeePMD-kit", {got.energy},
+                  {entry.second["water"]["energy"].as<double>()}, kDeepmdTolerance);
+      check_close("per-atom energies vs DeePMD-kit", got.atom_energy,
+                  doubles(entry.second["water"]["atom_energy"]), kDeepmdTolerance);
+    }
+    ++checked;
+  }
+  CHECK(checked == 6);
+}
+
+TEST_CASE("deepmd cuda: neighbours beyond sel are truncated and reported as on the CPU",
+          "[backend][deepmd][cuda]") {
+  // sel 20/40 against ~29 O and ~59 H neighbours within 6 Å: every block overflows and is
+  // sorted; the non-uniform statistics also force the sorted path on the blocks that fit.
+  const std::string args = GENERATE(as<std::string>{}, "", "--nonuniform-stats --two-side");
+  INFO("model options '" << args << "'");
+  const md::DeepModel model = md::read_deepmd_model(random_model(
+      args.empty() ? "small_sel.dp" : "small_sel_nonuniform.dp",
+      "--neuron 4 8 16 --axis-neuron 4 --fitting 16 16 --sel 20 40 --rcut 6.0 --rcut-smth 0.5 "
+      "--seed 3 " +
+          args));
+  const PeriodicSystem sys = water(1, 0.1, 5, model.rcut + kSkin);
+  md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
+  md::DeepPotentialCuda gpu(model, md::DeepPotentialOptions{}, {"O", "H"});
+  check_results(md::test::evaluate(gpu, sys), md::test::evaluate(cpu, sys),
+                tol_for(DeepPrecision::kDouble));
+  CHECK(cpu.sel_overflow_warnings() == 1);
+  CHECK(gpu.sel_overflow_warnings() == 1);
+
+  md::DeepPotentialOptions strict;
+  strict.sel_overflow = md::SelOverflowPolicy::kError;
+  md::DeepPotentialCuda refusing(model, strict, {"O", "H"});
+  try {
+    md::test::evaluate(refusing, sys);
+    FAIL("no error");
+  } catch (const md::Error& e) {
+    CHECK(e.code() == md::ExitCode::kUnstable);
+    CHECK_THAT(e.what(), Catch::Contains("sel"));
+  }
+}
+
+TEST_CASE("deepmd cuda: 12,288 water atoms with a production-size model match the CPU",
+          "[backend][deepmd][cuda][large]") {
+  const md::DeepModel model = md::read_deepmd_model(production_model());
+  const PeriodicSystem sys = water(4, 0.05, 11, model.rcut + kSkin);
+  REQUIRE(sys.n_local == 12288);
+  md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
+  const DeepResult expected = md::test::evaluate(cpu, sys);
+  for (DeepPrecision precision : {DeepPrecision::kDouble, DeepPrecision::kMixed}) {
+    INFO("precision " << precision_name(precision));
+    md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
+    check_results(md::test::evaluate(gpu, sys), expected, tol_for(precision));
+    // A second evaluation reuses every buffer and must agree with the first.
+    const std::size_t bytes = gpu.device_memory_bytes();
+    check_results(md::test::evaluate(gpu, sys), expected, tol_for(precision));
+    CHECK(gpu.device_memory_bytes() == bytes);
+  }
+}
+
+TEST_CASE("deepmd cuda: a small memory budget chunks the evaluation without changing it",
+          "[backend][deepmd][cuda][large]") {
+  const md::DeepModel model = md::read_deepmd_model(production_model());
+  const PeriodicSystem sys = water(4, 0.05, 11, model.rcut + kSkin);
+  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  INFO("precision " << precision_name(precision));
+  md::DeepPotentialCuda whole(model, with_precision({}, precision), {"O", "H"});
+  REQUIRE(whole.max_chunk_centers() >= sys.n_local);
+  constexpr std::size_t kBudget = std::size_t{256} << 20;
+  md::DeepPotentialCuda chunked(model, with_precision({}, precision), {"O", "H"}, kBudget);
+  INFO("centres per chunk: " << chunked.max_chunk_centers());
+  CHECK(chunked.max_chunk_centers() > 1);
+  CHECK(chunked.max_chunk_centers() < sys.n_local / 4);
+  check_results(md::test::evaluate(chunked, sys), md::test::evaluate(whole, sys),
+                kChunkingTolerance);
+  CHECK(chunked.memory_budget_bytes() == kBudget);
+  CHECK(chunked.chunk_memory_bytes() <= kBudget);
+  CHECK(chunked.chunk_memory_bytes() < whole.chunk_memory_bytes());
+}
+
+TEST_CASE("deepmd cuda: model and option errors are the CPU evaluator's",
+          "[backend][deepmd][cuda]") {
+  const md::DeepModel model = md::read_deepmd_model(fixture_model());
+  try {
+    md::DeepPotentialCuda gpu(model, md::DeepPotentialOptions{}, {"O", "C"});
+    FAIL("no error");
+  } catch (const md::Error& e) {
+    CHECK(e.code() == md::ExitCode::kModel);
+    CHECK_THAT(e.what(), Catch::Contains("'C'") && Catch::Contains("[O, H]"));
+  }
+  md::DeepPotentialOptions options;
+  options.fparam = {1.0};
+  CHECK_THROWS_AS((md::DeepPotentialCuda(model, options, {"O", "H"})), md::Error);
+}
