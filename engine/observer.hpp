@@ -10,7 +10,7 @@
 #include <string>
 
 #include "comm/communicator.hpp"
-#include "core/error.hpp"
+#include "comm/root_task.hpp"
 
 namespace md {
 
@@ -25,28 +25,5 @@ class Observer {
   /// Called once when the run ends (normally, by a stop request, or before a crash dump): flush.
   virtual void finish() {}
 };
-
-/// Runs `task` on rank 0 and rethrows its md::Error on every rank, so a failed write on rank 0
-/// stops all ranks with its exit code instead of leaving them waiting in the next collective.
-template <class Task>
-void run_on_root(const Communicator& comm, Task&& task) {
-  int code = 0;
-  std::string message;
-  if (comm.is_root()) {
-    try {
-      task();
-    } catch (const Error& e) {
-      code = static_cast<int>(e.code());
-      message = e.what();
-    }
-  }
-  comm.broadcast_bytes(&code, sizeof code, 0);
-  if (code == 0) return;
-  std::uint64_t size = message.size();
-  comm.broadcast_bytes(&size, sizeof size, 0);
-  message.resize(size);
-  comm.broadcast_bytes(message.data(), size, 0);
-  throw Error(static_cast<ExitCode>(code), message);
-}
 
 }  // namespace md

@@ -445,7 +445,7 @@ CheckpointState Simulation::gather_checkpoint() const {
 
 void Simulation::restore(const CheckpointState& checkpoint) {
   // Rank 0 checks that the checkpoint fits this run, then every rank learns its layout.
-  run_on_root(comm_, [&] {
+  on_root(comm_, [&] {
     const std::int64_t n = static_cast<std::int64_t>(checkpoint.n_atoms());
     if (n != n_atoms_total_) {
       throw config_error("the checkpoint holds " + std::to_string(n) + " atoms, but this run has " +

@@ -19,16 +19,16 @@ void TrajectoryObserver::on_step(const Simulation& simulation) {
   const std::int64_t step = simulation.current_step();
   if (every_ > 0 && step % every_ == 0) {
     const TrajectoryFrame frame = simulation.gather_frame(fields_);
-    run_on_root(comm_, [&] { writer_->write_frame(frame); });
+    on_root(comm_, [&] { writer_->write_frame(frame); });
   }
   if (observables_ && simulation.thermo_record() != nullptr) {
     const ThermoRecord record = *simulation.thermo_record();
-    run_on_root(comm_, [&] { writer_->write_observables(record); });
+    on_root(comm_, [&] { writer_->write_observables(record); });
   }
 }
 
 void TrajectoryObserver::finish() {
-  run_on_root(comm_, [&] { writer_->flush(); });
+  on_root(comm_, [&] { writer_->flush(); });
 }
 
 }  // namespace md

@@ -15,7 +15,7 @@
 #include "io/output_path.hpp"
 #include "io/run_config.hpp"
 #include "io/run_summary.hpp"
-#include "root_task.hpp"
+#include "comm/root_task.hpp"
 #include "run_lifecycle.hpp"
 #include "run_setup.hpp"
 

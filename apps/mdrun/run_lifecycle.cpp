@@ -17,7 +17,7 @@
 #include "io/dump_writer.hpp"
 #include "io/h5md_writer.hpp"
 #include "io/output_path.hpp"
-#include "root_task.hpp"
+#include "comm/root_task.hpp"
 
 namespace md {
 namespace {

@@ -13,7 +13,7 @@
 #include "io/element_masses.hpp"
 #include "io/lammps_data.hpp"
 #include "potential/make_potential.hpp"
-#include "root_task.hpp"
+#include "comm/root_task.hpp"
 
 namespace md {
 namespace {

@@ -46,6 +46,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "tests/support/mdrun_process.hpp"
+#include "tests/support/run_log.hpp"
 
 namespace fs = std::filesystem;
 
@@ -69,43 +70,10 @@ struct ThermoSeries {
   std::vector<double> step, pe, ke, etotal;
 };
 
-/// Thermo rows from mdrun's stdout: the block after the header line that starts with `Step`, up to
-/// `Loop time`. Columns are found by their LAMMPS header names.
+/// The columns this test uses, from mdrun's thermo block.
 ThermoSeries parse_thermo(const std::string& text) {
-  ThermoSeries out;
-  std::istringstream in(text);
-  std::string line;
-  std::vector<std::string> header;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::vector<std::string> tokens;
-    for (std::string w; words >> w;) tokens.push_back(w);
-    if (tokens.empty()) continue;
-    if (tokens[0] == "Step") {
-      header = tokens;
-      continue;
-    }
-    if (tokens[0] == "Loop") {
-      header.clear();
-      continue;
-    }
-    if (header.empty() || tokens.size() != header.size()) continue;
-    std::vector<double> values;
-    bool numeric = true;
-    for (const auto& t : tokens) {
-      char* end = nullptr;
-      values.push_back(std::strtod(t.c_str(), &end));
-      numeric = numeric && end != t.c_str() && *end == '\0';
-    }
-    if (!numeric) continue;
-    for (std::size_t k = 0; k < header.size(); ++k) {
-      if (header[k] == "Step") out.step.push_back(values[k]);
-      if (header[k] == "PotEng") out.pe.push_back(values[k]);
-      if (header[k] == "KinEng") out.ke.push_back(values[k]);
-      if (header[k] == "TotEng") out.etotal.push_back(values[k]);
-    }
-  }
-  return out;
+  auto columns = md::test::parse_thermo(text);
+  return ThermoSeries{columns["Step"], columns["PotEng"], columns["KinEng"], columns["TotEng"]};
 }
 
 /// Runs mdrun on the shift-yes LJ config with `steps` steps of `dt_fs`, thermo every `every`;
