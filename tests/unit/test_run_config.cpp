@@ -17,6 +17,7 @@
 #include "device/backend.hpp"
 #include "io/run_config.hpp"
 #include "io/yaml_schema.hpp"
+#include "tests/support/config_parsing.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
@@ -25,33 +26,14 @@ namespace {
 
 const std::string kConfigDir = std::string(MD_TEST_DATA_DIR) + "/configs";
 
-/// The smallest valid config: the three required sections with their required keys.
-const std::string kMinimal = R"(structure:
-  file: lj.data
-potential:
-  type: lj/cut
-  cutoff_A: 8.5
-  pairs:
-    - {types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}
-run:
-  steps: 10
-  dt_fs: 1.0
-)";
+const std::string& kMinimal = md::test::kMinimalConfig;
 
 md::RunConfig parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
-  return md::parse_run_config(text, "run.yaml", "/base", overrides);
+  return md::test::parse_config(text, overrides);
 }
 
-/// Parses `text`, expects a config error, and returns its message.
 std::string parse_error(const std::string& text, const std::vector<std::string>& overrides = {}) {
-  try {
-    parse(text, overrides);
-  } catch (const md::Error& e) {
-    CHECK(e.code() == md::ExitCode::kUsage);
-    return e.what();
-  }
-  FAIL("expected a config error");
-  return "";
+  return md::test::config_error_message(text, overrides);
 }
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
