@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "comm/communicator.hpp"
@@ -34,6 +35,8 @@ struct RunReport {
   RankStats n_neighbors;  ///< neighbour-list entries per rank
   std::int64_t neighbor_builds = 0;
   ThermoSample final_thermo;
+  /// Linear drift of the conserved energy over the run (meV/atom/ns); empty with < 2 samples.
+  std::optional<double> conserved_energy_drift;
 
   double timesteps_per_second() const { return loop_seconds > 0 ? steps / loop_seconds : 0.0; }
   double ns_per_day() const;

@@ -124,6 +124,7 @@ RunReport Simulation::run(std::int64_t n_steps) {
   report.n_neighbors = rank_stats(static_cast<double>(neighbors_.n_pairs()), comm_);
   report.neighbor_builds = static_cast<std::int64_t>(neighbors_.build_count() - builds_before);
   report.final_thermo = thermo();
+  report.conserved_energy_drift = conserved_energy_drift();
   return report;
 }
 

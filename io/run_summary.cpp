@@ -35,6 +35,8 @@ std::string run_summary_json(const RunReport& r, const RunIdentity& id) {
       {"atoms_per_rank", {{"local", stats_json(r.n_local)}, {"ghost", stats_json(r.n_ghost)}}},
       {"neighbors_per_rank", stats_json(r.n_neighbors)},
       {"neighbor_builds", r.neighbor_builds},
+      {"conserved_energy_drift_mev_per_atom_per_ns",
+       r.conserved_energy_drift ? nlohmann::json(*r.conserved_energy_drift) : nlohmann::json()},
       {"final",
        {{"step", t.step},
         {"time_ps", t.time_ps},
