@@ -3,8 +3,10 @@
 /// The Deep Potential on several ranks: the DeePMD-kit fixture model on the 192-atom water box
 /// replicated 2×2×2 (1,536 atoms). `mdrun eval` energy and virial agree with the 1-rank run to
 /// 1e-12 relative and forces to 1e-10 eV/Å by atom id, on 2, 3, 4, 6 and 8 ranks; 40 NVE steps
-/// agree to 1e-8 Å (the fixture model is a unit-test model that turns stiff after ~150 steps at
-/// 300 K, see tests/physics/test_deep_md_run.cpp, so the trajectory check stays short).
+/// agree to 1e-8 Å (the fixture model is a unit-test model that turns stiff after ~100 steps, see
+/// tests/physics/test_deep_md_run.cpp, so its trajectory check stays short). 200-step NVE
+/// trajectories are compared with the shipped production-size water model on the 192-atom box,
+/// whose subdomains on 8 ranks (6.2 Å) are thinner than the ghost width (8 Å).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -99,5 +101,44 @@ TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi
       }
     }
     CHECK(worst_position <= 1e-8);
+  }
+}
+
+TEST_CASE("deepmd NVE: 200-step trajectories of the shipped water model agree on 1 to 8 ranks",
+          "[mpi][deep]") {
+  ScratchDir dir("mpi_deep_nve");
+  const std::string config = dir.write(
+      "water.yaml",
+      "structure: {file: " + std::string(MD_SOURCE_DIR) + "/configs/data/water.lmp, type_map: [O, H]}\n"
+      "potential: {type: deepmd, model: " + std::string(MD_SOURCE_DIR) +
+          "/models/water_se_e2_a.dp}\n"
+          "run: {steps: 200, dt_fs: 0.5}\n"
+          "neighbor: {skin_A: 2.0}\n"
+          "velocity: {create: {temperature_K: 300, seed: 11}}\n"
+          "thermo: {every: 100}\n");
+  auto run = [&](int ranks) {
+    const std::string out = dir / ("final_" + std::to_string(ranks) + ".data");
+    const auto r = md::test::run_process(
+        md::test::mdrun_command(ranks, "--config " + config + " --set output.final_data_file=" + out),
+        dir.path());
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    return md::read_lammps_data(out, md::AtomStyle::kAtomic);
+  };
+  const md::StructureData reference = run(1);
+  for (int ranks : {2, 3, 4, 6, 8}) {
+    INFO(ranks << " ranks");
+    const md::StructureData other = run(ranks);
+    REQUIRE(other.ids == reference.ids);
+    double worst = 0.0;
+    for (std::size_t i = 0; i < other.size(); ++i) {
+      for (int d = 0; d < 3; ++d) {
+        const double length = other.hi[d] - other.lo[d];
+        worst = std::max(worst, std::abs(other.positions[3 * i + d] + other.images[3 * i + d] * length -
+                                         reference.positions[3 * i + d] -
+                                         reference.images[3 * i + d] * length));
+      }
+    }
+    CHECK(worst <= 1e-8);
   }
 }
