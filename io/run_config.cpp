@@ -130,7 +130,7 @@ class RunConfigReader {
       read_masses(masses->as_section(), config.structure.type_map, config.masses);
     }
     read_potential(top.get("potential").as_section(), config.structure.type_map, config.potential);
-    read_run(top.get("run").as_section(), config.simulation);
+    read_run(top.get("run").as_section(), config.potential.type, config.simulation);
     if (auto neighbor = top.find("neighbor")) {
       read_neighbor(neighbor->as_section(), config.simulation);
     }
@@ -330,18 +330,21 @@ class RunConfigReader {
     }
   }
 
-  static void read_run(const Section& section, SimulationSettings& out) {
+  static void read_run(const Section& section, PotentialType potential, SimulationSettings& out) {
     section.allow_only(kRunKeys);
     out.steps = section.get("steps").as_integer(0);
     const Range dt_range{0.0, kMaxDtFs, false, true, "fs"};
     out.dt_ps = section.get("dt_fs").as_number(dt_range) / units::kFsPerPs;
-    if (auto backend = section.find("backend")) out.backend = read_backend(*backend);
+    if (auto backend = section.find("backend")) out.backend = read_backend(*backend, potential);
   }
 
-  static Backend read_backend(const Value& value) {
+  /// `auto` picks the fastest backend the potential has on this machine: CUDA for the Deep
+  /// Potential when a device is visible; the CPU otherwise and always for lj/cut (CPU only).
+  static Backend read_backend(const Value& value, PotentialType potential) {
     const std::string name = value.as_choice({"cpu", "cuda", "auto"});
     if (name == "auto") {
-      return cuda_compiled() && cuda_device_count() > 0 ? Backend::kCuda : Backend::kCpu;
+      const bool gpu = cuda_compiled() && cuda_device_count() > 0;
+      return gpu && potential == PotentialType::kDeepmd ? Backend::kCuda : Backend::kCpu;
     }
     if (name == "cuda" && !cuda_compiled()) {
       value.fail(value.name() +
