@@ -2,6 +2,7 @@
 /// \file
 /// DeepPotential: set-up (type mapping, frame/atom parameters, padded-slot tables) and the
 /// per-chunk orchestration of the ops. The math lives in the ops (potential/deep/<op>.hpp).
+#include "potential/deep/type_mapping.hpp"
 #include "potential/deep/deep_potential.hpp"
 
 #include <spdlog/spdlog.h>
@@ -129,19 +130,6 @@ void DeepPotential::use_explicit_statistics() {
   sort_always_ = true;
 }
 
-void DeepPotential::map_types(const AtomsView& atoms) {
-  deep::ensure_size(model_types_, static_cast<std::size_t>(atoms.n_all));
-  const int n_run_types = static_cast<int>(run_to_model_.size());
-  for (int k = 0; k < atoms.n_all; ++k) {
-    const int t = atoms.types[k];
-    if (t < 0 || t >= n_run_types) {
-      throw internal_error("deepmd: atom " + std::to_string(k) + " has type " + std::to_string(t) +
-                           " outside the run's " + std::to_string(n_run_types) + " types");
-    }
-    model_types_[k] = run_to_model_[t];
-  }
-}
-
 void DeepPotential::forward_descriptor(const AtomsView& atoms, const NeighborView& neighbors,
                                        int begin, int n_centers, bool skip_excluded) {
   deep::FormatNlistArgs fmt;
@@ -194,7 +182,7 @@ void DeepPotential::compute_descriptors(const AtomsView& atoms, const NeighborVi
   if (neighbors.kind != NeighborKind::kFull) {
     throw internal_error("deepmd needs a full neighbour list");
   }
-  map_types(atoms);
+  deep::map_run_types(atoms, run_to_model_, model_types_);
   const std::size_t dim = static_cast<std::size_t>(model_.descriptor_dim());
   out.assign(static_cast<std::size_t>(atoms.n_local) * dim, 0.0);
   for (int begin = 0; begin < atoms.n_local; begin += kChunkCenters) {
@@ -248,7 +236,7 @@ void DeepPotential::compute(const AtomsView& atoms, const NeighborView& neighbor
   if (neighbors.kind != NeighborKind::kFull) {
     throw internal_error("deepmd needs a full neighbour list");
   }
-  map_types(atoms);
+  deep::map_run_types(atoms, run_to_model_, model_types_);
   const int n_local = atoms.n_local;
   std::fill(out.forces.begin(), out.forces.begin() + 3 * static_cast<std::size_t>(atoms.n_all),
             0.0);

@@ -76,7 +76,6 @@ class DeepPotential final : public Potential {
   bool uses_uniform_statistics() const { return padding_.uniform; }
 
  private:
-  void map_types(const AtomsView& atoms);
   /// Runs format_nlist, env_mat, embedding_net and the descriptor forward for one chunk.
   void forward_descriptor(const AtomsView& atoms, const NeighborView& neighbors, int begin,
                           int n_centers, bool skip_excluded);

@@ -16,6 +16,7 @@
 #include "core/compensated_sum.hpp"
 #include "core/error.hpp"
 #include "device/device_buffer.hpp"
+#include "potential/deep/type_mapping.hpp"
 #include "potential/deep/blas_cuda.cuh"
 #include "potential/deep/deep_potential.hpp"
 #include "potential/deep/deep_potential_cuda.hpp"
@@ -510,19 +511,6 @@ std::size_t DeepPotentialCuda::chunk_memory_bytes() const { return engine_->chun
 std::size_t DeepPotentialCuda::memory_budget_bytes() const { return engine_->budget(); }
 int DeepPotentialCuda::max_chunk_centers() const { return engine_->max_chunk_centers(); }
 
-void DeepPotentialCuda::map_types(const AtomsView& atoms) {
-  deep::ensure_size(model_types_, static_cast<std::size_t>(atoms.n_all));
-  const int n_run_types = static_cast<int>(run_to_model_.size());
-  for (int k = 0; k < atoms.n_all; ++k) {
-    const int t = atoms.types[k];
-    if (t < 0 || t >= n_run_types) {
-      throw internal_error("deepmd: atom " + std::to_string(k) + " has type " + std::to_string(t) +
-                           " outside the run's " + std::to_string(n_run_types) + " types");
-    }
-    model_types_[k] = run_to_model_[t];
-  }
-}
-
 void DeepPotentialCuda::plan_chunks(int n_local, bool skip_excluded) {
   const int chunk = engine_->max_chunk_centers();
   const int n_nets = static_cast<int>(model_.fitting_nets.size());
@@ -548,7 +536,7 @@ void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neig
   if (neighbors.kind != NeighborKind::kFull) {
     throw internal_error("deepmd needs a full neighbour list");
   }
-  map_types(atoms);
+  deep::map_run_types(atoms, run_to_model_, model_types_);
   plan_chunks(atoms.n_local, true);
   const auto n_all = static_cast<std::size_t>(atoms.n_all);
   const auto n_local = static_cast<std::size_t>(atoms.n_local);
@@ -588,7 +576,7 @@ void DeepPotentialCuda::compute_descriptors(const AtomsView& atoms, const Neighb
   if (neighbors.kind != NeighborKind::kFull) {
     throw internal_error("deepmd needs a full neighbour list");
   }
-  map_types(atoms);
+  deep::map_run_types(atoms, run_to_model_, model_types_);
   plan_chunks(atoms.n_local, false);
   Engine::Inputs in;
   in.positions = atoms.positions.data();

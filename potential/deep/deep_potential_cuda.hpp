@@ -87,7 +87,6 @@ class DeepPotentialCuda final : public Potential {
   class Engine;  ///< the device side, per precision (deep_potential_cuda.cu)
 
  private:
-  void map_types(const AtomsView& atoms);
   /// Chunks of `n_local` centres; fitting rows of each chunk sorted by fitting net.
   void plan_chunks(int n_local, bool skip_excluded);
   void report_overflow(const AtomsView& atoms, const NeighborView& neighbors, std::uint64_t n_atoms,

@@ -16,28 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/config_parsing.hpp"
+
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
 
 namespace {
-
-struct Expectation {
-  int exit_code = -1;
-  std::string error;
-};
-
-Expectation read_expectation(const fs::path& file) {
-  std::ifstream in(file);
-  Expectation out;
-  std::string line;
-  const std::string exit_tag = "# expect-exit: ";
-  const std::string error_tag = "# expect-error: ";
-  while (std::getline(in, line) && line.rfind("#", 0) == 0) {
-    if (line.rfind(exit_tag, 0) == 0) out.exit_code = std::stoi(line.substr(exit_tag.size()));
-    if (line.rfind(error_tag, 0) == 0) out.error = line.substr(error_tag.size());
-  }
-  return out;
-}
 
 /// Wraps `text` in single quotes for /bin/sh.
 std::string shell_quote(const std::string& text) {
@@ -74,17 +58,12 @@ RunResult run_command(const std::string& command) {
 }  // namespace
 
 TEST_CASE("mdrun --check: every malformed config exits with its code and message", "[cli]") {
-  const fs::path corpus = fs::path(MD_TEST_DATA_DIR) / "configs" / "malformed";
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(corpus)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files = md::test::malformed_config_corpus();
   REQUIRE(files.size() >= 14);
 
   for (const auto& file : files) {
     DYNAMIC_SECTION(file.filename().string()) {
-      const Expectation expect = read_expectation(file);
+      const md::test::CorpusExpectation expect = md::test::read_corpus_expectation(file);
       REQUIRE(expect.exit_code >= 0);
       REQUIRE_FALSE(expect.error.empty());
       const RunResult result = run_command(shell_quote(MD_MDRUN_PATH) + " --check --config " +

@@ -32,6 +32,31 @@ std::string water_config(const std::string& extra) {
          extra;
 }
 
+/// Runs `config` on `ranks` ranks and returns its final state (atoms sorted by id).
+md::StructureData run_final(const ScratchDir& dir, const std::string& config, int ranks) {
+  const std::string out = dir / ("final_" + std::to_string(ranks) + ".data");
+  const auto r = md::test::run_process(
+      md::test::mdrun_command(ranks, "--config " + config + " --set output.final_data_file=" + out),
+      dir.path());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  return md::read_lammps_data(out, md::AtomStyle::kAtomic);
+}
+
+/// Largest difference of unwrapped positions (x + image·L) between two final states, by id.
+double max_unwrapped_difference(const md::StructureData& a, const md::StructureData& b) {
+  REQUIRE(a.ids == b.ids);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (int d = 0; d < 3; ++d) {
+      const double length = a.hi[d] - a.lo[d];
+      worst = std::max(worst, std::abs(a.positions[3 * i + d] + a.images[3 * i + d] * length -
+                                       b.positions[3 * i + d] - b.images[3 * i + d] * length));
+    }
+  }
+  return worst;
+}
+
 }  // namespace
 
 TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi][deep]") {
@@ -46,15 +71,7 @@ TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi
     REQUIRE(r.exit_code == 0);
     return md::test::read_json(out);
   };
-  auto run = [&](int ranks) {
-    const std::string out = dir / ("final_" + std::to_string(ranks) + ".data");
-    const auto r = md::test::run_process(
-        md::test::mdrun_command(ranks, "--config " + config + " --set output.final_data_file=" + out),
-        dir.path());
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-    return md::read_lammps_data(out, md::AtomStyle::kAtomic);
-  };
+  auto run = [&](int ranks) { return run_final(dir, config, ranks); };
   const json reference = eval(1);
   REQUIRE(reference["natoms"] == 1536);
   const md::StructureData reference_final = run(1);
@@ -87,20 +104,7 @@ TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi
     CHECK(worst_atom_energy <= 1e-10);
     CHECK(worst_atom_virial <= 1e-10);
 
-    const md::StructureData final_state = run(ranks);
-    REQUIRE(final_state.ids == reference_final.ids);
-    double worst_position = 0.0;
-    for (std::size_t i = 0; i < final_state.size(); ++i) {
-      for (int d = 0; d < 3; ++d) {
-        const double length = final_state.hi[d] - final_state.lo[d];
-        worst_position = std::max(
-            worst_position,
-            std::abs(final_state.positions[3 * i + d] + final_state.images[3 * i + d] * length -
-                     reference_final.positions[3 * i + d] -
-                     reference_final.images[3 * i + d] * length));
-      }
-    }
-    CHECK(worst_position <= 1e-8);
+    CHECK(max_unwrapped_difference(run(ranks), reference_final) <= 1e-8);
   }
 }
 
@@ -116,29 +120,10 @@ TEST_CASE("deepmd NVE: 200-step trajectories of the shipped water model agree on
           "neighbor: {skin_A: 2.0}\n"
           "velocity: {create: {temperature_K: 300, seed: 11}}\n"
           "thermo: {every: 100}\n");
-  auto run = [&](int ranks) {
-    const std::string out = dir / ("final_" + std::to_string(ranks) + ".data");
-    const auto r = md::test::run_process(
-        md::test::mdrun_command(ranks, "--config " + config + " --set output.final_data_file=" + out),
-        dir.path());
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-    return md::read_lammps_data(out, md::AtomStyle::kAtomic);
-  };
+  auto run = [&](int ranks) { return run_final(dir, config, ranks); };
   const md::StructureData reference = run(1);
   for (int ranks : {2, 3, 4, 6, 8}) {
     INFO(ranks << " ranks");
-    const md::StructureData other = run(ranks);
-    REQUIRE(other.ids == reference.ids);
-    double worst = 0.0;
-    for (std::size_t i = 0; i < other.size(); ++i) {
-      for (int d = 0; d < 3; ++d) {
-        const double length = other.hi[d] - other.lo[d];
-        worst = std::max(worst, std::abs(other.positions[3 * i + d] + other.images[3 * i + d] * length -
-                                         reference.positions[3 * i + d] -
-                                         reference.images[3 * i + d] * length));
-      }
-    }
-    CHECK(worst <= 1e-8);
+    CHECK(max_unwrapped_difference(run(ranks), reference) <= 1e-8);
   }
 }

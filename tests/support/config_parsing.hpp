@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,36 @@ inline std::string config_error_message(const std::string& text,
   }
   FAIL("expected a config error");
   return "";
+}
+
+/// The `# expect-exit:` / `# expect-error:` header of a malformed-config corpus file.
+struct CorpusExpectation {
+  int exit_code = -1;
+  std::string error;
+};
+
+inline CorpusExpectation read_corpus_expectation(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  CorpusExpectation out;
+  std::string line;
+  const std::string exit_tag = "# expect-exit: ";
+  const std::string error_tag = "# expect-error: ";
+  while (std::getline(in, line) && line.rfind("#", 0) == 0) {
+    if (line.rfind(exit_tag, 0) == 0) out.exit_code = std::stoi(line.substr(exit_tag.size()));
+    if (line.rfind(error_tag, 0) == 0) out.error = line.substr(error_tag.size());
+  }
+  return out;
+}
+
+/// The malformed configs of tests/data/configs/malformed, sorted by name.
+inline std::vector<std::filesystem::path> malformed_config_corpus() {
+  std::vector<std::filesystem::path> files;
+  const std::string dir = std::string(MD_TEST_DATA_DIR) + "/configs/malformed";
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace md::test

@@ -42,34 +42,6 @@ std::string replace(std::string text, const std::string& from, const std::string
   return text.replace(pos, from.size(), to);
 }
 
-/// The `# expect-exit:` / `# expect-error:` header of a corpus file.
-struct Expectation {
-  int exit_code = -1;
-  std::string error;
-};
-
-Expectation read_expectation(const fs::path& file) {
-  std::ifstream in(file);
-  Expectation out;
-  std::string line;
-  const std::string exit_tag = "# expect-exit: ";
-  const std::string error_tag = "# expect-error: ";
-  while (std::getline(in, line) && line.rfind("#", 0) == 0) {
-    if (line.rfind(exit_tag, 0) == 0) out.exit_code = std::stoi(line.substr(exit_tag.size()));
-    if (line.rfind(error_tag, 0) == 0) out.error = line.substr(error_tag.size());
-  }
-  return out;
-}
-
-std::vector<fs::path> malformed_corpus() {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(kConfigDir + "/malformed")) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 }  // namespace
 
 TEST_CASE("run config: a complete config sets every field", "[io][config]") {
@@ -509,11 +481,11 @@ TEST_CASE("run config: did-you-mean distance", "[io][config]") {
 }
 
 TEST_CASE("run config: malformed corpus gives the expected exit code and message", "[io][config]") {
-  const std::vector<fs::path> files = malformed_corpus();
+  const std::vector<fs::path> files = md::test::malformed_config_corpus();
   REQUIRE(files.size() >= 14);
   for (const auto& file : files) {
     DYNAMIC_SECTION(file.filename().string()) {
-      const Expectation expect = read_expectation(file);
+      const md::test::CorpusExpectation expect = md::test::read_corpus_expectation(file);
       REQUIRE(expect.exit_code >= 0);
       REQUIRE_FALSE(expect.error.empty());
       try {
