@@ -25,12 +25,19 @@ class CommSession {
 
 class Communicator {
  public:
-  /// All ranks of the job (requires a live CommSession).
+  /// All ranks of the job (requires a live CommSession). The first call also splits the job by
+  /// node (collective then: every rank must make its first call together, as mdrun's main does).
   static Communicator world();
 
   int rank() const { return rank_; }
   int size() const { return size_; }
   bool is_root() const { return rank_ == 0; }
+  /// This rank's index among the ranks of the job on the same node (shared-memory domain), in
+  /// [0, node_local_size()), and how many ranks of the job share this node. They choose one GPU
+  /// per rank (device/device_selection.hpp). Computed once per process, when world() is first
+  /// made; a serial build has 0 and 1.
+  int node_local_rank() const { return node_local_rank_; }
+  int node_local_size() const { return node_local_size_; }
 
   /// Element-wise reductions over all ranks, in place. Collective.
   void sum(Span<double> values) const;
@@ -74,9 +81,15 @@ class Communicator {
   [[noreturn]] void abort(int exit_code) const;
 
  private:
-  Communicator(int rank, int size) : rank_(rank), size_(size) {}
+  Communicator(int rank, int size, int node_local_rank, int node_local_size)
+      : rank_(rank),
+        size_(size),
+        node_local_rank_(node_local_rank),
+        node_local_size_(node_local_size) {}
   int rank_ = 0;
   int size_ = 1;
+  int node_local_rank_ = 0;
+  int node_local_size_ = 1;
 };
 
 }  // namespace md

@@ -35,10 +35,24 @@ CommSession::~CommSession() {
 }
 
 Communicator Communicator::world() {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return Communicator(rank, size);
+  // The node split is a collective call; doing it once (a function-local static) keeps world()
+  // cheap and non-collective after the first call, which every rank makes in main().
+  static const Communicator world = [] {
+    int rank = 0, size = 1;
+    check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "comm rank");
+    check(MPI_Comm_size(MPI_COMM_WORLD, &size), "comm size");
+    // MPI_COMM_TYPE_SHARED groups the ranks that can share memory: the ranks of one node, which
+    // are the ranks that see the same GPUs. Keying by world rank keeps the world order.
+    MPI_Comm node = MPI_COMM_NULL;
+    check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node),
+          "comm split by node");
+    int node_rank = 0, node_size = 1;
+    check(MPI_Comm_rank(node, &node_rank), "node comm rank");
+    check(MPI_Comm_size(node, &node_size), "node comm size");
+    check(MPI_Comm_free(&node), "node comm free");
+    return Communicator(rank, size, node_rank, node_size);
+  }();
+  return world;
 }
 
 void Communicator::sum(Span<double> v) const {

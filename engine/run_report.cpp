@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/units.hpp"
+#include "device/device_selection.hpp"
 
 namespace md {
 
@@ -13,6 +14,22 @@ RankStats rank_stats(double value, const Communicator& comm) {
   s.max = comm.max(value);
   s.avg = comm.sum(value) / comm.size();
   return s;
+}
+
+DeviceMemoryReport measure_device_memory(const Potential& potential, const Communicator& comm) {
+  DeviceMemoryReport memory;
+  memory.engine_buffers = rank_stats(static_cast<double>(potential.device_memory_bytes()), comm);
+  memory.device_in_use = rank_stats(static_cast<double>(cuda_device_memory_used_bytes()), comm);
+  return memory;
+}
+
+std::string format_device_memory_line(const DeviceMemoryReport& m) {
+  constexpr double kMiB = 1024.0 * 1024.0;
+  auto mib = [&](const RankStats& s) {
+    return fmt::format("{:.1f}/{:.1f}/{:.1f} MiB", s.min / kMiB, s.avg / kMiB, s.max / kMiB);
+  };
+  return "Device memory: engine buffers " + mib(m.engine_buffers) + ", device in use " +
+         mib(m.device_in_use) + " (min/avg/max over ranks)";
 }
 
 double RunReport::ns_per_day() const {
@@ -60,6 +77,7 @@ std::string format_footer(const RunReport& r) {
                      r.n_neighbors.max, r.n_neighbors.min);
   out += fmt::format("Neighbor list builds = {}\n", r.neighbor_builds);
   out += "Dangerous builds = 0 (displacements are checked every step)\n";
+  if (r.device_memory) out += format_device_memory_line(*r.device_memory) + "\n";
   return out;
 }
 

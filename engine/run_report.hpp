@@ -2,7 +2,8 @@
 /// \file
 /// The end-of-run performance report: LAMMPS's `Loop time ... / Performance: ...` footer with the
 /// per-phase timing breakdown (min/avg/max over ranks, so load imbalance is visible), and the same
-/// numbers as a plain struct for the JSON summary.
+/// numbers as a plain struct for the JSON summary. On the CUDA backend it also reports the device
+/// memory the run uses.
 #pragma once
 
 #include <array>
@@ -13,6 +14,7 @@
 #include "comm/communicator.hpp"
 #include "engine/thermo.hpp"
 #include "engine/timers.hpp"
+#include "potential/potential.hpp"
 
 namespace md {
 
@@ -20,6 +22,16 @@ struct RankStats {
   double min = 0.0;
   double avg = 0.0;
   double max = 0.0;
+};
+
+/// Device memory at the end of a run, bytes per rank (min/avg/max over ranks). Two numbers because
+/// they answer different questions: `engine_buffers` is what the potential allocated
+/// (Potential::device_memory_bytes(), the part that grows with the system), `device_in_use` is
+/// what the GPU has in use (cudaMemGetInfo total − free: adds the CUDA context, cuBLAS workspaces
+/// and anything else on the device, other ranks sharing it included) — the number that must fit.
+struct DeviceMemoryReport {
+  RankStats engine_buffers;
+  RankStats device_in_use;
 };
 
 struct RunReport {
@@ -37,6 +49,8 @@ struct RunReport {
   ThermoSample final_thermo;
   /// Linear drift of the conserved energy over the run (meV/atom/ns); empty with < 2 samples.
   std::optional<double> conserved_energy_drift;
+  /// Set on the CUDA backend only (measure_device_memory); empty on CPU runs.
+  std::optional<DeviceMemoryReport> device_memory;
 
   double timesteps_per_second() const { return loop_seconds > 0 ? steps / loop_seconds : 0.0; }
   double ns_per_day() const;
@@ -47,7 +61,17 @@ struct RunReport {
 /// Min/avg/max of `value` over ranks. Collective.
 RankStats rank_stats(double value, const Communicator& comm);
 
-/// The LAMMPS-style footer text (several lines, ending in a newline).
+/// Samples the device memory of `potential` and of the current CUDA device on every rank.
+/// Call it at the end of the run: buffers only grow, so that is the peak of the engine's buffers.
+/// Collective.
+DeviceMemoryReport measure_device_memory(const Potential& potential, const Communicator& comm);
+
+/// `Device memory: engine buffers a/b/c MiB, device in use d/e/f MiB (min/avg/max over ranks)`,
+/// without a newline.
+std::string format_device_memory_line(const DeviceMemoryReport& memory);
+
+/// The LAMMPS-style footer text (several lines, ending in a newline); ends with the device memory
+/// line when the report has one.
 std::string format_footer(const RunReport& report);
 
 }  // namespace md

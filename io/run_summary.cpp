@@ -47,6 +47,11 @@ std::string run_summary_json(const RunReport& r, const RunIdentity& id) {
         {"press", t.pressure},
         {"vol", t.volume}}},
   };
+  // Present on the CUDA backend only, so a reader can tell "not measured" from zero.
+  if (r.device_memory) {
+    j["device_memory"] = {{"engine_buffers_bytes", stats_json(r.device_memory->engine_buffers)},
+                          {"device_in_use_bytes", stats_json(r.device_memory->device_in_use)}};
+  }
   return j.dump(2) + "\n";
 }
 

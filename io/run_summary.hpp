@@ -18,7 +18,9 @@ struct RunIdentity {
 };
 
 /// The summary as JSON text: steps, atoms, ranks, wall time, ns/day, timesteps/s, Matom-steps/s,
-/// the timing breakdown (min/avg/max per phase), atom counts per rank and the final thermo.
+/// the timing breakdown (min/avg/max per phase), atom counts per rank and the final thermo; on the
+/// CUDA backend also `device_memory` (bytes per rank, min/avg/max), a key absent on CPU runs.
+/// docs/outputs.md lists the keys.
 std::string run_summary_json(const RunReport& report, const RunIdentity& identity);
 
 }  // namespace md

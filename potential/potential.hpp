@@ -12,6 +12,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -78,6 +79,10 @@ class Potential {
   /// Computes forces (and what `request` asks for) into `out`, overwriting it.
   virtual void compute(const AtomsView& atoms, const NeighborView& neighbors,
                        const ComputeRequest& request, ForceOutput& out) = 0;
+  /// Bytes this potential holds on a GPU now (model, per-atom state, workspaces; not the CUDA
+  /// context or library workspaces). 0 for a CPU potential. Buffers only grow, so at the end of a
+  /// run this is the peak. For the end-of-run report (docs/outputs.md).
+  virtual std::size_t device_memory_bytes() const { return 0; }
 };
 
 }  // namespace md

@@ -136,6 +136,10 @@ int run_md(const RunOptions& options, const Communicator& comm) {
     throw;
   }
   sim.finish_observers();
+  // Sampled at the end: device buffers only grow, so the end of the run is their peak.
+  if (config.simulation.backend == Backend::kCuda) {
+    report.device_memory = measure_device_memory(*run.potential, comm);
+  }
   if (comm.is_root()) {
     std::fputs(format_footer(report).c_str(), stdout);
     std::fputs((sim.conserved_energy_report() + "\n").c_str(), stdout);

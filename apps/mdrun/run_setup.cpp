@@ -2,11 +2,13 @@
 #include "run_setup.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "device/device_selection.hpp"
 #include "engine/distribute.hpp"
 #include "engine/replicate.hpp"
 #include "io/deepmd_model_reader.hpp"
@@ -76,6 +78,57 @@ AtomSet atoms_of(const StructureData& data) {
   return set;
 }
 
+/// What each rank reports to rank 0 about its GPU (fixed size, so one gather of bytes carries it).
+struct RankDevice {
+  int node_local_rank = 0;
+  int node_local_size = 1;
+  int device_count = 0;
+  int ordinal = 0;
+  double total_gib = 0.0;
+  char name[96] = {};
+};
+
+/// Makes the GPU of this rank's node-local rank current before anything allocates on a device,
+/// and logs on rank 0 which rank took which device (gathered once; lines for the first 16 ranks).
+/// Warns when a node runs more ranks than it has GPUs: they then share devices, and each one's
+/// memory and compute.
+void select_device(const Communicator& comm) {
+  const DeviceInfo device = select_cuda_device(comm.node_local_rank());
+  RankDevice mine;
+  mine.node_local_rank = comm.node_local_rank();
+  mine.node_local_size = comm.node_local_size();
+  mine.device_count = cuda_device_count();
+  mine.ordinal = device.ordinal;
+  mine.total_gib = static_cast<double>(device.total_memory_bytes) / (1024.0 * 1024.0 * 1024.0);
+  std::strncpy(mine.name, device.name.c_str(), sizeof mine.name - 1);
+  const std::vector<char> bytes = comm.gather_bytes(&mine, sizeof mine, 0);
+  if (!comm.is_root()) return;
+
+  constexpr int kListedRanks = 16;
+  int first_shared = -1;  // a rank on a node with more ranks than devices
+  std::vector<RankDevice> ranks(comm.size());
+  std::memcpy(ranks.data(), bytes.data(), ranks.size() * sizeof(RankDevice));
+  for (int r = 0; r < comm.size(); ++r) {
+    const RankDevice& d = ranks[r];
+    if (first_shared < 0 && d.node_local_size > d.device_count) first_shared = r;
+    if (r < kListedRanks) {
+      spdlog::info("rank {} (node-local rank {} of {}): CUDA device {} of {}, {}, {:.1f} GiB", r,
+                   d.node_local_rank, d.node_local_size, d.ordinal, d.device_count, d.name,
+                   d.total_gib);
+    }
+  }
+  if (comm.size() > kListedRanks) {
+    spdlog::info("({} more ranks not listed; each uses device node-local rank mod device count)",
+                 comm.size() - kListedRanks);
+  }
+  if (first_shared >= 0) {
+    const RankDevice& d = ranks[first_shared];
+    spdlog::warn("rank {} runs on a node with {} ranks but {} CUDA device(s): ranks share GPUs, "
+                 "and with them each GPU's memory and compute; run one rank per GPU",
+                 first_shared, d.node_local_size, d.device_count);
+  }
+}
+
 std::unique_ptr<Potential> build_potential(const RunConfig& config,
                                            const std::vector<std::string>& type_names) {
   switch (config.potential.type) {
@@ -123,8 +176,10 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
   const bool replicated = counts != std::array<int, 3>{1, 1, 1};
   run.n_atoms *= static_cast<std::int64_t>(counts[0]) * counts[1] * counts[2];
 
+  if (config.simulation.backend == Backend::kCuda) select_device(comm);
   std::unique_ptr<Potential> potential = build_potential(config, run.type_names);
   run.potential_name = potential->name();
+  run.potential = potential.get();
 
   AtomSet owned;
   on_root(comm, [&] { owned = atoms_of(data); });

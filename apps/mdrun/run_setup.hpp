@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// \file
 /// Turning a validated RunConfig into a ready Simulation: read the structure on rank 0, resolve
-/// type names and masses, build the potential through the backend switch, lay out the domain and
-/// scatter the atoms. Also the way back: the final state gathered into a structure for writing.
+/// type names and masses, select this rank's GPU on the CUDA backend, build the potential through
+/// the backend switch, lay out the domain and scatter the atoms. Also the way back: the final
+/// state gathered into a structure for writing.
 #pragma once
 
 #include <memory>
@@ -22,6 +23,8 @@ struct PreparedRun {
   std::vector<double> type_masses;
   std::int64_t n_atoms = 0;
   std::string potential_name;
+  /// The simulation's potential (owned by `simulation`), for the end-of-run device memory report.
+  const Potential* potential = nullptr;
   std::string title;  ///< of the input structure
 };
 

@@ -75,7 +75,7 @@ class DeepPotentialCuda final : public Potential {
   const DeepModel& model() const { return model_; }
   DeepPrecision precision() const { return options_.precision; }
   /// Device bytes held now: model, per-atom state and chunk state.
-  std::size_t device_memory_bytes() const;
+  std::size_t device_memory_bytes() const override;
   /// Device bytes of the chunk state alone (what the memory budget bounds).
   std::size_t chunk_memory_bytes() const;
   std::size_t memory_budget_bytes() const;
