@@ -14,7 +14,6 @@
 /// owner, is dropped there.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -63,7 +62,7 @@ class NeighborList {
   std::vector<int> cell_of_atom_;
   std::vector<int> cell_start_;
   std::vector<int> atoms_by_cell_;
-  std::vector<std::array<int, 3>> stencil_;  ///< cell offsets that can hold neighbours
+  std::vector<int> stencil_;  ///< [n][3] cell offsets that can hold neighbours (make_stencil)
 };
 
 }  // namespace md
