@@ -78,10 +78,8 @@ void Halo::forward_impl(const Communicator& comm, Span<double> values, int compo
     send_buffer_.resize(swap.exports.size() * components);
     for (std::size_t k = 0; k < swap.exports.size(); ++k) {
       const std::size_t i = swap.exports[k];
-      for (int c = 0; c < components; ++c) {
-        send_buffer_[k * components + c] =
-            values[i * components + c] + (shift ? swap.shift[c] : 0.0);
-      }
+      halo_pack_row(&values[i * components], components, shift ? swap.shift : nullptr,
+                    &send_buffer_[k * components]);
     }
     double* destination =
         values.data() + static_cast<std::size_t>(swap.import_first) * components;
@@ -111,7 +109,7 @@ void Halo::reverse_sum(const Communicator& comm, Span<double> values, int compon
                         swap.dest, recv_buffer_.data(), recv_buffer_.size() * sizeof(double));
     for (std::size_t k = 0; k < swap.exports.size(); ++k) {
       const std::size_t i = swap.exports[k];
-      for (int c = 0; c < components; ++c) values[i * components + c] += recv_buffer_[k * components + c];
+      halo_accumulate_row(&recv_buffer_[k * components], components, &values[i * components]);
     }
   }
 }

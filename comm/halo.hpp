@@ -20,14 +20,32 @@
 /// of exchanges, so ranks with empty subdomains take part like any other.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "comm/communicator.hpp"
 #include "comm/domain.hpp"
+#include "core/portability.hpp"
 #include "core/span.hpp"
 
 namespace md {
+
+/// Per-row halo math, shared by the host Halo and the device halo (comm/halo_cuda.cuh), so both
+/// produce the same bits. A row is the `components` values of one atom.
+///
+/// Packs one exported row: out[c] = row[c] + shift[c], or row[c] + 0.0 when `shift` is null (as
+/// the host has always done; note that this turns −0.0 into +0.0).
+MD_HOST_DEVICE inline void halo_pack_row(const double* row, int components, const double* shift,
+                                         double* out) {
+  for (int c = 0; c < components; ++c) out[c] = row[c] + (shift != nullptr ? shift[c] : 0.0);
+}
+
+/// Adds one received ghost row onto its owner's row: row[c] += received[c].
+MD_HOST_DEVICE inline void halo_accumulate_row(const double* received, int components,
+                                               double* row) {
+  for (int c = 0; c < components; ++c) row[c] += received[c];
+}
 
 class Halo {
  public:
@@ -50,6 +68,23 @@ class Halo {
   int n_ghost() const { return n_ghost_; }
   /// Number of ghost atoms received from other ranks (not periodic self-images), for reporting.
   int n_imported_from_other_ranks() const { return n_remote_; }
+
+  /// Read-only view of one swap of the plan (for the device halo, comm/halo_cuda.cuh), valid until
+  /// the next build(). `forward` applies the swaps in order 0, 1, …; `reverse_sum` in reverse.
+  struct SwapView {
+    int dest;                 ///< rank the exports go to (−1: nobody)
+    int source;               ///< rank the imports come from (−1: nobody)
+    Span<const int> exports;  ///< local indices sent, in order
+    const double* shift;      ///< [3], added to exported positions
+    int import_first;         ///< first index of the received ghosts
+    int import_count;
+  };
+  std::size_t n_swaps() const { return swaps_.size(); }
+  SwapView swap_view(std::size_t k) const {
+    const Swap& s = swaps_[k];
+    return SwapView{s.dest, s.source, Span<const int>(s.exports), s.shift, s.import_first,
+                    s.import_count};
+  }
 
  private:
   struct Swap {

@@ -14,14 +14,9 @@ double temperature_dof(std::int64_t n_atoms) {
 std::array<double, 6> local_kinetic_tensor(const ParticleState& state) {
   std::array<double, 6> t{};
   for (int i = 0; i < state.n_local; ++i) {
-    const double m = state.mass(i);
-    const double* v = &state.velocities[3 * i];
-    t[0] += m * v[0] * v[0];
-    t[1] += m * v[1] * v[1];
-    t[2] += m * v[2] * v[2];
-    t[3] += m * v[0] * v[1];
-    t[4] += m * v[0] * v[2];
-    t[5] += m * v[1] * v[2];
+    double atom[6];
+    atom_kinetic_tensor(state.mass(i), &state.velocities[3 * i], atom);
+    for (int k = 0; k < 6; ++k) t[k] += atom[k];
   }
   for (double& x : t) x *= units::kMvv2e;
   return t;

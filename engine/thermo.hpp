@@ -12,6 +12,7 @@
 
 #include "comm/communicator.hpp"
 #include "core/box.hpp"
+#include "core/portability.hpp"
 #include "engine/particle_state.hpp"
 
 namespace md {
@@ -33,6 +34,17 @@ struct ThermoSample {
 
 /// Degrees of freedom of the kinetic temperature: 3N − 3 (LAMMPS's default), at least 1.
 double temperature_dof(std::int64_t n_atoms);
+
+/// One atom's kinetic tensor m·v_a·v_b (xx yy zz xy xz yz, without mvv2e) into t[6]: the per-atom
+/// term of local_kinetic_tensor, shared with the device reduction (engine/integrate_cuda.cuh).
+MD_HOST_DEVICE inline void atom_kinetic_tensor(double m, const double* v, double* t) {
+  t[0] = m * v[0] * v[0];
+  t[1] = m * v[1] * v[1];
+  t[2] = m * v[2] * v[2];
+  t[3] = m * v[0] * v[1];
+  t[4] = m * v[0] * v[2];
+  t[5] = m * v[1] * v[2];
+}
 
 /// Kinetic energy tensor Σ m v_a v_b · mvv2e of the owned atoms (xx yy zz xy xz yz), local only.
 std::array<double, 6> local_kinetic_tensor(const ParticleState& state);

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "engine/velocity_verlet.hpp"
 
-#include "core/units.hpp"
-
 namespace md {
 namespace {
 
 void half_kick(ParticleState& state, double dt) {
-  const double dtf = 0.5 * dt * units::kFtm2v;
   for (int i = 0; i < state.n_local; ++i) {
-    kick_atom(&state.velocities[3 * i], &state.forces[3 * i], dtf / state.mass(i));
+    kick_atom(&state.velocities[3 * i], &state.forces[3 * i],
+              half_kick_factor(dt, state.mass(i)));
   }
 }
 

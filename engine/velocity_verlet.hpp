@@ -9,22 +9,45 @@
 #pragma once
 
 #include "core/portability.hpp"
+#include "core/units.hpp"
 #include "engine/particle_state.hpp"
 
 namespace md {
 
-/// Per-atom kick, shared by every launcher: v += dtfm·f for one atom's three components.
+/// The half-kick factor dtfm = dt/2·ftm2v/m (Å/ps per eV/Å) of an atom of mass `mass` (amu), dt
+/// in ps: LAMMPS's dtf/m with dtf = 0.5·dt·ftm2v. The CPU loop and the per-type factors of the
+/// device integrator (engine/integrate_cuda.cuh) both use it.
+inline double half_kick_factor(double dt, double mass) {
+  const double dtf = 0.5 * dt * units::kFtm2v;
+  return dtf / mass;
+}
+
+/// Per-atom kick, shared by every launcher: v += dtfm·f for one atom's three components. The
+/// device version spells out the IEEE round-to-nearest multiply and add, because nvcc would
+/// otherwise contract them into an FMA and differ from the host in the last bit.
 MD_HOST_DEVICE inline void kick_atom(double* v, const double* f, double dtfm) {
+#ifdef __CUDA_ARCH__
+  v[0] = __dadd_rn(v[0], __dmul_rn(dtfm, f[0]));
+  v[1] = __dadd_rn(v[1], __dmul_rn(dtfm, f[1]));
+  v[2] = __dadd_rn(v[2], __dmul_rn(dtfm, f[2]));
+#else
   v[0] += dtfm * f[0];
   v[1] += dtfm * f[1];
   v[2] += dtfm * f[2];
+#endif
 }
 
-/// Per-atom drift: x += dt·v.
+/// Per-atom drift: x += dt·v (no FMA on the device either, as kick_atom).
 MD_HOST_DEVICE inline void drift_atom(double* x, const double* v, double dt) {
+#ifdef __CUDA_ARCH__
+  x[0] = __dadd_rn(x[0], __dmul_rn(dt, v[0]));
+  x[1] = __dadd_rn(x[1], __dmul_rn(dt, v[1]));
+  x[2] = __dadd_rn(x[2], __dmul_rn(dt, v[2]));
+#else
   x[0] += dt * v[0];
   x[1] += dt * v[1];
   x[2] += dt * v[2];
+#endif
 }
 
 /// Half kick then drift for the owned atoms. dt in ps.

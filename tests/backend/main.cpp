@@ -3,11 +3,13 @@
 /// Entry point of the CUDA backend tests: without a visible CUDA device every test run exits
 /// with 77, which CTest (SKIP_RETURN_CODE 77) reports as SKIPPED, so a machine without a GPU
 /// never counts them as passed. Listing the tests (CTest discovery at build time) needs no GPU.
+/// The message-passing runtime is started around the tests (a single rank).
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <iostream>
 
+#include "comm/communicator.hpp"
 #include "device/backend.hpp"
 
 namespace {
@@ -35,5 +37,7 @@ int main(int argc, char* argv[]) {
     std::cout << "SKIPPED: no CUDA device is visible (CUDA backend tests need a GPU)\n";
     return kSkipReturnCode;
   }
+  // The halo tests use Communicator::world(), as mdrun does (MPI in an MPI build).
+  md::CommSession session(argc, argv);
   return Catch::Session().run(argc, argv);
 }
