@@ -180,6 +180,25 @@ struct CellListView {
   double radius_sq = 0.0;              ///< (cutoff + skin)², Å²
 };
 
+/// The view of one build: `stencil` flattened [n][3], the cell arrays, positions [n_all][3] (all
+/// host or all device pointers), the list kind and the list radius (cutoff + skin, Å).
+inline CellListView make_cell_list_view(const CellGrid& grid, const std::vector<int>& host_stencil,
+                                        const int* stencil, const int* cell_start,
+                                        const int* atoms_by_cell, const double* positions,
+                                        int n_local, bool half, double radius) {
+  CellListView view;
+  view.grid = grid;
+  view.stencil = stencil;
+  view.n_stencil = static_cast<int>(host_stencil.size() / 3);
+  view.cell_start = cell_start;
+  view.atoms_by_cell = atoms_by_cell;
+  view.positions = positions;
+  view.n_local = n_local;
+  view.half = half;
+  view.radius_sq = radius * radius;
+  return view;
+}
+
 /// Calls visit(j) for every neighbour j of local atom i, in list order (stencil order, then
 /// ascending index within a cell).
 template <class Visit>

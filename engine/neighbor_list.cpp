@@ -49,16 +49,9 @@ void NeighborList::build(Span<const double> positions, int n_local, int n_all) {
 
   make_stencil(grid, radius, stencil_);
 
-  CellListView view;
-  view.grid = grid;
-  view.stencil = stencil_.data();
-  view.n_stencil = static_cast<int>(stencil_.size() / 3);
-  view.cell_start = cell_start_.data();
-  view.atoms_by_cell = atoms_by_cell_.data();
-  view.positions = x;
-  view.n_local = n_local;
-  view.half = kind_ == NeighborKind::kHalf;
-  view.radius_sq = radius * radius;
+  const CellListView view =
+      make_cell_list_view(grid, stencil_, stencil_.data(), cell_start_.data(), atoms_by_cell_.data(),
+                          x, n_local, kind_ == NeighborKind::kHalf, radius);
   auto append = [this](int j) { neighbors_.push_back(j); };
   for (int i = 0; i < n_local; ++i) {
     for_each_neighbor(view, i, append);

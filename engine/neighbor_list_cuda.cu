@@ -190,16 +190,9 @@ void DeviceNeighborList::build(const double* d_positions, int n_local, int n_all
       sorted_keys_.data(), n_all, total_cells, cell_start_.data());
   MD_CUDA_CHECK_LAUNCH(stream);
 
-  CellListView view;
-  view.grid = grid;
-  view.stencil = stencil_.data();
-  view.n_stencil = static_cast<int>(host_stencil_.size() / 3);
-  view.cell_start = cell_start_.data();
-  view.atoms_by_cell = atoms_by_cell_.data();
-  view.positions = d_positions;
-  view.n_local = n_local;
-  view.half = kind_ == NeighborKind::kHalf;
-  view.radius_sq = radius * radius;
+  const CellListView view = make_cell_list_view(
+      grid, host_stencil_, stencil_.data(), cell_start_.data(), atoms_by_cell_.data(), d_positions,
+      n_local, kind_ == NeighborKind::kHalf, radius);
 
   // Pass 1: counts, scanned into offsets; the total (one int) sizes the neighbour array.
   const std::size_t rows = static_cast<std::size_t>(n_local) + 1;
