@@ -136,6 +136,8 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   /// Fitting forward and backward for the chunk's rows, one batch per fitting net.
   void fit(int chunk, int begin, int n_centers, const Inputs& in);
   void plan_memory(std::size_t memory_budget_bytes);
+  /// The descriptor's model constants and padding table, for its forward and backward launches.
+  deep::DescriptorCudaArgs<Real> descriptor_args() const;
 
   // Model constants.
   const DeepModel& model_;
@@ -300,6 +302,20 @@ void EngineImpl<Real>::upload_inputs(const Inputs& in) {
 }
 
 template <class Real>
+deep::DescriptorCudaArgs<Real> EngineImpl<Real>::descriptor_args() const {
+  deep::DescriptorCudaArgs<Real> desc;
+  desc.n_types = n_types_;
+  desc.ng = ng_;
+  desc.axis_neuron = model_.axis_neuron;
+  desc.n_nei = n_nei_;
+  desc.sel = sel_.data();
+  desc.padding_uniform = padding_.uniform;
+  desc.padding_values = padding_.values.data();
+  desc.padding_offset = padding_.block_offset.data();
+  return desc;
+}
+
+template <class Real>
 void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
   cudaStream_t s = stream_.get();
   deep::FormatNlistCudaArgs fmt;
@@ -342,15 +358,7 @@ void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
   const auto centers = static_cast<std::size_t>(n_centers);
   gr_.resize(centers * 4 * ng_);
   descriptor_.resize(centers * dim_d_);
-  deep::DescriptorCudaArgs<Real> desc;
-  desc.n_types = n_types_;
-  desc.ng = ng_;
-  desc.axis_neuron = model_.axis_neuron;
-  desc.n_nei = n_nei_;
-  desc.sel = sel_.data();
-  desc.padding_uniform = padding_.uniform;
-  desc.padding_values = padding_.values.data();
-  desc.padding_offset = padding_.block_offset.data();
+  const deep::DescriptorCudaArgs<Real> desc = descriptor_args();
   deep::descriptor_forward_cuda(desc, pairs_, gr_.data(), descriptor_.data(), s);
 }
 
@@ -406,15 +414,7 @@ void EngineImpl<Real>::evaluate(const Inputs& in, bool atom_virial, double* forc
     d_atom_virial = atom_virial_.data();
   }
 
-  deep::DescriptorCudaArgs<Real> desc;
-  desc.n_types = n_types_;
-  desc.ng = ng_;
-  desc.axis_neuron = model_.axis_neuron;
-  desc.n_nei = n_nei_;
-  desc.sel = sel_.data();
-  desc.padding_uniform = padding_.uniform;
-  desc.padding_values = padding_.values.data();
-  desc.padding_offset = padding_.block_offset.data();
+  const deep::DescriptorCudaArgs<Real> desc = descriptor_args();
   deep::ProdForceVirialCudaArgs pfv;
   pfv.n_nei = n_nei_;
   pfv.dstd = dstd_.data();
