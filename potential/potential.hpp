@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/box.hpp"
+#include "core/device_span.hpp"
 #include "core/span.hpp"
 
 namespace md {
@@ -67,6 +68,36 @@ struct ForceOutput {
   Span<double> atom_virials;   ///< [n_all][9], eV
 };
 
+/// The inputs of compute_device(): AtomsView with the per-atom arrays on the current CUDA device.
+struct DeviceAtomsView {
+  DeviceSpan<const double> positions;  ///< [n_all][3], Å, device
+  DeviceSpan<const int> types;         ///< [n_all], device
+  /// The same types on the host. Types change only when the neighbour list is rebuilt (migration,
+  /// new halo), so a potential may plan per build (NeighborView::build_count) from them.
+  Span<const int> host_types;          ///< [n_all], host
+  int n_local = 0;
+  int n_all = 0;
+  Box box;
+};
+
+/// NeighborView on the device (the lists of engine/neighbor_list_cuda.cuh).
+struct DeviceNeighborView {
+  NeighborKind kind = NeighborKind::kFull;
+  DeviceSpan<const int> offsets;    ///< [n_local + 1], device
+  DeviceSpan<const int> neighbors;  ///< [n_pairs], device
+  std::uint64_t build_count = 0;
+};
+
+/// ForceOutput with the per-atom arrays on the device; the same OVERWRITE contract. Scalars
+/// (energy, virial) are host values.
+struct DeviceForceOutput {
+  DeviceSpan<double> forces;  ///< [n_all][3], eV/Å, device
+  double energy = 0.0;
+  std::array<double, 9> virial{};
+  DeviceSpan<double> atom_energies;  ///< [n_all], device (when requested)
+  DeviceSpan<double> atom_virials;   ///< [n_all][9], device (when requested)
+};
+
 class Potential {
  public:
   virtual ~Potential() = default;
@@ -79,6 +110,16 @@ class Potential {
   /// Computes forces (and what `request` asks for) into `out`, overwriting it.
   virtual void compute(const AtomsView& atoms, const NeighborView& neighbors,
                        const ComputeRequest& request, ForceOutput& out) = 0;
+  /// True when compute_device() is implemented (the CUDA backend's GPU-resident step uses it;
+  /// otherwise that backend is refused for this potential).
+  virtual bool has_device_compute() const { return false; }
+  /// compute() on device arrays of the current CUDA device: same request, same outputs, same
+  /// OVERWRITE contract. Synchronisation: the inputs must be complete when it is called (the
+  /// caller synchronises its own stream first); on return the outputs are complete (the
+  /// potential synchronises its own work), so the caller may use them on any stream. The
+  /// default throws an internal Error.
+  virtual void compute_device(const DeviceAtomsView& atoms, const DeviceNeighborView& neighbors,
+                              const ComputeRequest& request, DeviceForceOutput& out);
   /// Bytes this potential holds on a GPU now (model, per-atom state, workspaces; not the CUDA
   /// context or library workspaces). 0 for a CPU potential. Buffers only grow, so at the end of a
   /// run this is the peak. For the end-of-run report (docs/outputs.md).

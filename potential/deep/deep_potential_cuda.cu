@@ -16,7 +16,6 @@
 #include "core/compensated_sum.hpp"
 #include "core/error.hpp"
 #include "device/device_buffer.hpp"
-#include "potential/deep/type_mapping.hpp"
 #include "potential/deep/blas_cuda.cuh"
 #include "potential/deep/deep_potential.hpp"
 #include "potential/deep/deep_potential_cuda.hpp"
@@ -30,6 +29,7 @@
 #include "potential/deep/format_nlist_cuda.cuh"
 #include "potential/deep/pair_groups_cuda.cuh"
 #include "potential/deep/prod_force_virial_cuda.cuh"
+#include "potential/deep/type_mapping.hpp"
 
 namespace md {
 namespace {
@@ -81,39 +81,111 @@ __global__ void scatter_fitting_output_kernel(int rows, int dim_d, int n_in, int
 
 }  // namespace
 
-/// The device side of DeepPotentialCuda (precision independent interface).
+/// The device side of DeepPotentialCuda. This base holds what does not depend on the precision:
+/// the stream, the per-atom and per-build device state and the transfers; EngineImpl<Real>
+/// evaluates. Both entry points run the same evaluate(): compute() points Inputs/Outputs at the
+/// engine's own buffers (upload_inputs, own_outputs), compute_device() at the caller's arrays.
 class DeepPotentialCuda::Engine {
  public:
-  /// Host inputs of one evaluation, prepared by DeepPotentialCuda.
+  /// Device inputs of one evaluation.
   struct Inputs {
-    const double* positions = nullptr;  ///< [n_all][3]
-    const int* model_types = nullptr;   ///< [n_all]
-    const int* offsets = nullptr;       ///< [n_local + 1]
-    const int* neighbors = nullptr;     ///< [n_neighbors]
+    const double* positions = nullptr;  ///< device [n_all][3], Å
+    const int* offsets = nullptr;       ///< device [n_local + 1]
+    const int* neighbors = nullptr;     ///< device [offsets[n_local]]
     int n_local = 0;
     int n_all = 0;
-    std::size_t n_neighbors = 0;
-    int chunk_centers = 0;
     bool skip_excluded = true;                        ///< atom_exclude_types centres skipped
-    const std::vector<int>* fit_rows = nullptr;       ///< DeepPotentialCuda::fit_rows_
-    const std::vector<int>* fit_net_begin = nullptr;  ///< DeepPotentialCuda::fit_net_begin_
+    const std::vector<int>* fit_net_begin = nullptr;  ///< host, DeepPotentialCuda::fit_net_begin_
+  };
+  /// Device outputs of one evaluation, all OVERWRITTEN by evaluate().
+  struct Outputs {
+    double* forces = nullptr;          ///< [n_all][3], eV/Å
+    double* atom_energies = nullptr;   ///< [atom_energy_rows], eV: local rows, then zeros
+    std::size_t atom_energy_rows = 0;  ///< ≥ n_local
+    double* atom_virials = nullptr;    ///< [n_all][9], eV; null: not computed
   };
 
+  Engine() {
+    virial_.resize(9);
+    overflow_.resize(2);
+  }
   virtual ~Engine() = default;
-  /// Forces, per-atom energies (local rows), virial, per-atom virials, overflow counters.
-  virtual void evaluate(const Inputs& in, bool atom_virial, double* forces, double* atom_energy,
-                        double* virial, double* atom_virials, unsigned long long* overflow) = 0;
-  /// Descriptors of all local centres, [n_local][ng·M2].
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Evaluates with the types of the last upload_types(): writes `out`, and downloads the virial
+  /// (`virial`, host [9], eV) and the sel-overflow counters (`overflow`, host [2]). On return all
+  /// work is complete (the downloads synchronise the stream).
+  virtual void evaluate(const Inputs& in, const Outputs& out, double* virial,
+                        unsigned long long* overflow) = 0;
+  /// Descriptors of all local centres into `out` (host, [n_local][ng·M2]).
   virtual void descriptors(const Inputs& in, double* out) = 0;
   virtual int max_chunk_centers() const = 0;
   virtual std::size_t budget() const = 0;
   virtual std::size_t device_bytes() const = 0;
   virtual std::size_t chunk_bytes() const = 0;
+
+  /// Uploads the per-build state: model types (first n_all of `model_types`) and fitting rows.
+  void upload_types(const std::vector<int>& model_types, int n_all,
+                    const std::vector<int>& fit_rows) {
+    model_types_.upload(model_types.data(), static_cast<std::size_t>(n_all), stream_.get());
+    fit_rows_.upload(fit_rows.data(), fit_rows.size(), stream_.get());
+  }
+  /// Uploads host views into the engine's own buffers (compute()'s per-call copies).
+  Inputs upload_inputs(const AtomsView& atoms, const NeighborView& neighbors, bool skip_excluded,
+                       const std::vector<int>& fit_net_begin) {
+    cudaStream_t s = stream_.get();
+    const auto n_local = static_cast<std::size_t>(atoms.n_local);
+    positions_.upload(atoms.positions.data(), 3 * static_cast<std::size_t>(atoms.n_all), s);
+    offsets_.upload(neighbors.offsets.data(), n_local + 1, s);
+    neighbors_.upload(neighbors.neighbors.data(),
+                      n_local > 0 ? static_cast<std::size_t>(neighbors.offsets[n_local]) : 0, s);
+    return Inputs{positions_.data(), offsets_.data(), neighbors_.data(), atoms.n_local,
+                  atoms.n_all,       skip_excluded,   &fit_net_begin};
+  }
+  /// The engine's atom-energy buffer, [max(1, n_local)].
+  double* own_atom_energies(int n_local) {
+    atom_energy_.resize(std::max<std::size_t>(1, static_cast<std::size_t>(n_local)));
+    return atom_energy_.data();
+  }
+  /// The engine's own output buffers (compute() downloads them); atom virials when `atom_virial`.
+  Outputs own_outputs(int n_local, int n_all, bool atom_virial) {
+    const auto n = static_cast<std::size_t>(n_all);
+    forces_.resize(3 * n);
+    if (atom_virial) atom_virial_.resize(9 * n);
+    return Outputs{forces_.data(), own_atom_energies(n_local), static_cast<std::size_t>(n_local),
+                   atom_virial ? atom_virial_.data() : nullptr};
+  }
+  /// Copies `n` elements from device to host after all work queued on the engine's stream; blocks.
+  template <class T>
+  void download(const T* device, T* host, std::size_t n) const {
+    if (n > 0) {
+      MD_CUDA_CHECK(
+          cudaMemcpyAsync(host, device, n * sizeof(T), cudaMemcpyDeviceToHost, stream_.get()));
+    }
+    stream_.synchronize();
+  }
+
+ protected:
+  CudaStream stream_;
+  // Per-build state, and the per-atom copies and outputs of compute() (compute_device() uses the
+  // caller's arrays instead).
+  DeviceBuffer<double> positions_;
+  DeviceBuffer<int> model_types_, offsets_, neighbors_, fit_rows_;
+  DeviceBuffer<double> forces_, atom_energy_, virial_, atom_virial_;
+  DeviceBuffer<unsigned long long> overflow_;
 };
 
 namespace {
 
 using Inputs = DeepPotentialCuda::Engine::Inputs;
+using Outputs = DeepPotentialCuda::Engine::Outputs;
+
+/// Sets `n` elements of the device array `device` to zero on `stream`.
+template <class T>
+void zero_fill(T* device, std::size_t n, cudaStream_t stream) {
+  if (n > 0) MD_CUDA_CHECK(cudaMemsetAsync(device, 0, n * sizeof(T), stream));
+}
 
 template <class Real>
 class EngineImpl final : public DeepPotentialCuda::Engine {
@@ -121,8 +193,8 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   EngineImpl(const DeepModel& model, const std::vector<double>& fitting_extra,
              const std::vector<double>& vacuum_energy, std::size_t memory_budget_bytes);
 
-  void evaluate(const Inputs& in, bool atom_virial, double* forces, double* atom_energy,
-                double* virial, double* atom_virials, unsigned long long* overflow) override;
+  void evaluate(const Inputs& in, const Outputs& out, double* virial,
+                unsigned long long* overflow) override;
   void descriptors(const Inputs& in, double* out) override;
   int max_chunk_centers() const override { return chunk_centers_; }
   std::size_t budget() const override { return budget_; }
@@ -130,11 +202,11 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   std::size_t chunk_bytes() const override;
 
  private:
-  void upload_inputs(const Inputs& in);
   /// format_nlist, env_mat, embedding_net and the descriptor forward for one chunk.
   void forward(const Inputs& in, int begin, int n_centers);
-  /// Fitting forward and backward for the chunk's rows, one batch per fitting net.
-  void fit(int chunk, int begin, int n_centers, const Inputs& in);
+  /// Fitting forward and backward for the chunk's rows, one batch per fitting net; the atomic
+  /// energies of the chunk's centres go to atom_energy[begin + c].
+  void fit(int chunk, int begin, int n_centers, const Inputs& in, double* atom_energy);
   void plan_memory(std::size_t memory_budget_bytes);
   /// The descriptor's model constants and padding table, for its forward and backward launches.
   deep::DescriptorCudaArgs<Real> descriptor_args() const;
@@ -147,7 +219,6 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   int dim_d_ = 0;
   int fit_in_ = 0;
   bool sort_always_ = false;
-  CudaStream stream_;
   deep::CublasHandle cublas_;
   DeviceBuffer<int> sel_, sel_offset_;
   DeviceBuffer<char> pair_exclude_, descriptor_exclude_, atom_exclude_;
@@ -162,12 +233,6 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   std::size_t budget_ = 0;
   int chunk_centers_ = 1;
   int block_rows_ = 1;
-
-  // Per-atom state (per evaluation).
-  DeviceBuffer<double> positions_;
-  DeviceBuffer<int> model_types_, offsets_, neighbors_, fit_rows_;
-  DeviceBuffer<double> forces_, atom_energy_, virial_, atom_virial_;
-  DeviceBuffer<unsigned long long> overflow_;
 
   // Chunk state.
   deep::DeviceChunkPairs<Real> pairs_;
@@ -211,8 +276,6 @@ EngineImpl<Real>::EngineImpl(const DeepModel& model, const std::vector<double>& 
   padding_.upload(padding, s);
   for (const DenseNet& net : model.embedding_nets) embedding_nets_.emplace_back(net, s);
   for (const DenseNet& net : model.fitting_nets) fitting_nets_.emplace_back(net, s);
-  overflow_.resize(2);
-  virial_.resize(9);
   stream_.synchronize();
   plan_memory(memory_budget_bytes);
 }
@@ -292,16 +355,6 @@ std::size_t EngineImpl<Real>::device_bytes() const {
 }
 
 template <class Real>
-void EngineImpl<Real>::upload_inputs(const Inputs& in) {
-  cudaStream_t s = stream_.get();
-  positions_.upload(in.positions, 3 * static_cast<std::size_t>(in.n_all), s);
-  model_types_.upload(in.model_types, static_cast<std::size_t>(in.n_all), s);
-  offsets_.upload(in.offsets, static_cast<std::size_t>(in.n_local) + 1, s);
-  neighbors_.upload(in.neighbors, in.n_neighbors, s);
-  fit_rows_.upload(in.fit_rows->data(), in.fit_rows->size(), s);
-}
-
-template <class Real>
 deep::DescriptorCudaArgs<Real> EngineImpl<Real>::descriptor_args() const {
   deep::DescriptorCudaArgs<Real> desc;
   desc.n_types = n_types_;
@@ -319,10 +372,10 @@ template <class Real>
 void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
   cudaStream_t s = stream_.get();
   deep::FormatNlistCudaArgs fmt;
-  fmt.positions = positions_.data();
+  fmt.positions = in.positions;
   fmt.model_types = model_types_.data();
-  fmt.offsets = offsets_.data();
-  fmt.neighbors = neighbors_.data();
+  fmt.offsets = in.offsets;
+  fmt.neighbors = in.neighbors;
   fmt.center_begin = begin;
   fmt.n_centers = n_centers;
   fmt.n_types = n_types_;
@@ -363,7 +416,8 @@ void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
 }
 
 template <class Real>
-void EngineImpl<Real>::fit(int chunk, int begin, int n_centers, const Inputs& in) {
+void EngineImpl<Real>::fit(int chunk, int begin, int n_centers, const Inputs& in,
+                           double* atom_energy) {
   cudaStream_t s = stream_.get();
   const auto centers = static_cast<std::size_t>(n_centers);
   grad_descriptor_.resize(centers * dim_d_);
@@ -387,32 +441,22 @@ void EngineImpl<Real>::fit(int chunk, int begin, int n_centers, const Inputs& in
     const std::size_t n_out = static_cast<std::size_t>(rows) * dim_d_;
     scatter_fitting_output_kernel<Real><<<blocks_for(n_out, kThreads), kThreads, 0, s>>>(
         rows, dim_d_, fit_in_, begin, d_rows, pairs_.center_type.data(), fit_energy_.data(),
-        fit_grad_.data(), vacuum_.data(), bias_atom_e_.data(), out_bias_.data(),
-        atom_energy_.data(), grad_descriptor_.data());
+        fit_grad_.data(), vacuum_.data(), bias_atom_e_.data(), out_bias_.data(), atom_energy,
+        grad_descriptor_.data());
     MD_CUDA_CHECK_LAUNCH(s);
   }
 }
 
 template <class Real>
-void EngineImpl<Real>::evaluate(const Inputs& in, bool atom_virial, double* forces,
-                                double* atom_energy, double* virial, double* atom_virials,
+void EngineImpl<Real>::evaluate(const Inputs& in, const Outputs& out, double* virial,
                                 unsigned long long* overflow) {
   cudaStream_t s = stream_.get();
-  upload_inputs(in);
   const auto n_all = static_cast<std::size_t>(in.n_all);
-  const auto n_local = static_cast<std::size_t>(in.n_local);
-  forces_.resize(3 * n_all);
-  forces_.fill_zero(3 * n_all, s);
-  atom_energy_.resize(std::max<std::size_t>(1, n_local));
-  atom_energy_.fill_zero(n_local, s);
+  zero_fill(out.forces, 3 * n_all, s);
+  zero_fill(out.atom_energies, out.atom_energy_rows, s);
+  if (out.atom_virials != nullptr) zero_fill(out.atom_virials, 9 * n_all, s);
   virial_.fill_zero(9, s);
   overflow_.fill_zero(2, s);
-  double* d_atom_virial = nullptr;
-  if (atom_virial) {
-    atom_virial_.resize(9 * n_all);
-    atom_virial_.fill_zero(9 * n_all, s);
-    d_atom_virial = atom_virial_.data();
-  }
 
   const deep::DescriptorCudaArgs<Real> desc = descriptor_args();
   deep::ProdForceVirialCudaArgs pfv;
@@ -420,31 +464,27 @@ void EngineImpl<Real>::evaluate(const Inputs& in, bool atom_virial, double* forc
   pfv.dstd = dstd_.data();
 
   int chunk = 0;
-  for (int begin = 0; begin < in.n_local; begin += in.chunk_centers, ++chunk) {
-    const int n_centers = std::min(in.chunk_centers, in.n_local - begin);
+  for (int begin = 0; begin < in.n_local; begin += chunk_centers_, ++chunk) {
+    const int n_centers = std::min(chunk_centers_, in.n_local - begin);
     forward(in, begin, n_centers);
-    fit(chunk, begin, n_centers, in);
+    fit(chunk, begin, n_centers, in, out.atom_energies);
     grad_gr_.resize(static_cast<std::size_t>(n_centers) * 4 * ng_);
     deep::descriptor_backward_cuda(desc, gr_.data(), grad_descriptor_.data(), pairs_,
                                    grad_gr_.data(), s);
     pfv.center_begin = begin;
-    deep::prod_force_virial_cuda(pfv, pairs_, forces_.data(), virial_.data(), d_atom_virial, s);
+    deep::prod_force_virial_cuda(pfv, pairs_, out.forces, virial_.data(), out.atom_virials, s);
   }
 
-  forces_.download(forces, 3 * n_all, s);
-  atom_energy_.download(atom_energy, n_local, s);
   virial_.download(virial, 9, s);
   overflow_.download(overflow, 2, s);
-  if (atom_virial) atom_virial_.download(atom_virials, 9 * n_all, s);
 }
 
 template <class Real>
 void EngineImpl<Real>::descriptors(const Inputs& in, double* out) {
   cudaStream_t s = stream_.get();
-  upload_inputs(in);
   overflow_.fill_zero(2, s);
-  for (int begin = 0; begin < in.n_local; begin += in.chunk_centers) {
-    const int n_centers = std::min(in.chunk_centers, in.n_local - begin);
+  for (int begin = 0; begin < in.n_local; begin += chunk_centers_) {
+    const int n_centers = std::min(chunk_centers_, in.n_local - begin);
     forward(in, begin, n_centers);
     const std::size_t count = static_cast<std::size_t>(n_centers) * dim_d_;
     host_descriptor_.resize(count);
@@ -531,87 +571,48 @@ void DeepPotentialCuda::plan_chunks(int n_local, bool skip_excluded) {
   if (fit_rows_.empty()) fit_rows_.push_back(0);  // keep the device copy non-empty
 }
 
-void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neighbors,
-                                const ComputeRequest& request, ForceOutput& out) {
-  if (neighbors.kind != NeighborKind::kFull) {
-    throw internal_error("deepmd needs a full neighbour list");
-  }
-  deep::map_run_types(atoms, run_to_model_, model_types_);
-  plan_chunks(atoms.n_local, true);
-  const auto n_all = static_cast<std::size_t>(atoms.n_all);
-  const auto n_local = static_cast<std::size_t>(atoms.n_local);
+namespace {
 
-  Engine::Inputs in;
-  in.positions = atoms.positions.data();
-  in.model_types = model_types_.data();
-  in.offsets = neighbors.offsets.data();
-  in.neighbors = neighbors.neighbors.data();
-  in.n_local = atoms.n_local;
-  in.n_all = atoms.n_all;
-  in.n_neighbors = atoms.n_local > 0 ? static_cast<std::size_t>(neighbors.offsets[n_local]) : 0;
-  in.chunk_centers = engine_->max_chunk_centers();
-  in.skip_excluded = true;
-  in.fit_rows = &fit_rows_;
-  in.fit_net_begin = &fit_net_begin_;
+void require_full_list(NeighborKind kind) {
+  if (kind != NeighborKind::kFull) throw internal_error("deepmd needs a full neighbour list");
+}
 
-  deep::ensure_size(atom_energy_, n_local);
-  double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-  unsigned long long overflow[2] = {0, 0};
-  engine_->evaluate(in, request.atom_virial, out.forces.data(), atom_energy_.data(), virial,
-                    request.atom_virial ? out.atom_virials.data() : nullptr, overflow);
+}  // namespace
 
+void DeepPotentialCuda::prepare_types(Span<const int> types, int n_local, int n_all,
+                                      bool skip_excluded) {
+  device_types_key_.reset();  // the uploads below replace what compute_device() planned
+  deep::map_run_types(types, n_all, run_to_model_, model_types_);
+  plan_chunks(n_local, skip_excluded);
+  engine_->upload_types(model_types_, n_all, fit_rows_);
+}
+
+double DeepPotentialCuda::sum_atom_energies(int n_local) const {
   CompensatedSum energy;  // as DeepPotential: the exact sum of the atomic energies
-  for (std::size_t c = 0; c < n_local; ++c) energy.add(atom_energy_[c]);
-  if (request.atom_energy) {
-    std::copy(atom_energy_.begin(), atom_energy_.begin() + n_local, out.atom_energies.begin());
-    std::fill(out.atom_energies.begin() + n_local, out.atom_energies.begin() + n_all, 0.0);
-  }
-  report_overflow(atoms, neighbors, overflow[0], overflow[1]);
-  out.energy = request.energy ? energy.value() : 0.0;
-  for (int k = 0; k < 9; ++k) out.virial[k] = request.virial ? virial[k] : 0.0;
+  for (int c = 0; c < n_local; ++c) energy.add(atom_energy_[c]);
+  return energy.value();
 }
 
-void DeepPotentialCuda::compute_descriptors(const AtomsView& atoms, const NeighborView& neighbors,
-                                            std::vector<double>& out) {
-  if (neighbors.kind != NeighborKind::kFull) {
-    throw internal_error("deepmd needs a full neighbour list");
-  }
-  deep::map_run_types(atoms, run_to_model_, model_types_);
-  plan_chunks(atoms.n_local, false);
-  Engine::Inputs in;
-  in.positions = atoms.positions.data();
-  in.model_types = model_types_.data();
-  in.offsets = neighbors.offsets.data();
-  in.neighbors = neighbors.neighbors.data();
-  in.n_local = atoms.n_local;
-  in.n_all = atoms.n_all;
-  in.n_neighbors =
-      atoms.n_local > 0 ? static_cast<std::size_t>(neighbors.offsets[atoms.n_local]) : 0;
-  in.chunk_centers = engine_->max_chunk_centers();
-  in.skip_excluded = false;
-  in.fit_rows = &fit_rows_;
-  in.fit_net_begin = &fit_net_begin_;
-  out.assign(static_cast<std::size_t>(atoms.n_local) * model_.descriptor_dim(), 0.0);
-  engine_->descriptors(in, out.data());
-}
-
-void DeepPotentialCuda::report_overflow(const AtomsView& atoms, const NeighborView& neighbors,
-                                        std::uint64_t n_atoms, std::uint64_t packed_worst) {
+template <class WorstRow>
+void DeepPotentialCuda::report_overflow(const unsigned long long overflow[2],
+                                        std::uint64_t build_count, const WorstRow& worst_row) {
+  const unsigned long long n_atoms = overflow[0];
   if (n_atoms == 0) return;
   if (options_.sel_overflow == SelOverflowPolicy::kWarn && last_overflow_warning_ &&
-      *last_overflow_warning_ == neighbors.build_count) {
+      *last_overflow_warning_ == build_count) {
     return;
   }
   int excess = 0, worst = 0;
-  deep::decode_overflow(packed_worst, excess, worst);
+  deep::decode_overflow(overflow[1], excess, worst);
   // The per-type counts of the worst centre, recounted on the host with format_nlist's rules.
+  const OverflowRow row = worst_row(worst);
   const int n_types = model_.n_types();
   std::vector<int> counts(static_cast<std::size_t>(n_types), 0);
-  const double* x = atoms.positions.data();
+  const double* x = row.positions;
   const int t_i = model_types_[worst];
   const double rcut_sq = model_.rcut * model_.rcut;
-  for (int k = neighbors.offsets[worst]; k < neighbors.offsets[worst + 1]; ++k) {
-    const int j = neighbors.neighbors[k];
+  for (int k = 0; k < row.count; ++k) {
+    const int j = row.neighbors[k];
     if (j == worst) continue;
     const int t_j = model_types_[j];
     if (model_.pair_exclude[static_cast<std::size_t>(t_i) * n_types + t_j]) continue;
@@ -632,8 +633,113 @@ void DeepPotentialCuda::report_overflow(const AtomsView& atoms, const NeighborVi
          "structure is unphysical or the model's sel is too small";
   if (options_.sel_overflow == SelOverflowPolicy::kError) throw unstable_error(msg.str());
   spdlog::warn("{}", msg.str());
-  last_overflow_warning_ = neighbors.build_count;
+  last_overflow_warning_ = build_count;
   ++overflow_warnings_;
+}
+
+void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neighbors,
+                                const ComputeRequest& request, ForceOutput& out) {
+  require_full_list(neighbors.kind);
+  prepare_types(atoms.types, atoms.n_local, atoms.n_all, true);
+  const auto n_all = static_cast<std::size_t>(atoms.n_all);
+  const auto n_local = static_cast<std::size_t>(atoms.n_local);
+  const Engine::Inputs in = engine_->upload_inputs(atoms, neighbors, true, fit_net_begin_);
+  const Engine::Outputs device_out =
+      engine_->own_outputs(atoms.n_local, atoms.n_all, request.atom_virial);
+  double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  unsigned long long overflow[2] = {0, 0};
+  engine_->evaluate(in, device_out, virial, overflow);
+  engine_->download(device_out.forces, out.forces.data(), 3 * n_all);
+  deep::ensure_size(atom_energy_, n_local);
+  engine_->download(device_out.atom_energies, atom_energy_.data(), n_local);
+  if (request.atom_virial) {
+    engine_->download(device_out.atom_virials, out.atom_virials.data(), 9 * n_all);
+  }
+
+  const double energy = sum_atom_energies(atoms.n_local);
+  if (request.atom_energy) {
+    std::copy(atom_energy_.begin(), atom_energy_.begin() + n_local, out.atom_energies.begin());
+    std::fill(out.atom_energies.begin() + n_local, out.atom_energies.begin() + n_all, 0.0);
+  }
+  report_overflow(overflow, neighbors.build_count, [&](int worst) {
+    const int begin = neighbors.offsets[worst];
+    return OverflowRow{atoms.positions.data(), neighbors.neighbors.data() + begin,
+                       neighbors.offsets[worst + 1] - begin};
+  });
+  out.energy = request.energy ? energy : 0.0;
+  for (int k = 0; k < 9; ++k) out.virial[k] = request.virial ? virial[k] : 0.0;
+}
+
+void DeepPotentialCuda::compute_device(const DeviceAtomsView& atoms,
+                                       const DeviceNeighborView& neighbors,
+                                       const ComputeRequest& request, DeviceForceOutput& out) {
+  require_full_list(neighbors.kind);
+  const auto n_all = static_cast<std::size_t>(atoms.n_all);
+  const auto n_local = static_cast<std::size_t>(atoms.n_local);
+  // Device arrays cannot be bounds-checked where they are used; a short one is an engine bug.
+  if (atoms.positions.size() < 3 * n_all || atoms.host_types.size() < n_all ||
+      neighbors.offsets.size() < n_local + 1 || out.forces.size() < 3 * n_all ||
+      (request.atom_energy && out.atom_energies.size() < n_all) ||
+      (request.atom_virial && out.atom_virials.size() < 9 * n_all)) {
+    throw internal_error("deepmd: compute_device got an array shorter than n_local/n_all need");
+  }
+  // Types change only at a neighbour-list rebuild: map, plan and upload them once per build.
+  const std::tuple<std::uint64_t, int, int> types_key{neighbors.build_count, atoms.n_local,
+                                                      atoms.n_all};
+  if (device_types_key_ != types_key) {
+    prepare_types(atoms.host_types, atoms.n_local, atoms.n_all, true);
+    device_types_key_ = types_key;
+  }
+
+  const Engine::Inputs in{atoms.positions.data(),
+                          neighbors.offsets.data(),
+                          neighbors.neighbors.data(),
+                          atoms.n_local,
+                          atoms.n_all,
+                          true,
+                          &fit_net_begin_};
+  // Without per-atom energies requested, the atomic energies go to the engine's own buffer
+  // (the energy still needs them).
+  Engine::Outputs device_out{out.forces.data(), out.atom_energies.data(), n_all,
+                             request.atom_virial ? out.atom_virials.data() : nullptr};
+  if (!request.atom_energy) {
+    device_out.atom_energies = engine_->own_atom_energies(atoms.n_local);
+    device_out.atom_energy_rows = n_local;
+  }
+  double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  unsigned long long overflow[2] = {0, 0};
+  engine_->evaluate(in, device_out, virial, overflow);
+
+  double energy = 0.0;
+  if (request.energy) {
+    deep::ensure_size(atom_energy_, n_local);
+    engine_->download(device_out.atom_energies, atom_energy_.data(), n_local);
+    energy = sum_atom_energies(atoms.n_local);
+  }
+  // Rare path: fetch only the worst centre's row (two offsets, its neighbours) and the positions.
+  std::vector<int> worst_neighbors;
+  std::vector<double> positions;
+  report_overflow(overflow, neighbors.build_count, [&](int worst) {
+    int row[2] = {0, 0};
+    engine_->download(neighbors.offsets.data() + worst, row, 2);
+    worst_neighbors.resize(static_cast<std::size_t>(row[1] - row[0]));
+    engine_->download(neighbors.neighbors.data() + row[0], worst_neighbors.data(),
+                      worst_neighbors.size());
+    positions.resize(3 * n_all);
+    engine_->download(atoms.positions.data(), positions.data(), positions.size());
+    return OverflowRow{positions.data(), worst_neighbors.data(), row[1] - row[0]};
+  });
+  out.energy = energy;
+  for (int k = 0; k < 9; ++k) out.virial[k] = request.virial ? virial[k] : 0.0;
+}
+
+void DeepPotentialCuda::compute_descriptors(const AtomsView& atoms, const NeighborView& neighbors,
+                                            std::vector<double>& out) {
+  require_full_list(neighbors.kind);
+  prepare_types(atoms.types, atoms.n_local, atoms.n_all, false);
+  const Engine::Inputs in = engine_->upload_inputs(atoms, neighbors, false, fit_net_begin_);
+  out.assign(static_cast<std::size_t>(atoms.n_local) * model_.descriptor_dim(), 0.0);
+  engine_->descriptors(in, out.data());
 }
 
 }  // namespace md

@@ -23,12 +23,26 @@
 /// per-atom state (positions, types, neighbour list, forces, per-atom virials) plus the budget,
 /// not by N·Σsel·ng. All device buffers only grow; a steady-state step allocates nothing.
 ///
-/// STAGE 1 (this class): the engine still works on the host. Every compute() uploads positions,
-/// types and the neighbour list into persistent device buffers and downloads forces (n_all × 3),
-/// per-atom energies, the virial and, when requested, per-atom virials; the model stays resident.
-/// Those copies cost O(N) PCIe traffic per step. The next stage (GPU-resident step) keeps the
-/// atoms on the device: device neighbour list, integrator kernels, halo pack/unpack kernels, so
-/// that only thermo scalars and halo buffers move (docs/cuda.md).
+/// Two entry points share one evaluation (EngineImpl::evaluate, one chunk loop):
+///  - compute() (host views, STAGE 1): every call uploads positions, types and the neighbour list
+///    into the engine's own device buffers and downloads forces (n_all × 3), per-atom energies,
+///    the virial and, when requested, per-atom virials: O(N) PCIe traffic per step.
+///  - compute_device() (device views, the GPU-resident step): positions and the neighbour list
+///    are read where the caller keeps them, forces and per-atom outputs are written into the
+///    caller's device arrays: no per-step copy of positions, lists or forces. Per call only the
+///    virial (9 doubles), the two sel-overflow counters and, on energy steps, the n_local atomic
+///    energies (summed on the host exactly as compute() does) come back, besides the per-chunk
+///    pair-group sizes that both paths download for the GEMM batch sizes (a few ints). Model
+///    types and the fitting-row plan are recomputed from DeviceAtomsView::host_types and uploaded
+///    only when the neighbour list's build_count, n_local or n_all change, or after a host
+///    compute()/compute_descriptors() (which overwrite the same device buffers).
+/// The model stays resident either way.
+///
+/// Synchronisation (compute_device): the engine works on its own CUDA stream. The caller must
+/// have completed its writes of positions, types and the neighbour list (synchronised its own
+/// stream) before the call; the call ends with blocking downloads on the engine's stream, so on
+/// return every output (forces, per-atom arrays, energy, virial) is complete and may be read on
+/// any stream.
 ///
 /// Everything this class runs is unverified until the parity tests run on a GPU
 /// (tests/backend/test_deep_cuda_parity.cpp; docs/cuda.md says how).
@@ -39,6 +53,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "potential/deep/deep_model.hpp"
@@ -66,6 +81,16 @@ class DeepPotentialCuda final : public Potential {
   NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
   void compute(const AtomsView& atoms, const NeighborView& neighbors, const ComputeRequest& request,
                ForceOutput& out) override;
+  bool has_device_compute() const override { return true; }
+  /// compute() on device arrays (see the file comment for what moves and the synchronisation):
+  /// positions [n_all][3] Å and the full CSR list are read in place; `out.forces` [n_all][3] eV/Å
+  /// and, when requested, `out.atom_energies` [n_all] eV (local rows the atomic energies, ghost
+  /// rows 0) and `out.atom_virials` [n_all][9] eV are OVERWRITTEN on the device; `out.energy` and
+  /// `out.virial` are host values, 0 when not requested. Results equal compute()'s up to the
+  /// summation order of the force/virial atomics; the energy is the same compensated sum of the
+  /// atomic energies as compute()'s.
+  void compute_device(const DeviceAtomsView& atoms, const DeviceNeighborView& neighbors,
+                      const ComputeRequest& request, DeviceForceOutput& out) override;
 
   /// The se_e2_a descriptor of every local atom, [n_local][ng·M2] (as DeepPotential's; for
   /// tests: it localises a disagreement to the forward pass).
@@ -87,16 +112,36 @@ class DeepPotentialCuda final : public Potential {
   class Engine;  ///< the device side, per precision (deep_potential_cuda.cu)
 
  private:
+  /// The worst overflowing centre's neighbours and the positions they index, on the host.
+  struct OverflowRow {
+    const double* positions = nullptr;  ///< [n_all][3], Å
+    const int* neighbors = nullptr;     ///< [count] indices into positions
+    int count = 0;
+  };
+
+  /// Maps `types` ([n_all] run types, host) to model types, plans the chunks and uploads both
+  /// (the per-build state of the device evaluation).
+  void prepare_types(Span<const int> types, int n_local, int n_all, bool skip_excluded);
   /// Chunks of `n_local` centres; fitting rows of each chunk sorted by fitting net.
   void plan_chunks(int n_local, bool skip_excluded);
-  void report_overflow(const AtomsView& atoms, const NeighborView& neighbors, std::uint64_t n_atoms,
-                       std::uint64_t packed_worst);
+  /// The compensated sum of atom_energy_[0, n_local) (DeepPotential's energy).
+  double sum_atom_energies(int n_local) const;
+  /// Warns (once per `build_count`) or throws, per options_.sel_overflow, when the device
+  /// counters `overflow` ([0] overflowing centres, [1] packed worst centre) report one. Only then
+  /// is `worst_row(worst)` called for an OverflowRow (both entry points, one message; defined
+  /// and instantiated in deep_potential_cuda.cu).
+  template <class WorstRow>
+  void report_overflow(const unsigned long long overflow[2], std::uint64_t build_count,
+                       const WorstRow& worst_row);
 
   DeepModel model_;
   DeepPotentialOptions options_;
   std::vector<int> run_to_model_;  ///< [run types] model type index
   std::unique_ptr<Engine> engine_;
   std::optional<std::uint64_t> last_overflow_warning_;
+  /// (build_count, n_local, n_all) of the types uploaded for compute_device(); empty after a host
+  /// entry point overwrote them.
+  std::optional<std::tuple<std::uint64_t, int, int>> device_types_key_;
   std::uint64_t overflow_warnings_ = 0;
 
   // Host workspaces (grow-only).

@@ -12,6 +12,10 @@
 ///    DeePMD-kit's energies.
 ///  - A sel smaller than the neighbour count: overflowing blocks take the sorted path, and the
 ///    overflow is reported as on the CPU.
+///  - compute_device (device views) against compute (host views) of the same object on the water
+///    box: the first call, a call on moved atoms of the same neighbour-list build (the cached
+///    types), a new build with another n_all, a call after host compute() (which invalidates the
+///    cache), a call without energy, and the sel-overflow report.
 ///  - 12,288 water atoms (water.lmp replicated 4×4×4) with a production-size random model
 ///    (25-50-100 embedding, 240-240-240 fitting, written by scripts/make_random_dp_model.py at
 ///    test time): against the CPU in double and mixed, and chunked by a small memory budget
@@ -35,7 +39,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/compensated_sum.hpp"
 #include "core/error.hpp"
+#include "device/device_buffer.hpp"
 #include "potential/deep/deep_potential_cuda.hpp"
 #include "tests/support/deep_test_util.hpp"
 
@@ -103,6 +109,11 @@ Tolerance tol_for(DeepPrecision precision) {
 }
 /// GPU against GPU with a different chunking: only the summation order differs.
 constexpr Tolerance kChunkingTolerance{0.0, 1e-12};
+/// compute_device against compute of the same object: the same arithmetic on the same inputs,
+/// except the summation order of the force/virial atomics.
+Tolerance device_vs_host_tolerance(DeepPrecision precision) {
+  return precision == DeepPrecision::kDouble ? Tolerance{0.0, 1e-12} : Tolerance{0.0, 1e-6};
+}
 /// Against DeePMD-kit's own references (double): its C++ tests' |Δ| bound.
 constexpr Tolerance kDeepmdTolerance{1e-10, 0.0};
 
@@ -198,6 +209,98 @@ md::DeepPotentialOptions with_precision(md::DeepPotentialOptions options, DeepPr
 
 const char* precision_name(DeepPrecision p) {
   return p == DeepPrecision::kDouble ? "double" : "mixed";
+}
+
+/// Every output of one evaluation, per-atom arrays [n_all] rows as the potential wrote them
+/// (entries it did not write keep the fill value -1).
+struct RawResult {
+  double energy = 0.0;
+  std::vector<double> virial, forces, atom_energy, atom_virial;
+};
+
+RawResult unwritten(int n_all) {
+  const auto n = static_cast<std::size_t>(n_all);
+  return RawResult{-1.0, std::vector<double>(9, -1.0), std::vector<double>(3 * n, -1.0),
+                   std::vector<double>(n, -1.0), std::vector<double>(9 * n, -1.0)};
+}
+
+md::ComputeRequest every_output() {
+  md::ComputeRequest request;
+  request.atom_energy = true;
+  request.atom_virial = true;
+  return request;
+}
+
+/// DeepPotentialCuda::compute (host views).
+RawResult host_compute(md::DeepPotentialCuda& gpu, const PeriodicSystem& sys,
+                       const md::ComputeRequest& request) {
+  RawResult r = unwritten(sys.n_all);
+  md::ForceOutput out;
+  out.forces = md::Span<double>(r.forces.data(), r.forces.size());
+  out.atom_energies = md::Span<double>(r.atom_energy.data(), r.atom_energy.size());
+  out.atom_virials = md::Span<double>(r.atom_virial.data(), r.atom_virial.size());
+  gpu.compute(sys.atoms(), sys.neighbor_view(), request, out);
+  r.energy = out.energy;
+  r.virial.assign(out.virial.begin(), out.virial.end());
+  return r;
+}
+
+/// DeepPotentialCuda::compute_device on device copies of `sys` (positions, types, CSR list,
+/// outputs filled with -1), with `host_types` as DeviceAtomsView::host_types and the device types.
+RawResult device_compute(md::DeepPotentialCuda& gpu, const PeriodicSystem& sys,
+                         const std::vector<int>& host_types, const md::ComputeRequest& request) {
+  const md::CudaStream stream;
+  const cudaStream_t s = stream.get();
+  RawResult r = unwritten(sys.n_all);
+  md::DeviceBuffer<double> positions, forces, atom_energy, atom_virial;
+  md::DeviceBuffer<int> types, offsets, neighbors;
+  positions.upload(sys.positions.data(), sys.positions.size(), s);
+  types.upload(host_types.data(), host_types.size(), s);
+  offsets.upload(sys.offsets.data(), sys.offsets.size(), s);
+  neighbors.upload(sys.neighbors.data(), sys.neighbors.size(), s);
+  forces.upload(r.forces.data(), r.forces.size(), s);
+  atom_energy.upload(r.atom_energy.data(), r.atom_energy.size(), s);
+  atom_virial.upload(r.atom_virial.data(), r.atom_virial.size(), s);
+  stream.synchronize();  // the caller's side of the contract: inputs complete before the call
+
+  md::DeviceAtomsView atoms;
+  atoms.positions = md::DeviceSpan<const double>(positions.data(), positions.size());
+  atoms.types = md::DeviceSpan<const int>(types.data(), types.size());
+  atoms.host_types = md::Span<const int>(host_types.data(), host_types.size());
+  atoms.n_local = sys.n_local;
+  atoms.n_all = sys.n_all;
+  atoms.box = sys.box;
+  md::DeviceNeighborView list;
+  list.kind = md::NeighborKind::kFull;
+  list.offsets = md::DeviceSpan<const int>(offsets.data(), offsets.size());
+  list.neighbors = md::DeviceSpan<const int>(neighbors.data(), neighbors.size());
+  list.build_count = sys.build_count;
+  md::DeviceForceOutput out;
+  out.forces = md::DeviceSpan<double>(forces.data(), forces.size());
+  out.atom_energies = md::DeviceSpan<double>(atom_energy.data(), atom_energy.size());
+  out.atom_virials = md::DeviceSpan<double>(atom_virial.data(), atom_virial.size());
+  gpu.compute_device(atoms, list, request, out);
+
+  forces.download(r.forces.data(), r.forces.size(), s);
+  atom_energy.download(r.atom_energy.data(), r.atom_energy.size(), s);
+  atom_virial.download(r.atom_virial.data(), r.atom_virial.size(), s);
+  r.energy = out.energy;
+  r.virial.assign(out.virial.begin(), out.virial.end());
+  return r;
+}
+
+/// compute_device's results against compute()'s; its energy must be the compensated sum of its
+/// own atomic energies, bit for bit (one summation, shared with compute()).
+void check_device_vs_host(const RawResult& device, const RawResult& host, int n_local,
+                          const Tolerance& tol) {
+  check_close("energy", {device.energy}, {host.energy}, tol);
+  check_close("virial", device.virial, host.virial, tol);
+  check_close("forces", device.forces, host.forces, tol);
+  check_close("per-atom energies", device.atom_energy, host.atom_energy, tol);
+  check_close("per-atom virials", device.atom_virial, host.atom_virial, tol);
+  md::CompensatedSum energy;
+  for (int i = 0; i < n_local; ++i) energy.add(device.atom_energy[i]);
+  CHECK(device.energy == energy.value());
 }
 
 /// The production-size random model (DeePMD-kit's water se_e2_a example architecture).
@@ -398,4 +501,107 @@ TEST_CASE("deepmd cuda: model and option errors are the CPU evaluator's",
   md::DeepPotentialOptions options;
   options.fparam = {1.0};
   CHECK_THROWS_AS((md::DeepPotentialCuda(model, options, {"O", "H"})), md::Error);
+}
+
+TEST_CASE("deepmd cuda: compute_device equals compute on the same object, across builds",
+          "[backend][deepmd][cuda]") {
+  const md::DeepModel model = md::read_deepmd_model(fixture_model());
+  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  INFO("precision " << precision_name(precision));
+  const Tolerance tol = device_vs_host_tolerance(precision);
+  md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
+  REQUIRE(gpu.has_device_compute());
+  const md::ComputeRequest all = every_output();
+
+  // A: the water box with periodic ghosts (build 1). B: every atom and its images moved by up to
+  // 0.02 Å, same list and build. C: the first half of the atoms as an open cluster (build 2,
+  // other n_local and n_all).
+  const PeriodicSystem a = water(1, 0.05, 21, model.rcut + kSkin);
+  PeriodicSystem b = a;
+  std::vector<double> shift(3 * static_cast<std::size_t>(a.n_local), 0.0);
+  md::test::perturb(shift, 0.02, 22);
+  for (int k = 0; k < b.n_all; ++k) {
+    for (int d = 0; d < 3; ++d) b.positions[3 * k + d] += shift[3 * b.owner[k] + d];
+  }
+  const int n_half = a.n_local / 2;
+  PeriodicSystem c = md::test::make_periodic_system(
+      std::vector<double>(a.positions.begin(), a.positions.begin() + 3 * n_half),
+      std::vector<int>(a.types.begin(), a.types.begin() + n_half),
+      md::test::orthorhombic_cell(1.0, 1.0, 1.0), {false, false, false}, model.rcut + kSkin);
+  c.build_count = 2;
+  REQUIRE(c.n_all != a.n_all);
+
+  // Device calls first, so that no host compute() invalidates the type cache between them.
+  const RawResult device_a = device_compute(gpu, a, a.types, all);
+  // Same build: the cached types are used and host_types is not read again. Passing wrong types
+  // proves it (they would change every result if they were mapped).
+  const std::vector<int> wrong_types(b.types.size(), 0);
+  const RawResult device_b = device_compute(gpu, b, wrong_types, all);
+  const RawResult device_c = device_compute(gpu, c, c.types, all);
+
+  // Host references of the same object (C first, so the last host call leaves A/B's types).
+  const RawResult host_c = host_compute(gpu, c, all);
+  const RawResult host_a = host_compute(gpu, a, all);
+  const RawResult host_b = host_compute(gpu, b, all);
+  {
+    INFO("first call");
+    check_device_vs_host(device_a, host_a, a.n_local, tol);
+  }
+  {
+    INFO("moved atoms, same build (cached types)");
+    check_device_vs_host(device_b, host_b, b.n_local, tol);
+  }
+  {
+    INFO("new build, other n_local and n_all");
+    check_device_vs_host(device_c, host_c, c.n_local, tol);
+  }
+  {
+    // C's key again, but compute() has overwritten the device types since: they must be redone.
+    INFO("after host compute(), the last device call's build again");
+    check_device_vs_host(device_compute(gpu, c, c.types, all), host_c, c.n_local, tol);
+  }
+  {
+    INFO("no energy, virial or per-atom outputs requested");
+    md::ComputeRequest forces_only;
+    forces_only.energy = false;
+    forces_only.virial = false;
+    const RawResult got = device_compute(gpu, c, c.types, forces_only);
+    CHECK(got.energy == 0.0);
+    CHECK(got.virial == std::vector<double>(9, 0.0));
+    check_close("forces", got.forces, host_c.forces, tol);
+  }
+}
+
+TEST_CASE("deepmd cuda: compute_device reports neighbours beyond sel as compute does",
+          "[backend][deepmd][cuda]") {
+  const md::DeepModel model = md::read_deepmd_model(random_model(
+      "small_sel.dp",
+      "--neuron 4 8 16 --axis-neuron 4 --fitting 16 16 --sel 20 40 --rcut 6.0 --rcut-smth 0.5 "
+      "--seed 3 "));
+  const PeriodicSystem sys = water(1, 0.1, 5, model.rcut + kSkin);
+  md::DeepPotentialCuda warning(model, md::DeepPotentialOptions{}, {"O", "H"});
+  const RawResult device = device_compute(warning, sys, sys.types, every_output());
+  device_compute(warning, sys, sys.types, every_output());  // same build: no second warning
+  CHECK(warning.sel_overflow_warnings() == 1);
+  check_device_vs_host(device, host_compute(warning, sys, every_output()), sys.n_local,
+                       device_vs_host_tolerance(DeepPrecision::kDouble));
+
+  md::DeepPotentialOptions strict;
+  strict.sel_overflow = md::SelOverflowPolicy::kError;
+  md::DeepPotentialCuda refusing(model, strict, {"O", "H"});
+  const auto message_of = [](const auto& evaluate) -> std::string {
+    try {
+      evaluate();
+    } catch (const md::Error& e) {
+      CHECK(e.code() == md::ExitCode::kUnstable);
+      return e.what();
+    }
+    FAIL("no error");
+    return {};
+  };
+  const std::string from_device =
+      message_of([&] { device_compute(refusing, sys, sys.types, every_output()); });
+  const std::string from_host = message_of([&] { host_compute(refusing, sys, every_output()); });
+  CHECK_THAT(from_device, Catch::Contains("sel"));
+  CHECK(from_device == from_host);
 }
