@@ -1,65 +1,51 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// Velocity-Verlet half steps, velocity scaling and the kinetic-energy reduction on DEVICE arrays
-/// (CUDA stage 2 building block; not yet used by the MD step). Compiled only when the build has
-/// CUDA (MD_ENABLE_CUDA); include it only from .cu files or sources built only with CUDA.
+/// The integrators' per-atom operations (AtomKernels, engine/atom_kernels.hpp) on DEVICE arrays,
+/// and the kinetic-energy reduction. Compiled only when the build has CUDA (MD_ENABLE_CUDA);
+/// include it only from .cu files or sources built only with CUDA.
 ///
-/// Contract (the CPU twins in brackets), owned atoms [0, n_local) only, every array on the device:
-///  - `DeviceVelocityVerlet::first_half`: v += dtfm·f then x += dt·v per atom
-///    [velocity_verlet_first_half]; `second_half`: v += dtfm·f [velocity_verlet_second_half];
-///    dtfm = half_kick_factor(dt, mass of the atom's type), computed once per type on the host.
-///  - `scale_velocities_cuda`: v *= λ for every component [VerletIntegrator's thermostat half
-///    step; λ stays a host scalar from the host-side thermostat].
-///  - `DeviceKineticEnergy::local_tensor`: Σ m v_a v_b · mvv2e (xx yy zz xy xz yz) of this rank's
-///    owned atoms [local_kinetic_tensor, engine/thermo.hpp]; `local_twice_kinetic_energy` its
-///    trace [local_twice_kinetic_energy, engine/integrator.hpp]. Local only: reduce over ranks.
+/// Contract: that of AtomKernels — owned atoms [0, n_local) of the arrays given to bind(), in
+/// place — with the CPU twin (HostAtomKernels) in brackets:
+///  - half_kick: v += dtfm·f, dtfm = half_kick_factor(dt, mass of the atom's type), per-type
+///    factors computed on the host for each dt [kick_atom loop];
+///  - drift: x += dt·v [drift_atom loop]; scale_velocities: v *= λ [one multiply];
+///  - ornstein_uhlenbeck: ornstein_uhlenbeck_atom per atom with its global id, the heat summed by
+///    a CUB reduction (one double to the host) [serial loop];
+///  - local_twice_kinetic_energy / local_kinetic_tensor: Σ m v_a v_b · mvv2e by a CUB reduction
+///    of atom_kinetic_tensor (engine/thermo.hpp) [local_kinetic_tensor, and
+///    HostAtomKernels::local_twice_kinetic_energy].
 ///
-/// Arithmetic: kick_atom / drift_atom (engine/velocity_verlet.hpp) and atom_kinetic_tensor
-/// (engine/thermo.hpp) are the MD_HOST_DEVICE functions the CPU calls; the device kick and drift
-/// round the multiply and the add separately (no FMA), so positions and velocities are BITWISE
-/// the CPU's after any number of steps, and the scaling is one multiply (bitwise too). The
-/// kinetic sums are a CUB tree reduction in double, whose order differs from the CPU's serial
-/// sum: equal to the CPU within rounding (relative differences of order n·1e-16, not bitwise),
-/// deterministic for a given n and device.
+/// Arithmetic: kick_atom and drift_atom (engine/velocity_verlet.hpp) round the device multiply and
+/// add separately (no FMA), so half_kick, drift and scale_velocities are BITWISE the CPU's after any
+/// number of steps. The reductions sum in another order than the CPU (equal within rounding,
+/// relative n·1e-16, deterministic for a given n and device), and the O step's log/cos/sqrt may
+/// differ from the host libm in the last bit (the random numbers are the same keyed draws).
 ///
-/// Synchronisation: the half steps and the scaling are queued on `stream`; the kinetic reduction
-/// waits for it (6 doubles come to the host). Memory: buffers only grow.
+/// Synchronisation: everything is queued on the stream given at construction; the reductions
+/// wait for it (their results come to the host). Memory: buffers only grow.
 #pragma once
 
 #include <cuda_runtime.h>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "device/device_buffer.hpp"
+#include "engine/atom_kernels.hpp"
 
 namespace md {
 
-class DeviceVelocityVerlet {
- public:
-  /// `type_masses` [n_types] (amu), `dt` (ps). Uploads the per-type half-kick factors on
-  /// `stream`.
-  DeviceVelocityVerlet(const std::vector<double>& type_masses, double dt, cudaStream_t stream);
-
-  /// Half kick then drift of atoms [0, n_local): positions and velocities [n_local][3], forces
-  /// [n_local][3] (or more rows), types [n_local].
-  void first_half(double* d_positions, double* d_velocities, const double* d_forces,
-                  const int* d_types, int n_local, cudaStream_t stream) const;
-  /// The closing half kick of atoms [0, n_local).
-  void second_half(double* d_velocities, const double* d_forces, const int* d_types, int n_local,
-                   cudaStream_t stream) const;
-
-  double dt() const { return dt_; }
-  std::size_t device_memory_bytes() const { return half_kick_factors_.capacity_bytes(); }
-
- private:
-  double dt_;
-  DeviceBuffer<double> half_kick_factors_;  ///< [n_types] dtfm per type
+/// The device arrays the kernels work on (owned rows [0, n_local) are used).
+struct DeviceAtomArrays {
+  double* positions = nullptr;        ///< [≥ n_local][3], Å
+  double* velocities = nullptr;       ///< [n_local][3], Å/ps
+  const double* forces = nullptr;     ///< [≥ n_local][3], eV/Å
+  const int* types = nullptr;         ///< [≥ n_local]
+  const std::int64_t* ids = nullptr;  ///< [≥ n_local] global ids (the O step's noise keys)
+  int n_local = 0;
 };
-
-/// v *= lambda for the 3·n_local velocity components of the device array `d_velocities`.
-void scale_velocities_cuda(double* d_velocities, int n_local, double lambda, cudaStream_t stream);
 
 class DeviceKineticEnergy {
  public:
@@ -75,9 +61,6 @@ class DeviceKineticEnergy {
   /// (velocities [n_local][3], types [n_local]); waits for `stream`. Local only.
   std::array<double, 6> local_tensor(const double* d_velocities, const int* d_types, int n_local,
                                      cudaStream_t stream);
-  /// Σ m v² · mvv2e (eV), the trace of local_tensor. Local only.
-  double local_twice_kinetic_energy(const double* d_velocities, const int* d_types, int n_local,
-                                    cudaStream_t stream);
 
   std::size_t device_memory_bytes() const {
     return masses_.capacity_bytes() + result_.capacity_bytes() + cub_temp_.capacity_bytes();
@@ -87,6 +70,37 @@ class DeviceKineticEnergy {
   DeviceBuffer<double> masses_;          ///< [n_types]
   DeviceBuffer<Tensor> result_;          ///< [1]
   DeviceBuffer<unsigned char> cub_temp_; ///< CUB temporary storage
+};
+
+class DeviceAtomKernels final : public AtomKernels {
+ public:
+  /// `type_masses` [n_types] (amu); all work goes to `stream` (not owned).
+  DeviceAtomKernels(const std::vector<double>& type_masses, cudaStream_t stream);
+
+  /// Points the kernels at the device arrays; call again whenever they or n_local change.
+  void bind(const DeviceAtomArrays& arrays) { arrays_ = arrays; }
+
+  void half_kick(double dt) override;
+  void drift(double dt) override;
+  void scale_velocities(double lambda) override;
+  double local_twice_kinetic_energy() override;
+  double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) override;
+  /// Σ m v_a v_b · mvv2e of the owned atoms (see DeviceKineticEnergy). Local only.
+  std::array<double, 6> local_kinetic_tensor();
+
+  std::size_t device_memory_bytes() const;
+
+ private:
+  cudaStream_t stream_;
+  std::vector<double> type_masses_;
+  DeviceAtomArrays arrays_;
+  double half_kick_dt_ = 0.0;                ///< the dt of the uploaded factors (0: none yet)
+  DeviceBuffer<double> half_kick_factors_;   ///< [n_types] dtfm for half_kick_dt_
+  DeviceBuffer<double> masses_;              ///< [n_types]
+  DeviceBuffer<double> atom_heat_;           ///< [n_local] the O step's per-atom heat
+  DeviceBuffer<double> heat_sum_;            ///< [1]
+  DeviceBuffer<unsigned char> cub_temp_;     ///< CUB temporary storage (heat sum)
+  DeviceKineticEnergy kinetic_;
 };
 
 }  // namespace md

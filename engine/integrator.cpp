@@ -2,10 +2,8 @@
 #include "engine/integrator.hpp"
 
 #include "core/error.hpp"
-#include "core/units.hpp"
 #include "engine/integrator_langevin.hpp"
 #include "engine/thermo.hpp"
-#include "engine/velocity_verlet.hpp"
 
 namespace md {
 
@@ -18,15 +16,6 @@ const char* integrator_kind(ThermostatType type) {
     case ThermostatType::kBerendsen: return "berendsen";
   }
   return "?";
-}
-
-double local_twice_kinetic_energy(const ParticleState& state) {
-  double sum = 0.0;
-  for (int i = 0; i < state.n_local; ++i) {
-    const double* v = &state.velocities[3 * static_cast<std::size_t>(i)];
-    sum += state.mass(i) * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-  }
-  return sum * units::kMvv2e;
 }
 
 std::unique_ptr<Integrator> make_integrator(const IntegratorSettings& settings, double dt_ps,
@@ -56,24 +45,23 @@ std::string VerletIntegrator::description() const {
   return "NVT, " + thermostat_->description() + ", velocity Verlet";
 }
 
-void VerletIntegrator::thermostat_half_step(ParticleState& state, const Communicator& comm,
+void VerletIntegrator::thermostat_half_step(AtomKernels& atoms, const Communicator& comm,
                                             std::int64_t step, int half) {
-  const double kinetic_energy = 0.5 * comm.sum(local_twice_kinetic_energy(state));
-  const double lambda = thermostat_->half_step(kinetic_energy, step, half);
-  const std::size_t n = 3 * static_cast<std::size_t>(state.n_local);
-  for (std::size_t k = 0; k < n; ++k) state.velocities[k] *= lambda;
+  const double kinetic_energy = 0.5 * comm.sum(atoms.local_twice_kinetic_energy());
+  atoms.scale_velocities(thermostat_->half_step(kinetic_energy, step, half));
 }
 
-void VerletIntegrator::first_half(ParticleState& state, const Communicator& comm,
+void VerletIntegrator::first_half(AtomKernels& atoms, const Communicator& comm,
                                   std::int64_t step) {
-  if (thermostat_) thermostat_half_step(state, comm, step, 0);
-  velocity_verlet_first_half(state, dt_);
+  if (thermostat_) thermostat_half_step(atoms, comm, step, 0);
+  atoms.half_kick(dt_);
+  atoms.drift(dt_);
 }
 
-void VerletIntegrator::second_half(ParticleState& state, const Communicator& comm,
+void VerletIntegrator::second_half(AtomKernels& atoms, const Communicator& comm,
                                    std::int64_t step) {
-  velocity_verlet_second_half(state, dt_);
-  if (thermostat_) thermostat_half_step(state, comm, step, 1);
+  atoms.half_kick(dt_);
+  if (thermostat_) thermostat_half_step(atoms, comm, step, 1);
 }
 
 double VerletIntegrator::conserved_energy_contribution(const Communicator&) const {

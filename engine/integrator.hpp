@@ -17,6 +17,8 @@
 ///  - LangevinIntegrator (engine/integrator_langevin.hpp), BAOAB:
 ///      first_half  = B (v += dt/2·F/m), A (x += dt/2·v), O (exact Ornstein–Uhlenbeck), A
 ///      second_half = B.
+/// An integrator moves the atoms only through AtomKernels (engine/atom_kernels.hpp), so the same
+/// object drives the CPU loops and the CUDA kernels.
 /// Every integrator exposes the term that makes E_pot + KE + term a conserved quantity, and its
 /// state for checkpoints.
 #pragma once
@@ -28,7 +30,7 @@
 
 #include "comm/communicator.hpp"
 #include "engine/dynamics_settings.hpp"
-#include "engine/particle_state.hpp"
+#include "engine/atom_kernels.hpp"
 #include "engine/thermostat.hpp"
 
 namespace md {
@@ -49,10 +51,10 @@ class Integrator {
   virtual std::string description() const = 0;
   /// Everything of step `step` → `step + 1` before the force evaluation; on exit the owned
   /// positions are x(t + dt). Collective (thermostats reduce the kinetic energy).
-  virtual void first_half(ParticleState& state, const Communicator& comm, std::int64_t step) = 0;
+  virtual void first_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) = 0;
   /// Everything after the force evaluation; on exit the owned velocities are v(t + dt).
   /// Collective.
-  virtual void second_half(ParticleState& state, const Communicator& comm, std::int64_t step) = 0;
+  virtual void second_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) = 0;
   /// The integrator's term of the conserved energy, eV, the same on every rank. Collective.
   virtual double conserved_energy_contribution(const Communicator& comm) const = 0;
   virtual IntegratorState save() const = 0;
@@ -69,9 +71,6 @@ std::unique_ptr<Integrator> make_integrator(const IntegratorSettings& settings, 
 /// The `kind` name of a thermostat type ("nve" for none), as stored in checkpoints.
 const char* integrator_kind(ThermostatType type);
 
-/// Twice the kinetic energy Σ m v² · mvv2e (eV) of the owned atoms, local only.
-double local_twice_kinetic_energy(const ParticleState& state);
-
 /// Velocity Verlet, optionally wrapped in a velocity-scaling thermostat's half steps.
 class VerletIntegrator final : public Integrator {
  public:
@@ -79,14 +78,14 @@ class VerletIntegrator final : public Integrator {
   VerletIntegrator(double dt_ps, std::unique_ptr<Thermostat> thermostat, std::string kind);
 
   std::string description() const override;
-  void first_half(ParticleState& state, const Communicator& comm, std::int64_t step) override;
-  void second_half(ParticleState& state, const Communicator& comm, std::int64_t step) override;
+  void first_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
+  void second_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
   double conserved_energy_contribution(const Communicator& comm) const override;
   IntegratorState save() const override;
   void restore(const IntegratorState& state) override;
 
  private:
-  void thermostat_half_step(ParticleState& state, const Communicator& comm, std::int64_t step,
+  void thermostat_half_step(AtomKernels& atoms, const Communicator& comm, std::int64_t step,
                             int half);
 
   double dt_;

@@ -7,28 +7,11 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
-#include "engine/keyed_random.hpp"
-#include "engine/velocity_verlet.hpp"
 
 namespace md {
 namespace {
 
 constexpr std::uint64_t kLangevinStream = 0x6c616e6700000000ULL;  // "lang"
-
-void half_kick(ParticleState& state, double dt) {
-  const double dtf = 0.5 * dt * units::kFtm2v;
-  for (int i = 0; i < state.n_local; ++i) {
-    kick_atom(&state.velocities[3 * static_cast<std::size_t>(i)],
-              &state.forces[3 * static_cast<std::size_t>(i)], dtf / state.mass(i));
-  }
-}
-
-void half_drift(ParticleState& state, double dt) {
-  for (int i = 0; i < state.n_local; ++i) {
-    drift_atom(&state.positions[3 * static_cast<std::size_t>(i)],
-               &state.velocities[3 * static_cast<std::size_t>(i)], 0.5 * dt);
-  }
-}
 
 }  // namespace
 
@@ -54,32 +37,23 @@ std::string LangevinIntegrator::description() const {
   return out.str();
 }
 
-void LangevinIntegrator::first_half(ParticleState& state, const Communicator&,
-                                    std::int64_t step) {
-  half_kick(state, dt_);   // B
-  half_drift(state, dt_);  // A
+void LangevinIntegrator::first_half(AtomKernels& atoms, const Communicator&, std::int64_t step) {
+  atoms.half_kick(dt_);     // B
+  atoms.drift(0.5 * dt_);   // A
   // O: exact Ornstein–Uhlenbeck update with noise keyed by (seed, step, id, component).
-  const std::uint64_t stream = langevin_stream(step);
-  double heat = 0.0;
-  for (int i = 0; i < state.n_local; ++i) {
-    const double m = state.mass(i);
-    const double sigma = c2_ * std::sqrt(kt_ / (m * units::kMvv2e));
-    const auto id = static_cast<std::uint64_t>(state.ids[i]);
-    double* v = &state.velocities[3 * static_cast<std::size_t>(i)];
-    double v2_before = 0.0, v2_after = 0.0;
-    for (int c = 0; c < 3; ++c) {
-      v2_before += v[c] * v[c];
-      v[c] = c1_ * v[c] + sigma * keyed_normal(seed_, stream, 3 * id + c);
-      v2_after += v[c] * v[c];
-    }
-    heat += 0.5 * m * (v2_after - v2_before);
-  }
-  local_heat_ += heat * units::kMvv2e;
-  half_drift(state, dt_);  // A
+  OrnsteinUhlenbeckStep o;
+  o.c1 = c1_;
+  o.c2 = c2_;
+  o.kt = kt_;
+  o.mvv2e = units::kMvv2e;
+  o.seed = seed_;
+  o.stream = langevin_stream(step);
+  local_heat_ += atoms.ornstein_uhlenbeck(o);
+  atoms.drift(0.5 * dt_);   // A
 }
 
-void LangevinIntegrator::second_half(ParticleState& state, const Communicator&, std::int64_t) {
-  half_kick(state, dt_);  // B
+void LangevinIntegrator::second_half(AtomKernels& atoms, const Communicator&, std::int64_t) {
+  atoms.half_kick(dt_);  // B
 }
 
 double LangevinIntegrator::conserved_energy_contribution(const Communicator& comm) const {

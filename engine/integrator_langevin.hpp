@@ -10,7 +10,8 @@
 ///   B  v += dt/2·F/m
 /// The O step solves the Ornstein–Uhlenbeck process exactly, so configurational averages are
 /// accurate to O(dt²) with a small constant. Each normal deviate R is keyed by (seed, step, global
-/// atom id, component) through engine/keyed_random.hpp: the noise an atom receives never depends on
+/// atom id, component) through engine/keyed_random.hpp (the per-atom update is
+/// ornstein_uhlenbeck_atom, engine/langevin_step.hpp, shared with the CUDA kernel): the noise an atom receives never depends on
 /// the rank that holds it, the order of atoms, or a restart. The kinetic energy the O step adds is
 /// accumulated per rank (no extra communication per step); minus its sum over ranks is the
 /// conserved-energy contribution.
@@ -27,8 +28,8 @@ class LangevinIntegrator final : public Integrator {
   LangevinIntegrator(double dt_ps, const ThermostatSettings& settings);
 
   std::string description() const override;
-  void first_half(ParticleState& state, const Communicator& comm, std::int64_t step) override;
-  void second_half(ParticleState& state, const Communicator& comm, std::int64_t step) override;
+  void first_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
+  void second_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
   double conserved_energy_contribution(const Communicator& comm) const override;
   IntegratorState save() const override;
   void restore(const IntegratorState& state) override;

@@ -22,6 +22,9 @@ class Observer {
   /// Called on every rank after every step, and after setup() of a fresh run (not after a
   /// restore: the outputs already hold the restart step). Collective when it acts.
   virtual void on_step(const Simulation& simulation) = 0;
+  /// True when on_step() after `step` reads per-atom data (positions, velocities, forces). On the
+  /// CUDA backend the loop copies the atoms from the device first, and only then.
+  virtual bool reads_atoms(std::int64_t step) const = 0;
   /// Called once when the run ends (normally, by a stop request, or before a crash dump): flush.
   virtual void finish() {}
 };

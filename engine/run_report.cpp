@@ -16,9 +16,9 @@ RankStats rank_stats(double value, const Communicator& comm) {
   return s;
 }
 
-DeviceMemoryReport measure_device_memory(const Potential& potential, const Communicator& comm) {
+DeviceMemoryReport measure_device_memory(std::size_t engine_bytes, const Communicator& comm) {
   DeviceMemoryReport memory;
-  memory.engine_buffers = rank_stats(static_cast<double>(potential.device_memory_bytes()), comm);
+  memory.engine_buffers = rank_stats(static_cast<double>(engine_bytes), comm);
   memory.device_in_use = rank_stats(static_cast<double>(cuda_device_memory_used_bytes()), comm);
   return memory;
 }

@@ -61,10 +61,10 @@ struct RunReport {
 /// Min/avg/max of `value` over ranks. Collective.
 RankStats rank_stats(double value, const Communicator& comm);
 
-/// Samples the device memory of `potential` and of the current CUDA device on every rank.
-/// Call it at the end of the run: buffers only grow, so that is the peak of the engine's buffers.
-/// Collective.
-DeviceMemoryReport measure_device_memory(const Potential& potential, const Communicator& comm);
+/// Reduces `engine_bytes` (this rank's device buffers: Simulation::device_memory_bytes()) and
+/// samples the memory in use on the current CUDA device, on every rank. Call it at the end of the
+/// run: buffers only grow, so that is the peak of the engine's buffers. Collective.
+DeviceMemoryReport measure_device_memory(std::size_t engine_bytes, const Communicator& comm);
 
 /// `Device memory: engine buffers a/b/c MiB, device in use d/e/f MiB (min/avg/max over ranks)`,
 /// without a newline.

@@ -38,6 +38,14 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
   n_atoms_total_ = comm_.sum(static_cast<std::int64_t>(state_.n_local));
   id_sum_ = global_id_sum(state_, comm_);
   integrator_ = make_integrator(settings_.integrator, settings_.dt_ps, n_atoms_total_);
+  if (settings_.backend == Backend::kCuda) {
+    if (!potential_->has_device_compute()) {
+      throw config_error("potential '" + potential_->name() +
+                         "' has no GPU evaluation; set run.backend: cpu");
+    }
+    resident_ = make_resident_step(potential_->neighbor_kind(), potential_->cutoff(),
+                                   settings_.skin, state_.type_masses);
+  }
   // Test hook for the lost-atoms guard: atoms cannot be lost by design, so only a simulated bug
   // can exercise it (tests/cli/test_guards.cpp).
   if (const char* hook = std::getenv("MD_TEST_LOSE_ATOM_AT_STEP")) {
@@ -72,18 +80,15 @@ void Simulation::step() {
   const ComputeRequest request{thermo_due(from + 1), thermo_due(from + 1), false, false};
   {
     auto timing = timers_.scope(Phase::kModify);
-    integrator_->first_half(state_, comm_, from);
+    integrator_->first_half(atom_kernels(), comm_, from);
   }
   step_ = from + 1;  // the positions are now those of the new step (as guard messages report it)
   update_ghosts_or_rebuild();
   compute_forces(request);
-  {
-    auto timing = timers_.scope(Phase::kComm);
-    halo_.reverse_sum(comm_, Span<double>(state_.forces), 3);
-  }
+  reverse_sum_forces();
   {
     auto timing = timers_.scope(Phase::kModify);
-    integrator_->second_half(state_, comm_, from);
+    integrator_->second_half(atom_kernels(), comm_, from);
   }
   observe();
 }
@@ -92,7 +97,7 @@ RunReport Simulation::run(std::int64_t n_steps) {
   const std::int64_t first_step = step_;
   last_step_ = step_ + n_steps;
   stopped_early_ = false;
-  const std::uint64_t builds_before = neighbors_.build_count();
+  const std::uint64_t builds_before = neighbor_build_count();
   timers_.reset();
   const auto start = Timers::Clock::now();
   while (step_ < last_step_) {
@@ -105,6 +110,7 @@ RunReport Simulation::run(std::int64_t n_steps) {
     }
   }
   const double loop_seconds = std::chrono::duration<double>(Timers::Clock::now() - start).count();
+  sync_host_state();  // the final state, for the report and whatever the application writes
 
   RunReport report;
   report.steps = step_ - first_step;
@@ -121,8 +127,9 @@ RunReport Simulation::run(std::int64_t n_steps) {
   report.other = rank_stats(loop_seconds - accounted, comm_);
   report.n_local = rank_stats(state_.n_local, comm_);
   report.n_ghost = rank_stats(state_.n_ghost, comm_);
-  report.n_neighbors = rank_stats(static_cast<double>(neighbors_.n_pairs()), comm_);
-  report.neighbor_builds = static_cast<std::int64_t>(neighbors_.build_count() - builds_before);
+  const std::size_t n_pairs = resident_ ? resident_->n_pairs() : neighbors_.n_pairs();
+  report.n_neighbors = rank_stats(static_cast<double>(n_pairs), comm_);
+  report.neighbor_builds = static_cast<std::int64_t>(neighbor_build_count() - builds_before);
   report.final_thermo = thermo();
   report.conserved_energy_drift = conserved_energy_drift();
   return report;
@@ -130,6 +137,10 @@ RunReport Simulation::run(std::int64_t n_steps) {
 
 void Simulation::observe() {
   thermo_record_.reset();
+  if (resident_ && (guard_due(step_) || observers_read_atoms(step_))) {
+    auto timing = timers_.scope(Phase::kOutput);
+    sync_host_state();
+  }
   if (guard_due(step_)) check_finite(state_, comm_, step_);
   if (thermo_due(step_)) print_thermo();
   auto timing = timers_.scope(Phase::kOutput);
@@ -159,6 +170,7 @@ void Simulation::set_checkpoint_writer(std::function<void(const CheckpointState&
 void Simulation::write_checkpoint() {
   if (!checkpoint_writer_) return;
   auto timing = timers_.scope(Phase::kOutput);
+  sync_host_state();
   // Never write a checkpoint that could only restart a broken run.
   check_finite(state_, comm_, step_);
   checkpoint_writer_(gather_checkpoint());
@@ -169,15 +181,46 @@ void Simulation::finish_observers() {
   for (auto& observer : observers_) observer->finish();
 }
 
+bool Simulation::observers_read_atoms(std::int64_t step) const {
+  for (const auto& observer : observers_) {
+    if (observer->reads_atoms(step)) return true;
+  }
+  return false;
+}
+
+void Simulation::sync_host_state() {
+  if (!resident_ || !host_stale_) return;
+  resident_->download(state_);
+  host_stale_ = false;
+}
+
+AtomKernels& Simulation::atom_kernels() {
+  if (!resident_) return host_kernels_;
+  host_stale_ = true;  // the kernels move the device's atoms
+  return resident_->kernels();
+}
+
+std::uint64_t Simulation::neighbor_build_count() const {
+  return resident_ ? resident_->build_count() : neighbors_.build_count();
+}
+
+std::size_t Simulation::device_memory_bytes() const {
+  return potential_->device_memory_bytes() + (resident_ ? resident_->device_memory_bytes() : 0);
+}
+
 void Simulation::update_ghosts_or_rebuild() {
   double moved_sq = 0.0;
   {
     auto timing = timers_.scope(Phase::kNeigh);
-    moved_sq = comm_.max(neighbors_.max_displacement_sq(Span<const double>(state_.positions),
-                                                        state_.n_local));
+    moved_sq = comm_.max(resident_ ? resident_->max_displacement_sq()
+                                   : neighbors_.max_displacement_sq(
+                                         Span<const double>(state_.positions), state_.n_local));
   }
   if (neighbors_.exceeds_half_skin(moved_sq)) {
     rebuild_neighbors();
+  } else if (resident_) {
+    auto timing = timers_.scope(Phase::kComm);
+    resident_->forward_positions(comm_);
   } else {
     auto timing = timers_.scope(Phase::kComm);
     halo_.forward_positions(comm_, Span<double>(state_.positions));
@@ -185,6 +228,11 @@ void Simulation::update_ghosts_or_rebuild() {
 }
 
 void Simulation::rebuild_neighbors() {
+  {
+    // Migration and the halo plan are host code on every backend: fetch the device's atoms.
+    auto timing = timers_.scope(Phase::kComm);
+    sync_host_state();
+  }
   // Checked here, on every rank at once, so that migrate() never meets an atom it must refuse.
   check_inside_box(state_, domain_.box(), comm_, step_);
   {
@@ -212,16 +260,34 @@ void Simulation::rebuild_neighbors() {
                                  state_.positions, state_.types, state_.ids);
     state_.forces.resize(3 * static_cast<std::size_t>(state_.n_all()));
   }
+  NeighborView guard_view;
+  std::vector<int> device_offsets;
   {
     auto timing = timers_.scope(Phase::kNeigh);
-    neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
+    if (resident_) {
+      resident_->upload_after_rebuild(state_, halo_);  // builds the list on the device
+      device_offsets = resident_->neighbor_offsets();
+      guard_view.offsets = Span<const int>(device_offsets);
+    } else {
+      neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
+      guard_view = neighbors_.view();
+    }
   }
-  check_after_rebuild(state_, neighbors_.view(), settings_.guards.max_neighbors, n_atoms_total_,
+  check_after_rebuild(state_, guard_view, settings_.guards.max_neighbors, n_atoms_total_,
                       id_sum_, comm_, step_);
 }
 
 void Simulation::compute_forces(const ComputeRequest& request) {
   auto timing = timers_.scope(Phase::kPair);
+  if (resident_) {
+    double energy = 0.0;
+    std::array<double, 9> virial{};
+    resident_->compute_forces(*potential_, domain_.box(), request, energy, virial);
+    host_stale_ = true;
+    if (request.energy) potential_energy_ = energy;
+    if (request.virial) virial_ = virial;
+    return;
+  }
   AtomsView atoms;
   atoms.positions = Span<const double>(state_.positions);
   atoms.types = Span<const int>(state_.types);
@@ -235,12 +301,19 @@ void Simulation::compute_forces(const ComputeRequest& request) {
   if (request.virial) virial_ = out.virial;
 }
 
-void Simulation::compute_initial_forces() {
-  compute_forces(ComputeRequest{});
-  {
-    auto timing = timers_.scope(Phase::kComm);
+void Simulation::reverse_sum_forces() {
+  auto timing = timers_.scope(Phase::kComm);
+  if (resident_) {
+    resident_->reverse_sum_forces(comm_);
+  } else {
     halo_.reverse_sum(comm_, Span<double>(state_.forces), 3);
   }
+}
+
+void Simulation::compute_initial_forces() {
+  compute_forces(ComputeRequest{});
+  reverse_sum_forces();
+  sync_host_state();
   check_finite(state_, comm_, step_);
 }
 
@@ -292,6 +365,11 @@ std::optional<double> Simulation::conserved_energy_drift() const {
 }
 
 EvaluationResult Simulation::evaluate(bool atomic) {
+  if (resident_) {
+    // A single point uses the potential's host entry (compute), which needs the host list.
+    sync_host_state();
+    neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
+  }
   const int n_all = state_.n_all();
   std::vector<double> atom_energies(atomic ? n_all : 0);
   std::vector<double> atom_virials(atomic ? 9 * static_cast<std::size_t>(n_all) : 0);
@@ -437,7 +515,9 @@ CheckpointState Simulation::gather_checkpoint() const {
   c.ids = gather_values(comm_, state_.ids.data(), n);
   c.types = gather_values(comm_, state_.types.data(), n);
   c.positions = gather_values(comm_, state_.positions.data(), 3 * n);
-  c.rebuild_positions = gather_values(comm_, neighbors_.reference_positions().data(), 3 * n);
+  const std::vector<double>& rebuild_positions =
+      resident_ ? resident_->reference_positions() : neighbors_.reference_positions();
+  c.rebuild_positions = gather_values(comm_, rebuild_positions.data(), 3 * n);
   c.velocities = gather_values(comm_, state_.velocities.data(), 3 * n);
   c.images = gather_values(comm_, state_.images.data(), 3 * n);
   c.local_heat = gather_values(comm_, &integrator.local_heat, 1);
@@ -566,6 +646,7 @@ void Simulation::restore_atoms_in_place(const CheckpointState& checkpoint) {
     throw internal_error("restart: the migration moved atoms of a same-layout checkpoint");
   }
   std::copy(current.begin(), current.end(), state_.positions.begin());
+  if (resident_) resident_->upload_owned(state_);
   update_ghosts_or_rebuild();
 }
 

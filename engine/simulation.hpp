@@ -5,6 +5,12 @@
 /// comment). It knows nothing of YAML, files, signals or MPI: it talks to other ranks through the
 /// Communicator, to the physics through the Potential and Integrator interfaces, and to outputs
 /// through Observers and the checkpoint callback the application installs.
+///
+/// Backends: on the CPU the step works on the host ParticleState. With run.backend cuda the
+/// per-atom phases run on the GPU through a ResidentStep (engine/resident_step.hpp) and the host
+/// ParticleState is a copy brought up to date (sync_host_state) only where host code reads it:
+/// neighbour-list rebuilds (migration and the halo plan stay host code), output, guard and
+/// checkpoint steps, and the end of a run. The step itself reads the same for both.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +22,7 @@
 #include "comm/communicator.hpp"
 #include "comm/domain.hpp"
 #include "comm/halo.hpp"
+#include "engine/atom_kernels.hpp"
 #include "engine/atom_set.hpp"
 #include "engine/checkpoint.hpp"
 #include "engine/conserved_energy.hpp"
@@ -23,6 +30,7 @@
 #include "engine/neighbor_list.hpp"
 #include "engine/observer.hpp"
 #include "engine/particle_state.hpp"
+#include "engine/resident_step.hpp"
 #include "engine/run_report.hpp"
 #include "engine/settings.hpp"
 #include "engine/thermo.hpp"
@@ -81,6 +89,10 @@ class Simulation {
   /// by id on root. `atomic` adds per-atom energies and virials. Collective.
   EvaluationResult evaluate(bool atomic);
 
+  /// Runs the per-atom phases through `step` from now on (call before setup() or restore()). The
+  /// CUDA backend installs its device implementation in the constructor; tests install a host
+  /// one (tests/support/host_resident_step.hpp) to check the orchestration without a GPU.
+  void set_resident_step(std::unique_ptr<ResidentStep> step) { resident_ = std::move(step); }
   /// Adds an output that runs after every step on its own schedule (before setup()).
   void add_observer(std::unique_ptr<Observer> observer);
   /// Installs the per-step run control: called on every rank after every step with the step
@@ -94,6 +106,11 @@ class Simulation {
   void write_checkpoint();
   /// Calls finish() on every observer (flushes trajectories). Collective.
   void finish_observers();
+  /// Brings the host copy of the owned atoms (positions, velocities, forces) up to date with the
+  /// device on the CUDA backend; a no-op on the CPU backend or when it is already current. Local.
+  void sync_host_state();
+  /// Device bytes held by the potential and the resident step (0 on the CPU backend).
+  std::size_t device_memory_bytes() const;
 
   /// The current thermo quantities (energies from the last force evaluation). Collective.
   ThermoSample thermo() const;
@@ -119,6 +136,8 @@ class Simulation {
   const Box& box() const { return domain_.box(); }
   const Domain& domain() const { return domain_; }
   const ParticleState& state() const { return state_; }
+  const SimulationSettings& settings() const { return settings_; }
+  const Potential& potential() const { return *potential_; }
   const Integrator& integrator() const { return *integrator_; }
   std::int64_t n_atoms() const { return n_atoms_total_; }
 
@@ -126,6 +145,12 @@ class Simulation {
   void rebuild_neighbors();
   void update_ghosts_or_rebuild();
   void compute_forces(const ComputeRequest& request);
+  void reverse_sum_forces();
+  /// The integrator's view of the atoms: host loops, or the device kernels on the CUDA backend.
+  AtomKernels& atom_kernels();
+  /// True when some observer reads per-atom data after `step`.
+  bool observers_read_atoms(std::int64_t step) const;
+  std::uint64_t neighbor_build_count() const;
   void compute_initial_forces();
   void observe();
   bool thermo_due(std::int64_t step) const;
@@ -140,8 +165,11 @@ class Simulation {
   Domain domain_;
   Halo halo_;
   ParticleState state_;
+  HostAtomKernels host_kernels_{state_};
   std::unique_ptr<Potential> potential_;
-  NeighborList neighbors_;
+  NeighborList neighbors_;  ///< CPU backend (and evaluate() on the CUDA backend)
+  std::unique_ptr<ResidentStep> resident_;  ///< CUDA backend: the atoms on the device
+  bool host_stale_ = false;  ///< the device holds newer atoms than state_
   std::unique_ptr<Integrator> integrator_;
   ThermoLog thermo_log_;
   std::function<void(const std::string&)> thermo_sink_;

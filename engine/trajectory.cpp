@@ -17,7 +17,7 @@ TrajectoryObserver::TrajectoryObserver(const Communicator& comm,
 
 void TrajectoryObserver::on_step(const Simulation& simulation) {
   const std::int64_t step = simulation.current_step();
-  if (every_ > 0 && step % every_ == 0) {
+  if (reads_atoms(step)) {
     const TrajectoryFrame frame = simulation.gather_frame(fields_);
     on_root(comm_, [&] { writer_->write_frame(frame); });
   }

@@ -62,6 +62,7 @@ class TrajectoryObserver final : public Observer {
   TrajectoryObserver(const Communicator& comm, std::unique_ptr<TrajectoryWriter> writer,
                      std::int64_t every, TrajectoryFields fields);
   void on_step(const Simulation& simulation) override;
+  bool reads_atoms(std::int64_t step) const override { return every_ > 0 && step % every_ == 0; }
   void finish() override;
 
  private:

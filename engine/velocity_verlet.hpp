@@ -5,12 +5,13 @@
 ///   second_half: v ← v + (dt/2)·F/m
 /// with F/m converted to Å/ps² by units::kFtm2v. The operations are those of LAMMPS `fix nve`
 /// (dtfm = dt/2·ftm2v/m, then v += dtfm·f, x += dt·v) so trajectories match it to rounding.
-/// Only owned atoms are integrated; ghosts follow through the halo.
+/// Only owned atoms are integrated; ghosts follow through the halo. The loops (CPU) and kernels
+/// (CUDA) that apply these per-atom functions are the AtomKernels implementations
+/// (engine/atom_kernels.hpp).
 #pragma once
 
 #include "core/portability.hpp"
 #include "core/units.hpp"
-#include "engine/particle_state.hpp"
 
 namespace md {
 
@@ -49,10 +50,5 @@ MD_HOST_DEVICE inline void drift_atom(double* x, const double* v, double dt) {
   x[2] += dt * v[2];
 #endif
 }
-
-/// Half kick then drift for the owned atoms. dt in ps.
-void velocity_verlet_first_half(ParticleState& state, double dt);
-/// The closing half kick for the owned atoms. dt in ps.
-void velocity_verlet_second_half(ParticleState& state, double dt);
 
 }  // namespace md

@@ -127,6 +127,11 @@ int run_md(const RunOptions& options, const Communicator& comm) {
     if (e.code() == ExitCode::kUnstable &&
         (dynamic_cast<const UnstableDynamics*>(&e) != nullptr || comm.size() == 1)) {
       try {
+        sim.sync_host_state();  // the GPU's last atoms (CUDA backend)
+      } catch (const Error& sync_error) {
+        spdlog::error("could not copy the last state from the GPU: {}", sync_error.what());
+      }
+      try {
         sim.finish_observers();
       } catch (const Error& flush_error) {
         spdlog::error("could not flush the trajectories: {}", flush_error.what());
@@ -138,7 +143,7 @@ int run_md(const RunOptions& options, const Communicator& comm) {
   sim.finish_observers();
   // Sampled at the end: device buffers only grow, so the end of the run is their peak.
   if (config.simulation.backend == Backend::kCuda) {
-    report.device_memory = measure_device_memory(*run.potential, comm);
+    report.device_memory = measure_device_memory(sim.device_memory_bytes(), comm);
   }
   if (comm.is_root()) {
     std::fputs(format_footer(report).c_str(), stdout);

@@ -179,7 +179,6 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
   if (config.simulation.backend == Backend::kCuda) select_device(comm);
   std::unique_ptr<Potential> potential = build_potential(config, run.type_names);
   run.potential_name = potential->name();
-  run.potential = potential.get();
 
   AtomSet owned;
   on_root(comm, [&] { owned = atoms_of(data); });

@@ -23,8 +23,6 @@ struct PreparedRun {
   std::vector<double> type_masses;
   std::int64_t n_atoms = 0;
   std::string potential_name;
-  /// The simulation's potential (owned by `simulation`), for the end-of-run device memory report.
-  const Potential* potential = nullptr;
   std::string title;  ///< of the input structure
 };
 

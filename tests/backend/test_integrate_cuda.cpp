@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// The device integrator kernels (engine/integrate_cuda.cuh) against the CPU functions:
-///  - 100 velocity-Verlet steps (first half, second half) with fixed random forces on 1,000
+/// The device atom kernels (DeviceAtomKernels, engine/integrate_cuda.cuh) against the CPU's
+/// (HostAtomKernels, engine/atom_kernels.hpp):
+///  - 100 velocity-Verlet steps (half kick, drift, half kick) with fixed random forces on 1,000
 ///    owned atoms of three types plus 50 ghost rows, and a velocity scaling every 10 steps: the
-///    positions and velocities must be BITWISE the CPU's (velocity_verlet_first_half /
-///    second_half, v *= λ) after every step — the device kick and drift do not use FMA — and
-///    the ghost rows untouched;
+///    positions and velocities must be BITWISE the CPU's after every step — the device kick and
+///    drift do not use FMA — and the ghost rows untouched;
+///  - five Langevin O steps: the same keyed noise, velocities within 1e-14 of the largest
+///    (device log/cos may round differently), heat within 1e-10 relative;
 ///  - the kinetic tensor and twice the kinetic energy within 1e-14 relative of the CPU's
 ///    local_kinetic_tensor and local_twice_kinetic_energy (a tree reduction sums in another
 ///    order), for 1,000 atoms and for 1 atom, and zero without atoms.
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -18,10 +21,10 @@
 
 #include "device/device_buffer.hpp"
 #include "engine/integrate_cuda.cuh"
-#include "engine/integrator.hpp"
+#include "engine/atom_kernels.hpp"
+#include "engine/integrator_langevin.hpp"
 #include "engine/particle_state.hpp"
 #include "engine/thermo.hpp"
-#include "engine/velocity_verlet.hpp"
 
 namespace {
 
@@ -57,49 +60,92 @@ std::vector<double> download(const md::DeviceBuffer<double>& buffer, const md::C
   return host;
 }
 
+/// Device arrays holding a copy of `cpu`, and DeviceAtomKernels bound to them.
+struct DeviceCopy {
+  md::CudaStream stream;
+  md::DeviceBuffer<double> positions, velocities, forces;
+  md::DeviceBuffer<int> types;
+  md::DeviceBuffer<std::int64_t> ids;
+  md::DeviceAtomKernels kernels;
+
+  explicit DeviceCopy(const md::ParticleState& cpu) : kernels(cpu.type_masses, stream.get()) {
+    positions.upload(cpu.positions.data(), cpu.positions.size(), stream.get());
+    velocities.upload(cpu.velocities.data(), cpu.velocities.size(), stream.get());
+    forces.upload(cpu.forces.data(), cpu.forces.size(), stream.get());
+    types.upload(cpu.types.data(), cpu.types.size(), stream.get());
+    ids.upload(cpu.ids.data(), cpu.ids.size(), stream.get());
+    kernels.bind(md::DeviceAtomArrays{positions.data(), velocities.data(), forces.data(),
+                                      types.data(), ids.data(), cpu.n_local});
+  }
+};
+
 }  // namespace
 
 TEST_CASE("device velocity Verlet: 100 steps equal the CPU bit for bit", "[integrate_cuda]") {
   const double dt = 0.0005;  // ps
   md::ParticleState cpu = random_state(1000, 50, 21);
-  md::CudaStream stream;
-  md::DeviceBuffer<double> d_positions, d_velocities, d_forces;
-  md::DeviceBuffer<int> d_types;
-  d_positions.upload(cpu.positions.data(), cpu.positions.size(), stream.get());
-  d_velocities.upload(cpu.velocities.data(), cpu.velocities.size(), stream.get());
-  d_forces.upload(cpu.forces.data(), cpu.forces.size(), stream.get());
-  d_types.upload(cpu.types.data(), cpu.types.size(), stream.get());
-  const md::DeviceVelocityVerlet verlet(cpu.type_masses, dt, stream.get());
-  CHECK(verlet.dt() == dt);
+  md::HostAtomKernels host(cpu);
+  DeviceCopy device(cpu);
 
   for (int step = 0; step < 100; ++step) {
     INFO("step " << step);
-    md::velocity_verlet_first_half(cpu, dt);
-    verlet.first_half(d_positions.data(), d_velocities.data(), d_forces.data(), d_types.data(),
-                      cpu.n_local, stream.get());
-    md::velocity_verlet_second_half(cpu, dt);
-    verlet.second_half(d_velocities.data(), d_forces.data(), d_types.data(), cpu.n_local,
-                       stream.get());
-    if (step % 10 == 9) {
-      const double lambda = 0.9990234375 + 1e-6 * step;
-      for (double& v : cpu.velocities) v *= lambda;  // VerletIntegrator's thermostat scaling
-      md::scale_velocities_cuda(d_velocities.data(), cpu.n_local, lambda, stream.get());
+    // VerletIntegrator's sequence (engine/integrator.cpp), with a thermostat scaling every 10.
+    for (md::AtomKernels* atoms : {static_cast<md::AtomKernels*>(&host),
+                                   static_cast<md::AtomKernels*>(&device.kernels)}) {
+      atoms->half_kick(dt);
+      atoms->drift(dt);
+      atoms->half_kick(dt);
+      if (step % 10 == 9) atoms->scale_velocities(0.9990234375 + 1e-6 * step);
     }
     // Every step: bitwise equal (ghost position rows included, which neither side touches).
-    REQUIRE(bitwise_equal(download(d_velocities, stream), cpu.velocities));
-    REQUIRE(bitwise_equal(download(d_positions, stream), cpu.positions));
+    REQUIRE(bitwise_equal(download(device.velocities, device.stream), cpu.velocities));
+    REQUIRE(bitwise_equal(download(device.positions, device.stream), cpu.positions));
   }
 }
 
-TEST_CASE("device velocity Verlet: no atoms is a no-op", "[integrate_cuda]") {
-  md::CudaStream stream;
-  const md::DeviceVelocityVerlet verlet({1.0}, 0.001, stream.get());
-  verlet.first_half(nullptr, nullptr, nullptr, nullptr, 0, stream.get());
-  verlet.second_half(nullptr, nullptr, nullptr, 0, stream.get());
-  md::scale_velocities_cuda(nullptr, 0, 0.5, stream.get());
-  stream.synchronize();
-  md::DeviceKineticEnergy ke({1.0}, stream.get());
-  const std::array<double, 6> t = ke.local_tensor(nullptr, nullptr, 0, stream.get());
+TEST_CASE("device Langevin O step: the CPU's keyed noise, equal to rounding", "[integrate_cuda]") {
+  md::ParticleState cpu = random_state(1000, 0, 5);
+  for (int i = 0; i < cpu.n_local; ++i) cpu.ids.push_back(1000 - i);  // ids need not be ordered
+  md::HostAtomKernels host(cpu);
+  DeviceCopy device(cpu);
+  md::OrnsteinUhlenbeckStep o;
+  o.c1 = std::exp(-0.0005 / 0.1);
+  o.c2 = std::sqrt(1.0 - o.c1 * o.c1);
+  o.kt = 8.617333262e-5 * 300.0;
+  o.mvv2e = 1.0364269e-4;
+  o.seed = 77;
+  for (int step = 0; step < 5; ++step) {
+    INFO("step " << step);
+    o.stream = md::langevin_stream(step);
+    const double want_heat = host.ornstein_uhlenbeck(o);
+    const double got_heat = device.kernels.ornstein_uhlenbeck(o);
+    const std::vector<double> got = download(device.velocities, device.stream);
+    double largest = 0.0, worst = 0.0;
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      largest = std::max(largest, std::abs(cpu.velocities[k]));
+      worst = std::max(worst, std::abs(got[k] - cpu.velocities[k]));
+    }
+    CHECK(worst <= 1e-14 * largest);
+    CHECK(std::abs(got_heat - want_heat) <= 1e-10 * std::abs(want_heat) + 1e-14);
+    // Keep both sides on the same velocities, so that the next step compares the noise again.
+    device.velocities.upload(cpu.velocities.data(), cpu.velocities.size(), device.stream.get());
+  }
+}
+
+TEST_CASE("device atom kernels: no atoms is a no-op", "[integrate_cuda]") {
+  md::ParticleState empty;
+  empty.type_masses = {1.0};
+  DeviceCopy device(empty);
+  device.kernels.half_kick(0.001);
+  device.kernels.drift(0.001);
+  device.kernels.scale_velocities(0.5);
+  CHECK(device.kernels.local_twice_kinetic_energy() == 0.0);
+  md::OrnsteinUhlenbeckStep o;
+  o.c1 = 0.5;
+  o.mvv2e = 1.0;
+  o.kt = 1.0;
+  CHECK(device.kernels.ornstein_uhlenbeck(o) == 0.0);
+  const std::array<double, 6> t = device.kernels.local_kinetic_tensor();
   for (double x : t) CHECK(x == 0.0);
 }
 
@@ -107,16 +153,12 @@ TEST_CASE("device kinetic energy equals the CPU sums within 1e-14", "[integrate_
   const int n_local = GENERATE(1, 1000);
   INFO(n_local << " atoms");
   const md::ParticleState cpu = random_state(n_local, 10, 33);
-  md::CudaStream stream;
-  md::DeviceBuffer<double> d_velocities;
-  md::DeviceBuffer<int> d_types;
-  d_velocities.upload(cpu.velocities.data(), cpu.velocities.size(), stream.get());
-  d_types.upload(cpu.types.data(), cpu.types.size(), stream.get());
-  md::DeviceKineticEnergy ke(cpu.type_masses, stream.get());
+  md::ParticleState host_copy = cpu;
+  md::HostAtomKernels host(host_copy);
+  DeviceCopy device(cpu);
 
   const std::array<double, 6> want = md::local_kinetic_tensor(cpu);
-  const std::array<double, 6> got =
-      ke.local_tensor(d_velocities.data(), d_types.data(), n_local, stream.get());
+  const std::array<double, 6> got = device.kernels.local_kinetic_tensor();
   const double trace = want[0] + want[1] + want[2];
   REQUIRE(trace > 0.0);
   for (int k = 0; k < 6; ++k) {
@@ -126,13 +168,12 @@ TEST_CASE("device kinetic energy equals the CPU sums within 1e-14", "[integrate_
     const double scale = k < 3 ? std::abs(want[k]) : trace;
     CHECK(std::abs(got[k] - want[k]) <= 1e-14 * scale);
   }
-  const double want_twice = md::local_twice_kinetic_energy(cpu);
-  const double got_twice =
-      ke.local_twice_kinetic_energy(d_velocities.data(), d_types.data(), n_local, stream.get());
+  const double want_twice = host.local_twice_kinetic_energy();
+  const double got_twice = device.kernels.local_twice_kinetic_energy();
   CHECK(std::abs(got_twice - want_twice) <= 1e-14 * want_twice);
 
   // Repeated reductions allocate nothing more.
-  const std::size_t held = ke.device_memory_bytes();
-  ke.local_tensor(d_velocities.data(), d_types.data(), n_local, stream.get());
-  CHECK(ke.device_memory_bytes() == held);
+  const std::size_t held = device.kernels.device_memory_bytes();
+  device.kernels.local_kinetic_tensor();
+  CHECK(device.kernels.device_memory_bytes() == held);
 }

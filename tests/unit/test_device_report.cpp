@@ -87,7 +87,7 @@ TEST_CASE("a CPU potential holds no device memory", "[device]") {
   const md::Potential& potential = lj;
   CHECK(potential.device_memory_bytes() == 0);
   const md::Communicator comm = md::Communicator::world();
-  const md::DeviceMemoryReport memory = md::measure_device_memory(potential, comm);
+  const md::DeviceMemoryReport memory = md::measure_device_memory(potential.device_memory_bytes(), comm);
   CHECK(memory.engine_buffers.max == 0.0);
   if (md::cuda_device_count() == 0) CHECK(memory.device_in_use.max == 0.0);
 }

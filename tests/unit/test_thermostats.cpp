@@ -178,11 +178,12 @@ TEST_CASE("Langevin noise is keyed by atom id, not by storage order", "[unit][th
   md::ParticleState forward = make_state({1, 2, 3, 4, 5, 6});
   md::ParticleState backward = make_state({6, 5, 4, 3, 2, 1});
   md::LangevinIntegrator a(0.002, settings), b(0.002, settings);
+  md::HostAtomKernels forward_atoms(forward), backward_atoms(backward);
   for (std::int64_t step = 0; step < 3; ++step) {
-    a.first_half(forward, comm, step);
-    b.first_half(backward, comm, step);
-    a.second_half(forward, comm, step);
-    b.second_half(backward, comm, step);
+    a.first_half(forward_atoms, comm, step);
+    b.first_half(backward_atoms, comm, step);
+    a.second_half(forward_atoms, comm, step);
+    b.second_half(backward_atoms, comm, step);
   }
   for (int i = 0; i < 6; ++i) {
     const int j = 5 - i;
