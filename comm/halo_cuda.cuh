@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// The halo applied to DEVICE arrays (CUDA stage 2 building block; not yet used by the MD step).
+/// The halo applied to DEVICE arrays (used by the GPU-resident step, engine/resident_step_cuda.cu).
 /// Compiled only when the build has CUDA (MD_ENABLE_CUDA); include it only from .cu files or
 /// sources built only with CUDA.
 ///

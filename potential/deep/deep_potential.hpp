@@ -69,6 +69,11 @@ class DeepPotential final : public Potential {
   void use_explicit_statistics();
 
   const DeepModel& model() const { return model_; }
+  /// The fitting net's extra inputs after the descriptor: normalised fparam, aparam and case
+  /// embedding (the CUDA evaluator takes them from here).
+  const std::vector<double>& fitting_extra() const { return fitting_extra_; }
+  /// [T] the fitting net's output at a zero descriptor, subtracted per type (0 where not removed).
+  const std::vector<double>& vacuum_energy() const { return vacuum_energy_; }
   /// How many sel-overflow warnings have been logged (at most one per neighbour-list build).
   std::uint64_t sel_overflow_warnings() const { return overflow_warnings_; }
   /// True when davg/dstd are uniform per (centre type, neighbour-type block) and the constant

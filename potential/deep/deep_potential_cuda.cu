@@ -501,38 +501,16 @@ DeepPotentialCuda::DeepPotentialCuda(DeepModel model, DeepPotentialOptions optio
                                      std::size_t memory_budget_bytes)
     : model_(std::move(model)), options_(std::move(options)) {
   // The CPU evaluator's constructor is the one definition of what a usable model and options
-  // are (shapes, type names, fparam/aparam counts); building one runs exactly those checks and
-  // throws exactly those errors. It is discarded afterwards.
-  { const DeepPotential validate(model_, options_, run_type_names); }
+  // are (shapes, type names, fparam/aparam counts) and of the fitting net's extra inputs and
+  // vacuum energies: building one runs exactly those checks, throws exactly those errors, and
+  // gives the constants the device evaluation uploads. It is discarded afterwards.
+  const DeepPotential reference(model_, options_, run_type_names);
   for (const auto& name : run_type_names) {
     const auto it = std::find(model_.type_map.begin(), model_.type_map.end(), name);
     run_to_model_.push_back(static_cast<int>(it - model_.type_map.begin()));
   }
-
-  // Normalised fparam, aparam and case embedding, and the per-type vacuum energy, as
-  // DeepPotential computes them.
-  std::vector<double> fparam = options_.fparam;
-  if (model_.numb_fparam > 0 && fparam.empty()) fparam = model_.default_fparam;
-  std::vector<double> extra;
-  for (std::size_t k = 0; k < fparam.size(); ++k) {
-    extra.push_back((fparam[k] - model_.fparam_avg[k]) * model_.fparam_inv_std[k]);
-  }
-  if (!model_.use_aparam_as_mask) {
-    for (std::size_t k = 0; k < options_.aparam.size(); ++k) {
-      extra.push_back((options_.aparam[k] - model_.aparam_avg[k]) * model_.aparam_inv_std[k]);
-    }
-  }
-  extra.insert(extra.end(), model_.case_embd.begin(), model_.case_embd.end());
-  std::vector<double> vacuum(static_cast<std::size_t>(model_.n_types()), 0.0);
-  std::vector<double> zero_input(static_cast<std::size_t>(model_.descriptor_dim()), 0.0);
-  zero_input.insert(zero_input.end(), extra.begin(), extra.end());
-  for (int t = 0; t < model_.n_types(); ++t) {
-    if (model_.remove_vacuum[t]) {
-      vacuum[t] =
-          deep::fitting_net_single(model_.fitting_nets[model_.fitting_index(t)], zero_input.data());
-    }
-  }
-
+  const std::vector<double>& extra = reference.fitting_extra();
+  const std::vector<double>& vacuum = reference.vacuum_energy();
   if (options_.precision == DeepPrecision::kMixed) {
     engine_ = std::make_unique<EngineImpl<float>>(model_, extra, vacuum, memory_budget_bytes);
   } else {
