@@ -2,6 +2,7 @@
 #include "engine/neighbor_list.hpp"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
@@ -9,8 +10,8 @@
 
 namespace md {
 
-NeighborList::NeighborList(NeighborKind kind, double cutoff, double skin)
-    : kind_(kind), cutoff_(cutoff), skin_(skin) {
+NeighborList::NeighborList(NeighborKind kind, double cutoff, double skin, std::int64_t max_pairs)
+    : kind_(kind), cutoff_(cutoff), skin_(skin), max_pairs_(std::min(max_pairs, kMaxNeighborPairs)) {
   if (!(cutoff > 0.0) || !(skin >= 0.0)) {
     throw internal_error("neighbour list needs cutoff > 0 and skin >= 0");
   }
@@ -55,8 +56,32 @@ void NeighborList::build(Span<const double> positions, int n_local, int n_all) {
   auto append = [this](int j) { neighbors_.push_back(j); };
   for (int i = 0; i < n_local; ++i) {
     for_each_neighbor(view, i, append);
-    offsets_[i + 1] = static_cast<int>(neighbors_.size());
+    const auto pairs = static_cast<std::int64_t>(neighbors_.size());
+    if (pairs > max_pairs_) {
+      // Never wrap an offset: count the rest of the rows only to report the size needed.
+      std::int64_t needed = pairs;
+      std::int64_t counted = 0;
+      auto count = [&counted](int) { ++counted; };
+      for (int k = i + 1; k < n_local; ++k) for_each_neighbor(view, k, count);
+      needed += counted;
+      neighbors_.clear();
+      neighbors_.shrink_to_fit();
+      offsets_.assign(n_local + 1, 0);
+      throw neighbor_pairs_limit_error(needed, n_local, max_pairs_);
+    }
+    offsets_[i + 1] = static_cast<int>(pairs);
   }
+}
+
+Error neighbor_pairs_limit_error(std::int64_t pairs_needed, int n_local, std::int64_t limit) {
+  const std::string bound = limit == kMaxNeighborPairs ? std::to_string(limit) + " (2^31 - 1)"
+                                                       : std::to_string(limit);
+  return Error(ExitCode::kOutOfMemory,
+               "the neighbour list of one rank needs " + std::to_string(pairs_needed) +
+                   " entries for its " + std::to_string(n_local) + " atoms, more than the " +
+                   bound +
+                   " one list can index: run on more ranks (or GPUs) so that each holds fewer "
+                   "atoms, or reduce neighbor.skin_A");
 }
 
 double NeighborList::max_displacement_sq(Span<const double> positions, int n_local) const {

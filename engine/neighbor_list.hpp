@@ -15,16 +15,31 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/span.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
 
+/// The most pairs one rank's list can hold: row offsets and neighbour indices are 32-bit (the
+/// potentials' NeighborView), so a list never indexes past 2^31 − 1 entries. At ~215 entries per
+/// water atom (6 Å cutoff, 2 Å skin, full list) that is ~10 million atoms per rank or GPU.
+constexpr std::int64_t kMaxNeighborPairs = std::numeric_limits<int>::max();
+
+/// The error for a rank whose list would exceed `limit` entries (exit code 6, a size limit):
+/// names the pairs needed, the limit and the ways out. Shared by the CPU and CUDA lists.
+Error neighbor_pairs_limit_error(std::int64_t pairs_needed, int n_local,
+                                 std::int64_t limit = kMaxNeighborPairs);
+
 class NeighborList {
  public:
-  NeighborList(NeighborKind kind, double cutoff, double skin);
+  /// `max_pairs` is the most entries a build may produce (the 32-bit limit; tests lower it to
+  /// exercise the refusal): beyond it build() throws neighbor_pairs_limit_error.
+  NeighborList(NeighborKind kind, double cutoff, double skin,
+               std::int64_t max_pairs = kMaxNeighborPairs);
 
   /// Builds the list for local atoms [0, n_local) against all atoms [0, n_all) of `positions`
   /// ([n_all][3], Å) and records the local positions as the displacement reference.
@@ -54,6 +69,7 @@ class NeighborList {
   NeighborKind kind_;
   double cutoff_;
   double skin_;
+  std::int64_t max_pairs_;
   std::uint64_t build_count_ = 0;
   std::vector<int> offsets_;
   std::vector<int> neighbors_;

@@ -11,6 +11,7 @@
 #include <cub/device/device_radix_sort.cuh>
 #include <cub/device/device_reduce.cuh>
 #include <cub/device/device_scan.cuh>
+#include <algorithm>
 #include <limits>
 
 #include "engine/neighbor_list_cuda.cuh"
@@ -50,6 +51,11 @@ struct AtomDisplacementSq {
     const double d_sq = distance_sq(positions + 3 * i, reference + 3 * i);
     return d_sq == d_sq ? d_sq : 0.0;
   }
+};
+
+/// A neighbour count as a 64-bit integer, so that the total of all rows cannot wrap.
+struct WidenCount {
+  __host__ __device__ long long operator()(int count) const { return count; }
 };
 
 struct MaxOp {
@@ -118,8 +124,12 @@ int key_bits(int total_cells) {
 
 }  // namespace
 
-DeviceNeighborList::DeviceNeighborList(NeighborKind kind, double cutoff, double skin)
-    : kind_(kind), cutoff_(cutoff), skin_(skin) {
+DeviceNeighborList::DeviceNeighborList(NeighborKind kind, double cutoff, double skin,
+                                       std::int64_t max_pairs)
+    : kind_(kind),
+      cutoff_(cutoff),
+      skin_(skin),
+      max_pairs_(std::min<std::int64_t>(max_pairs, kMaxNeighborPairs)) {
   if (!(cutoff > 0.0) || !(skin >= 0.0)) {
     throw internal_error("neighbour list needs cutoff > 0 and skin >= 0");
   }
@@ -194,21 +204,28 @@ void DeviceNeighborList::build(const double* d_positions, int n_local, int n_all
       grid, host_stencil_, stencil_.data(), cell_start_.data(), atoms_by_cell_.data(), d_positions,
       n_local, kind_ == NeighborKind::kHalf, radius);
 
-  // Pass 1: counts, scanned into offsets; the total (one int) sizes the neighbour array.
+  // Pass 1: counts. Their total is summed in 64 bits first (one integer to the host), so that a
+  // list past the 32-bit offsets is refused with the limit named instead of wrapping; then the
+  // counts are scanned into the offsets.
   const std::size_t rows = static_cast<std::size_t>(n_local) + 1;
   ensure(counts_, rows);
   count_kernel<<<blocks_for(rows, kThreads), kThreads, 0, stream>>>(view, counts_.data());
   MD_CUDA_CHECK_LAUNCH(stream);
+  const auto wide_counts = thrust::make_transform_iterator(counts_.data(), WidenCount{});
+  ensure(total_pairs_, 1);
+  MD_CUDA_CHECK(cub::DeviceReduce::Sum(nullptr, temp_bytes, wide_counts, total_pairs_.data(),
+                                       static_cast<int>(rows), stream));
+  ensure(cub_temp_, temp_bytes);
+  MD_CUDA_CHECK(cub::DeviceReduce::Sum(cub_temp_.data(), temp_bytes, wide_counts,
+                                       total_pairs_.data(), static_cast<int>(rows), stream));
+  long long total = 0;
+  total_pairs_.download(&total, 1, stream);
+  if (total > max_pairs_) throw neighbor_pairs_limit_error(total, n_local, max_pairs_);
   MD_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(nullptr, temp_bytes, counts_.data(),
                                               offsets_.data(), static_cast<int>(rows), stream));
   ensure(cub_temp_, temp_bytes);
   MD_CUDA_CHECK(cub::DeviceScan::ExclusiveSum(cub_temp_.data(), temp_bytes, counts_.data(),
                                               offsets_.data(), static_cast<int>(rows), stream));
-  int total = 0;
-  MD_CUDA_CHECK(cudaMemcpyAsync(&total, offsets_.data() + n_local, sizeof(int),
-                                cudaMemcpyDeviceToHost, stream));
-  MD_CUDA_CHECK(cudaStreamSynchronize(stream));
-  if (total < 0) throw internal_error("DeviceNeighborList: more than 2^31 - 1 pairs");
   n_pairs_ = static_cast<std::size_t>(total);
 
   // Pass 2: the rows.
@@ -244,7 +261,7 @@ std::size_t DeviceNeighborList::device_memory_bytes() const {
          sorted_keys_.capacity_bytes() + atom_ids_.capacity_bytes() +
          atoms_by_cell_.capacity_bytes() + cell_start_.capacity_bytes() +
          stencil_.capacity_bytes() + bounds_.capacity_bytes() + max_sq_.capacity_bytes() +
-         cub_temp_.capacity_bytes();
+         total_pairs_.capacity_bytes() + cub_temp_.capacity_bytes();
 }
 
 DeviceNeighborList::HostLists DeviceNeighborList::download(cudaStream_t stream) const {

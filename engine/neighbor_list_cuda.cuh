@@ -10,8 +10,10 @@
 ///    [n_local + 1] and `neighbors()` [n_pairs()] in compressed-row form, every pair closer than
 ///    cutoff + skin; full lists both directions, half lists with the newton-on tie-break for
 ///    owned–ghost pairs. It also saves the local positions as the displacement reference (device
-///    copy). It blocks on `stream` twice (the bounding box, 6 doubles, and the pair count, one int,
-///    come to the host); everything else is queued on `stream`.
+///    copy). It blocks on `stream` twice (the bounding box, 6 doubles, and the pair count, one
+///    64-bit integer, come to the host); everything else is queued on `stream`. A list of more
+///    than kMaxNeighborPairs (2^31 − 1) entries is refused with neighbor_pairs_limit_error (exit
+///    code 6), as on the CPU: offsets and indices are 32-bit and never wrap.
 ///  - `max_displacement_sq(d_positions, n_local, stream)`: the largest squared displacement (Å²) of
 ///    a local atom since the last build (device reduction, one double downloaded); n_local must
 ///    not exceed that of the last build.
@@ -37,13 +39,16 @@
 
 #include "device/device_buffer.hpp"
 #include "engine/cell_grid.hpp"
+#include "engine/neighbor_list.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
 
 class DeviceNeighborList {
  public:
-  DeviceNeighborList(NeighborKind kind, double cutoff, double skin);
+  /// `max_pairs`: as for NeighborList (the 32-bit limit; tests lower it).
+  DeviceNeighborList(NeighborKind kind, double cutoff, double skin,
+                     std::int64_t max_pairs = kMaxNeighborPairs);
 
   /// Builds the list of local atoms [0, n_local) against all atoms [0, n_all) of the device array
   /// `d_positions` ([n_all][3], Å) on `stream`, and saves the local positions as the
@@ -86,6 +91,7 @@ class DeviceNeighborList {
   NeighborKind kind_;
   double cutoff_;
   double skin_;
+  std::int64_t max_pairs_;
   std::uint64_t build_count_ = 0;
   int n_local_ = 0;
   std::size_t n_pairs_ = 0;
@@ -103,6 +109,7 @@ class DeviceNeighborList {
   DeviceBuffer<int> stencil_;              ///< [n_stencil][3]
   DeviceBuffer<BoundingBox> bounds_;       ///< [1]
   DeviceBuffer<double> max_sq_;            ///< [1]
+  DeviceBuffer<long long> total_pairs_;    ///< [1] the 64-bit sum of the counts
   DeviceBuffer<unsigned char> cub_temp_;   ///< CUB temporary storage
   std::vector<int> host_stencil_;
 };

@@ -206,3 +206,50 @@ TEST_CASE("device neighbour list: one list object reused over systems of differe
     require_same_lists(cpu, gpu, d_positions, systems[k], stream);
   }
 }
+
+TEST_CASE("device neighbour list: 12,288 water atoms with ghosts equal the CPU list",
+          "[neighbor_cuda]") {
+  // The water box replicated 4x4x4 (12,288 atoms, ~2.6 million full-list entries at 6 + 2 Å):
+  // offsets, scan and sort at a size where blocks, scans and the radix sort run many tiles.
+  const double cutoff = 6.0, skin = 2.0;
+  const NeighborKind kind = GENERATE(NeighborKind::kFull, NeighborKind::kHalf);
+  const md::test::LammpsData base =
+      md::test::read_lammps_data(source_dir() + "/configs/data/water.lmp");
+  const md::test::LammpsData water = md::test::replicate(base, 4, 4, 4);
+  REQUIRE(water.types.size() == 12288);
+  const Atoms atoms = with_ghosts(water.positions, water.box, {true, true, true}, cutoff + skin);
+  check_against_cpu(atoms, kind, cutoff, skin, true);
+}
+
+TEST_CASE("device neighbour list: a list past its entry limit is refused as on the CPU",
+          "[neighbor_cuda]") {
+  const double cutoff = 6.0, skin = 1.0;
+  const md::test::LammpsData water =
+      md::test::read_lammps_data(source_dir() + "/configs/data/water.lmp");
+  const Atoms atoms = with_ghosts(water.positions, water.box, {true, true, true}, cutoff + skin);
+  md::NeighborList cpu(NeighborKind::kFull, cutoff, skin);
+  cpu.build(md::Span<const double>(atoms.positions), atoms.n_local, atoms.n_all);
+  const auto pairs = static_cast<std::int64_t>(cpu.n_pairs());
+  md::CudaStream stream;
+  md::DeviceBuffer<double> d_positions;
+  d_positions.upload(atoms.positions.data(), atoms.positions.size(), stream.get());
+  md::DeviceNeighborList limited(NeighborKind::kFull, cutoff, skin, pairs - 1);
+  md::NeighborList cpu_limited(NeighborKind::kFull, cutoff, skin, pairs - 1);
+  std::string device_message, host_message;
+  try {
+    limited.build(d_positions.data(), atoms.n_local, atoms.n_all, stream.get());
+  } catch (const md::Error& e) {
+    CHECK(e.code() == md::ExitCode::kOutOfMemory);
+    device_message = e.what();
+  }
+  try {
+    cpu_limited.build(md::Span<const double>(atoms.positions), atoms.n_local, atoms.n_all);
+  } catch (const md::Error& e) {
+    host_message = e.what();
+  }
+  CHECK_THAT(device_message, Catch::Contains("needs " + std::to_string(pairs) + " entries"));
+  CHECK(device_message == host_message);
+  md::DeviceNeighborList at_limit(NeighborKind::kFull, cutoff, skin, pairs);
+  at_limit.build(d_positions.data(), atoms.n_local, atoms.n_all, stream.get());
+  CHECK(static_cast<std::int64_t>(at_limit.n_pairs()) == pairs);
+}

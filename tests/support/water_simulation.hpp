@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// A Simulation of the 192-atom water box of shared/data with a Deep Potential, built in-process
+/// A Simulation of the 192-atom water box of shared/data (or a replica of it) with a Deep
+/// Potential, built in-process
 /// (no mdrun, no YAML), and a recorder of what a run produced — for tests that compare two runs
 /// of the same system (CPU against the GPU-resident step, or against its host stand-in).
 #pragma once
@@ -16,6 +17,7 @@
 
 #include "comm/communicator.hpp"
 #include "engine/distribute.hpp"
+#include "engine/replicate.hpp"
 #include "engine/simulation.hpp"
 #include "io/deepmd_model_reader.hpp"
 #include "io/lammps_data.hpp"
@@ -31,6 +33,7 @@ struct WaterRunOptions {
   ThermostatType thermostat = ThermostatType::kNone;
   double skin = 1.0;  ///< Å
   int thermo_every = 10;
+  int replicate = 1;  ///< the box replicated replicate³ times (structure.replicate)
 };
 
 /// The water box (periodic) at 300 K (velocity seed fixed), 0.5 fs steps, thermostats at 300 K.
@@ -49,8 +52,10 @@ inline std::unique_ptr<Simulation> make_water_simulation(const Communicator& com
   all.positions = data.positions;
   all.images = data.images;
   all.velocities = data.velocities;
-  Domain domain(box, comm);
-  AtomSet owned = scatter_atoms(comm, domain, all);
+  const std::array<int, 3> counts = {options.replicate, options.replicate, options.replicate};
+  Domain domain(options.replicate > 1 ? replicated_box(box, counts) : box, comm);
+  AtomSet owned = options.replicate > 1 ? replicate_owned(all, box, counts, domain)
+                                        : scatter_atoms(comm, domain, all);
 
   DeepPotentialOptions deep;
   deep.precision = options.precision;

@@ -159,3 +159,35 @@ TEST_CASE("the skin/2 criterion triggers a rebuild only past half the skin", "[n
   CHECK(list.exceeds_half_skin(list.max_displacement_sq(md::Span<const double>(s.positions),
                                                         s.n_local)));
 }
+
+TEST_CASE("a list past its entry limit is refused with the count needed, never wrapped",
+          "[neighbor]") {
+  // The 32-bit limit (2^31 - 1 entries) is lowered to just below this system's pair count: the
+  // build must stop with exit code 6 naming the full count, not wrap an offset.
+  SerialSystem s = md::test::random_system(60, {0, 0, 0}, {9, 9, 9}, {true, true, true}, 1, 11);
+  s.build(3.0);
+  md::NeighborList unlimited(md::NeighborKind::kFull, 2.5, 0.5);
+  unlimited.build(md::Span<const double>(s.positions), s.n_local, s.n_all);
+  const auto pairs = static_cast<std::int64_t>(unlimited.n_pairs());
+  REQUIRE(pairs > 100);
+
+  md::NeighborList at_limit(md::NeighborKind::kFull, 2.5, 0.5, pairs);
+  at_limit.build(md::Span<const double>(s.positions), s.n_local, s.n_all);
+  CHECK(static_cast<std::int64_t>(at_limit.n_pairs()) == pairs);
+
+  md::NeighborList limited(md::NeighborKind::kFull, 2.5, 0.5, pairs - 1);
+  try {
+    limited.build(md::Span<const double>(s.positions), s.n_local, s.n_all);
+    FAIL("no error");
+  } catch (const md::Error& e) {
+    CHECK(e.code() == md::ExitCode::kOutOfMemory);
+    CHECK_THAT(e.what(), Catch::Contains("needs " + std::to_string(pairs) + " entries") &&
+                             Catch::Contains("more than the " + std::to_string(pairs - 1)) &&
+                             Catch::Contains("more ranks"));
+  }
+  CHECK(limited.n_pairs() == 0);
+  CHECK(md::neighbor_pairs_limit_error(3000000000LL, 12000000).what() ==
+        std::string("the neighbour list of one rank needs 3000000000 entries for its 12000000 "
+                    "atoms, more than the 2147483647 (2^31 - 1) one list can index: run on more "
+                    "ranks (or GPUs) so that each holds fewer atoms, or reduce neighbor.skin_A"));
+}
