@@ -22,13 +22,21 @@ enum class ExitCode : int {
 };
 
 /// An error with a user-facing message and the exit code it maps to.
+///
+/// `collective()` says that every rank of the job throws this same error at the same point (the
+/// ranks agreed on it: comm/root_task.hpp's on_root and on_all_ranks, the dynamics guards), so
+/// the job can end cleanly — one message from rank 0, the same exit code everywhere, no abort.
+/// An error that is not collective was seen by one rank only, and ends the job with an abort.
 class Error : public std::runtime_error {
  public:
-  Error(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(ExitCode code, const std::string& message, bool collective = false)
+      : std::runtime_error(message), code_(code), collective_(collective) {}
   ExitCode code() const { return code_; }
+  bool collective() const { return collective_; }
 
  private:
   ExitCode code_;
+  bool collective_;
 };
 
 inline Error config_error(const std::string& m) { return Error(ExitCode::kUsage, m); }

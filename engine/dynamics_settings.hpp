@@ -31,14 +31,35 @@ struct IntegratorSettings {
   ThermostatSettings thermostat;  ///< type kNone: NVE
 };
 
-/// Runtime integrity checks (docs/conventions-and-reliability.md §B2).
+/// Runtime integrity checks (docs/conventions-and-reliability.md §B2; docs/config-reference.md
+/// `guards`). Every guard is collective: all ranks reach the same verdict and stop together with
+/// exit code 5, the step and an atom named, and a crash dump. A value of 0 switches a bound off.
 struct GuardSettings {
-  /// Scan owned positions, velocities and forces for NaN/Inf every this many steps (and on every
-  /// thermo step); 0: only on thermo steps.
+  /// Scan owned positions, velocities and forces for NaN/Inf and forces beyond max_force_eV_A
+  /// every this many steps (and on every thermo step); 0: only on thermo steps.
   int check_every = 100;
   /// Largest number of neighbour-list entries one atom may have (a device list's capacity; on the
   /// CPU the list grows, so this catches collapsed or overlapping structures). 0: no limit.
   int max_neighbors = 2048;
+  /// Largest force on one atom, eV/Å. Forces of a stable run are a few eV/Å; 1,000 eV/Å moves a
+  /// hydrogen atom ~5 Å in one 0.5 fs step.
+  double max_force_eV_A = 1000.0;
+  /// Largest displacement of one atom in one step, Å (checked every step, from the neighbour
+  /// list's displacement reduction). Negative: half the neighbour skin, at least 0.1 Å.
+  double max_step_displacement_A = -1.0;
+  /// Largest temperature, K. Negative: 10 times the run's reference temperature (the largest of
+  /// the thermostat's target, the created velocities' temperature and the first thermo sample's),
+  /// at least 3,000 K.
+  double max_temperature_K = -1.0;
+  /// Largest change of the conserved energy between two consecutive thermo samples, eV per atom.
+  double max_energy_jump_eV_per_atom = 0.1;
 };
+
+/// The per-step displacement bound in effect for `skin` (Å): the configured one, or half the
+/// skin but at least 0.1 Å. 0 means off.
+inline double step_displacement_limit(const GuardSettings& guards, double skin) {
+  if (guards.max_step_displacement_A >= 0.0) return guards.max_step_displacement_A;
+  return skin / 2 > 0.1 ? skin / 2 : 0.1;
+}
 
 }  // namespace md

@@ -5,11 +5,21 @@
 #include <limits>
 #include <sstream>
 
+#include "core/format.hpp"
+
 namespace md {
 namespace {
 
 constexpr const char* kUnstableHint =
     "the dynamics is unstable (time step too large, overlapping atoms, or a bad start)";
+
+/// Image flags are 32-bit; wrapping an atom beyond this many box lengths would overflow them.
+constexpr double kMaxImage = 2147483647.0;
+
+double distance_sq3(const double* a, const double* b) {
+  const double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+  return dx * dx + dy * dy + dz * dz;
+}
 
 bool finite3(const double* x) {
   return std::isfinite(x[0]) && std::isfinite(x[1]) && std::isfinite(x[2]);
@@ -39,24 +49,109 @@ void raise_if_any(const Communicator& comm, std::int64_t problem_count,
   throw UnstableDynamics(text);
 }
 
-void check_finite(const ParticleState& state, const Communicator& comm, std::int64_t step) {
+void check_atom_values(const ParticleState& state, double max_force, const Communicator& comm,
+                       std::int64_t step) {
   std::int64_t count = 0;
   std::string message;
+  const double max_force_sq = max_force * max_force;
   for (int i = 0; i < state.n_local; ++i) {
     const std::size_t row = 3 * static_cast<std::size_t>(i);
     const double* x = &state.positions[row];
     const double* v = &state.velocities[row];
     const double* f = &state.forces[row];
-    if (finite3(x) && finite3(v) && finite3(f)) continue;
+    const bool finite = finite3(x) && finite3(v) && finite3(f);
+    const double f_sq = finite ? f[0] * f[0] + f[1] * f[1] + f[2] * f[2] : 0.0;
+    if (finite && !(max_force > 0.0 && f_sq > max_force_sq)) continue;
     if (count++ > 0) continue;
-    const char* what = !finite3(f) ? "force" : (!finite3(v) ? "velocity" : "position");
-    const double* value = !finite3(f) ? f : (!finite3(v) ? v : x);
     std::ostringstream msg;
-    msg << "non-finite " << what << " on atom " << state.ids[i] << " at step " << step << " ("
-        << triple(value) << "): " << kUnstableHint;
+    if (finite) {
+      msg << "force of " << format_number(std::sqrt(f_sq)) << " eV/Å on atom " << state.ids[i]
+          << " at step " << step << " (" << triple(f) << "), more than guards.max_force_eV_A = "
+          << format_number(max_force) << ": " << kUnstableHint;
+    } else {
+      const char* what = !finite3(f) ? "force" : (!finite3(v) ? "velocity" : "position");
+      const double* value = !finite3(f) ? f : (!finite3(v) ? v : x);
+      msg << "non-finite " << what << " on atom " << state.ids[i] << " at step " << step << " ("
+          << triple(value) << "): " << kUnstableHint;
+    }
     message = msg.str();
   }
   raise_if_any(comm, count, message);
+}
+
+void check_step_displacement(const ParticleState& state, const std::vector<double>& reference,
+                             double moved, double skin, double limit, const Communicator& comm,
+                             std::int64_t step) {
+  if (!(limit > 0.0) || !(moved > 0.5 * skin + limit)) return;
+  // The largest displacement on this rank, with its atom; the rank holding the overall largest
+  // names it.
+  double worst = -1.0;
+  int worst_atom = -1;
+  for (int i = 0; i < state.n_local; ++i) {
+    const double d = std::sqrt(distance_sq3(&state.positions[3 * static_cast<std::size_t>(i)],
+                                            &reference[3 * static_cast<std::size_t>(i)]));
+    if (!(d <= worst)) {  // NaN counts as the worst
+      worst = d;
+      worst_atom = i;
+    }
+  }
+  const double largest = comm.max(std::isnan(worst) ? INFINITY : worst);
+  const bool mine = worst_atom >= 0 && (std::isnan(worst) ? INFINITY : worst) == largest;
+  std::string message;
+  if (mine) {
+    std::ostringstream msg;
+    msg << "atom " << state.ids[worst_atom] << " moved at least "
+        << format_number(worst - 0.5 * skin) << " Å in one step (step " << step
+        << "), more than guards.max_step_displacement_A = " << format_number(limit)
+        << " Å: " << kUnstableHint;
+    message = msg.str();
+  }
+  raise_if_any(comm, mine ? 1 : 0, message);
+  throw internal_error("check_step_displacement: no rank holds the displaced atom");
+}
+
+std::string close_contact_warning(const ParticleState& state, const NeighborView& neighbors,
+                                  const Potential& potential, double fraction,
+                                  const Communicator& comm) {
+  double worst_ratio = INFINITY;
+  std::int64_t pair[2] = {0, 0};
+  double worst_r = 0.0, worst_natural = 0.0;
+  for (int i = 0; i < state.n_local; ++i) {
+    const double* xi = &state.positions[3 * static_cast<std::size_t>(i)];
+    for (int k = neighbors.offsets[i]; k < neighbors.offsets[i + 1]; ++k) {
+      const int j = neighbors.neighbors[k];
+      const double natural = potential.natural_distance(state.types[i], state.types[j]);
+      if (!(natural > 0.0)) continue;
+      const double r = std::sqrt(distance_sq3(xi, &state.positions[3 * static_cast<std::size_t>(j)]));
+      if (r / natural < worst_ratio) {
+        worst_ratio = r / natural;
+        worst_r = r;
+        worst_natural = natural;
+        pair[0] = state.ids[i];
+        pair[1] = state.ids[j];
+      }
+    }
+  }
+  const double smallest = comm.min(worst_ratio);
+  const bool mine = worst_ratio == smallest && smallest < fraction;
+  std::string message;
+  if (mine) {
+    std::ostringstream msg;
+    msg << "atoms " << std::min(pair[0], pair[1]) << " and " << std::max(pair[0], pair[1])
+        << " are " << format_number(worst_r) << " Å apart, less than "
+        << format_number(fraction) << " of their natural distance ("
+        << format_number(worst_natural) << " Å, " << potential.natural_distance_basis()
+        << "): overlapping atoms make the first steps explode; check the structure";
+    message = msg.str();
+  }
+  // The lowest rank with the smallest ratio sends its text to rank 0.
+  const double owner = comm.min(mine ? static_cast<double>(comm.rank()) : INFINITY);
+  if (!std::isfinite(owner)) return "";
+  std::uint64_t size = message.size();
+  comm.broadcast_bytes(&size, sizeof size, static_cast<int>(owner));
+  message.resize(size);
+  comm.broadcast_bytes(message.data(), size, static_cast<int>(owner));
+  return message;
 }
 
 void check_inside_box(const ParticleState& state, const Box& box, const Communicator& comm,
@@ -68,13 +163,21 @@ void check_inside_box(const ParticleState& state, const Box& box, const Communic
     for (int d = 0; d < 3; ++d) {
       const bool finite = std::isfinite(x[d]);
       const bool outside = !box.periodic[d] && !(x[d] >= box.lo[d] && x[d] < box.hi[d]);
-      if (finite && !outside) continue;
+      const int image = state.images[3 * static_cast<std::size_t>(i) + d];
+      const bool wrappable =
+          !box.periodic[d] ||
+          std::fabs(image + std::floor((x[d] - box.lo[d]) / box.length(d))) < kMaxImage;
+      if (finite && !outside && wrappable) continue;
       if (count++ == 0) {
         std::ostringstream msg;
         msg.precision(10);
         if (!finite) {
           msg << "non-finite position of atom " << state.ids[i] << " at step " << step << " ("
               << triple(x) << "): " << kUnstableHint;
+        } else if (!wrappable) {
+          msg << "atom " << state.ids[i] << " is " << format_number(x[d]) << " Å away along "
+              << "xyz"[d] << " at step " << step
+              << ", too many box lengths for its image flag: " << kUnstableHint;
         } else {
           msg << "atom " << state.ids[i] << " left the box along the non-periodic " << "xyz"[d]
               << " dimension at step " << step << " (" << "xyz"[d] << " = " << x[d] << " Å, box "

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "comm/communicator.hpp"
 #include "core/box.hpp"
@@ -22,7 +23,8 @@ namespace md {
 /// Unstable dynamics detected by a collective guard: thrown on every rank at once.
 class UnstableDynamics : public Error {
  public:
-  explicit UnstableDynamics(const std::string& message) : Error(ExitCode::kUnstable, message) {}
+  explicit UnstableDynamics(const std::string& message)
+      : Error(ExitCode::kUnstable, message, /*collective=*/true) {}
 };
 
 /// Throws UnstableDynamics on every rank when some rank has a problem. `problem_count` is this
@@ -31,11 +33,31 @@ class UnstableDynamics : public Error {
 /// it is larger than 1. Collective.
 void raise_if_any(const Communicator& comm, std::int64_t problem_count, const std::string& message);
 
-/// NaN/Inf in an owned atom's position, velocity or force. Collective.
-void check_finite(const ParticleState& state, const Communicator& comm, std::int64_t step);
+/// NaN/Inf in an owned atom's position, velocity or force, or a force larger than `max_force`
+/// (eV/Å; 0: no bound). Collective.
+void check_atom_values(const ParticleState& state, double max_force, const Communicator& comm,
+                       std::int64_t step);
 
-/// Before a migration: every owned position is finite and inside the box along its non-periodic
-/// dimensions (the condition migrate() enforces, checked first so that all ranks stop together).
+/// Called when the largest displacement since the last neighbour-list build, `moved` (Å, reduced
+/// over ranks), exceeds skin/2 + `limit`: some atom then moved more than `limit` in this one step
+/// (it had moved at most skin/2 at the previous step). Finds the atom (its displacement from
+/// `reference`, [n_local][3], the positions at the last build) and throws UnstableDynamics on
+/// every rank. Collective; returns normally when `limit` is 0 (off) or `moved` is within it.
+void check_step_displacement(const ParticleState& state, const std::vector<double>& reference,
+                             double moved, double skin, double limit, const Communicator& comm,
+                             std::int64_t step);
+
+/// The closest pair of atoms relative to their potential's natural distance (Potential::
+/// natural_distance), over all ranks: a warning naming the pair when it is closer than `fraction`
+/// of that distance (atoms placed on top of each other make the first steps explode), else "".
+/// Meaningful on rank 0. Collective.
+std::string close_contact_warning(const ParticleState& state, const NeighborView& neighbors,
+                                  const Potential& potential, double fraction,
+                                  const Communicator& comm);
+
+/// Before a migration: every owned position is finite, inside the box along its non-periodic
+/// dimensions (the condition migrate() enforces, checked first so that all ranks stop together),
+/// and along periodic ones close enough that wrapping it keeps its image flag in 32 bits.
 /// Collective.
 void check_inside_box(const ParticleState& state, const Box& box, const Communicator& comm,
                       std::int64_t step);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "engine/run_report.hpp"
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include "core/units.hpp"
@@ -45,6 +47,18 @@ double RunReport::hours_per_ns() const {
 
 double RunReport::matom_steps_per_second() const {
   return timesteps_per_second() * static_cast<double>(n_atoms) * 1.0e-6;
+}
+
+RankStats process_memory_mib(const Communicator& comm) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  constexpr double kKiBPerMiB = 1024.0;
+  return rank_stats(static_cast<double>(usage.ru_maxrss) / kKiBPerMiB, comm);  // ru_maxrss: KiB
+}
+
+std::string format_memory_line(const RankStats& mib) {
+  return fmt::format("Per MPI rank memory allocation (min/avg/max) = {:.4g} | {:.4g} | {:.4g} Mbytes",
+                     mib.min, mib.avg, mib.max);
 }
 
 std::string format_footer(const RunReport& r) {

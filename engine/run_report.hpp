@@ -12,6 +12,7 @@
 #include <string>
 
 #include "comm/communicator.hpp"
+#include "engine/conserved_energy.hpp"
 #include "engine/thermo.hpp"
 #include "engine/timers.hpp"
 #include "potential/potential.hpp"
@@ -47,8 +48,8 @@ struct RunReport {
   RankStats n_neighbors;  ///< neighbour-list entries per rank
   std::int64_t neighbor_builds = 0;
   ThermoSample final_thermo;
-  /// Linear drift of the conserved energy over the run (meV/atom/ns); empty with < 2 samples.
-  std::optional<double> conserved_energy_drift;
+  /// Linear drift of the conserved energy over the run; empty with < 2 samples.
+  std::optional<DriftFit> conserved_energy_drift;
   /// Set on the CUDA backend only (measure_device_memory); empty on CPU runs.
   std::optional<DeviceMemoryReport> device_memory;
 
@@ -60,6 +61,13 @@ struct RunReport {
 
 /// Min/avg/max of `value` over ranks. Collective.
 RankStats rank_stats(double value, const Communicator& comm);
+
+/// Peak resident memory of each rank's process so far, MiB (min/avg/max over ranks). Collective.
+RankStats process_memory_mib(const Communicator& comm);
+
+/// LAMMPS's line before the thermo table, `Per MPI rank memory allocation (min/avg/max) = a | b |
+/// c Mbytes` (log parsers such as lammps-logfile start a thermo block after it), no newline.
+std::string format_memory_line(const RankStats& mib);
 
 /// Reduces `engine_bytes` (this rank's device buffers: Simulation::device_memory_bytes()) and
 /// samples the memory in use on the current CUDA device, on every rank. Call it at the end of the

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "engine/simulation.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
 
 #include "comm/migration.hpp"
+#include "comm/root_task.hpp"
+#include "core/format.hpp"
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
 #include "engine/guards.hpp"
@@ -37,15 +42,18 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
   state_.type_masses = std::move(type_masses);
   n_atoms_total_ = comm_.sum(static_cast<std::int64_t>(state_.n_local));
   id_sum_ = global_id_sum(state_, comm_);
-  integrator_ = make_integrator(settings_.integrator, settings_.dt_ps, n_atoms_total_);
-  if (settings_.backend == Backend::kCuda) {
-    if (!potential_->has_device_compute()) {
-      throw config_error("potential '" + potential_->name() +
-                         "' has no GPU evaluation; set run.backend: cpu");
+  // The same settings on every rank, so the same error on every rank.
+  on_all_ranks(comm_, [&] {
+    integrator_ = make_integrator(settings_.integrator, settings_.dt_ps, n_atoms_total_);
+    if (settings_.backend == Backend::kCuda) {
+      if (!potential_->has_device_compute()) {
+        throw config_error("potential '" + potential_->name() +
+                           "' has no GPU evaluation; set run.backend: cpu");
+      }
+      resident_ = make_resident_step(potential_->neighbor_kind(), potential_->cutoff(),
+                                     settings_.skin, state_.type_masses);
     }
-    resident_ = make_resident_step(potential_->neighbor_kind(), potential_->cutoff(),
-                                   settings_.skin, state_.type_masses);
-  }
+  });
   // Test hook for the lost-atoms guard: atoms cannot be lost by design, so only a simulated bug
   // can exercise it (tests/cli/test_guards.cpp).
   if (const char* hook = std::getenv("MD_TEST_LOSE_ATOM_AT_STEP")) {
@@ -56,12 +64,40 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
 void Simulation::setup() {
   if (settings_.velocity_create) create_velocities(state_, *settings_.velocity_create, comm_);
   rebuild_neighbors();
+  warn_close_contacts();
   compute_initial_forces();
-  run_start_ = Timers::Clock::now();
-  if (comm_.is_root() && thermo_sink_) thermo_sink_(thermo_log_.header());
-  thermo_record_.reset();
+  start_thermo_table();
   print_thermo();
   for (auto& observer : observers_) observer->on_step(*this);
+}
+
+void Simulation::warn_close_contacts() {
+  if (resident_) return;  // the host list is not built on the CUDA backend (checked in eval)
+  const std::string warning =
+      close_contact_warning(state_, neighbors_.view(), *potential_, kCloseContactFraction, comm_);
+  if (comm_.is_root() && !warning.empty()) spdlog::warn("{}", warning);
+}
+
+void Simulation::start_thermo_table() {
+  // The temperature guard's reference: the hottest the run is meant to be.
+  const ThermoSample first = thermo();
+  double reference = std::max(300.0, first.temperature);
+  if (settings_.velocity_create) {
+    reference = std::max(reference, settings_.velocity_create->temperature_K);
+  }
+  if (settings_.integrator.thermostat.type != ThermostatType::kNone) {
+    reference = std::max(reference, settings_.integrator.thermostat.temperature_K);
+  }
+  const double configured = settings_.guards.max_temperature_K;
+  temperature_limit_ = configured >= 0.0 ? configured : 10.0 * reference;
+  last_conserved_.reset();
+  const RankStats memory = process_memory_mib(comm_);
+  run_start_ = Timers::Clock::now();
+  if (comm_.is_root() && thermo_sink_) {
+    thermo_sink_(format_memory_line(memory));
+    thermo_sink_(thermo_log_.header());
+  }
+  thermo_record_.reset();
 }
 
 /// One step. On entry: x(t), v(t), f(t) for owned atoms. On exit: the same at t + dt, and ghosts
@@ -141,7 +177,7 @@ void Simulation::observe() {
     auto timing = timers_.scope(Phase::kOutput);
     sync_host_state();
   }
-  if (guard_due(step_)) check_finite(state_, comm_, step_);
+  if (guard_due(step_)) check_atom_values(state_, settings_.guards.max_force_eV_A, comm_, step_);
   if (thermo_due(step_)) print_thermo();
   auto timing = timers_.scope(Phase::kOutput);
   for (auto& observer : observers_) observer->on_step(*this);
@@ -172,7 +208,7 @@ void Simulation::write_checkpoint() {
   auto timing = timers_.scope(Phase::kOutput);
   sync_host_state();
   // Never write a checkpoint that could only restart a broken run.
-  check_finite(state_, comm_, step_);
+  check_atom_values(state_, 0.0, comm_, step_);
   checkpoint_writer_(gather_checkpoint());
   last_checkpoint_step_ = step_;
 }
@@ -215,6 +251,15 @@ void Simulation::update_ghosts_or_rebuild() {
     moved_sq = comm_.max(resident_ ? resident_->max_displacement_sq()
                                    : neighbors_.max_displacement_sq(
                                          Span<const double>(state_.positions), state_.n_local));
+  }
+  const double limit = step_displacement_limit(settings_.guards, settings_.skin);
+  if (limit > 0.0 && std::sqrt(moved_sq) > 0.5 * settings_.skin + limit) {
+    // Rare: only when the dynamics has already gone wrong. Name the atom.
+    sync_host_state();
+    const std::vector<double>& reference =
+        resident_ ? resident_->reference_positions() : neighbors_.reference_positions();
+    check_step_displacement(state_, reference, std::sqrt(moved_sq), settings_.skin, limit, comm_,
+                            step_);
   }
   if (neighbors_.exceeds_half_skin(moved_sq)) {
     rebuild_neighbors();
@@ -264,14 +309,19 @@ void Simulation::rebuild_neighbors() {
   std::vector<int> device_offsets;
   {
     auto timing = timers_.scope(Phase::kNeigh);
-    if (resident_) {
-      resident_->upload_after_rebuild(state_, halo_);  // builds the list on the device
-      device_offsets = resident_->neighbor_offsets();
-      guard_view.offsets = Span<const int>(device_offsets);
-    } else {
-      neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
-      guard_view = neighbors_.view();
-    }
+    // A list past its size limit fails on one rank: the ranks agree before going on.
+    LocalFailure failure;
+    failure.run([&] {
+      if (resident_) {
+        resident_->upload_after_rebuild(state_, halo_);  // builds the list on the device
+        device_offsets = resident_->neighbor_offsets();
+        guard_view.offsets = Span<const int>(device_offsets);
+      } else {
+        neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
+        guard_view = neighbors_.view();
+      }
+    });
+    raise_if_failed(comm_, failure);
   }
   check_after_rebuild(state_, guard_view, settings_.guards.max_neighbors, n_atoms_total_,
                       id_sum_, comm_, step_);
@@ -279,6 +329,14 @@ void Simulation::rebuild_neighbors() {
 
 void Simulation::compute_forces(const ComputeRequest& request) {
   auto timing = timers_.scope(Phase::kPair);
+  // A potential may fail on one rank only (a sel overflow under `sel_overflow: error`, a device
+  // error): the ranks agree on it here, one reduction per step, so all stop with its message.
+  LocalFailure failure;
+  failure.run([&] { evaluate_potential(request); });
+  raise_if_failed(comm_, failure);
+}
+
+void Simulation::evaluate_potential(const ComputeRequest& request) {
   if (resident_) {
     double energy = 0.0;
     std::array<double, 9> virial{};
@@ -314,7 +372,7 @@ void Simulation::compute_initial_forces() {
   compute_forces(ComputeRequest{});
   reverse_sum_forces();
   sync_host_state();
-  check_finite(state_, comm_, step_);
+  check_atom_values(state_, settings_.guards.max_force_eV_A, comm_, step_);
 }
 
 bool Simulation::thermo_due(std::int64_t step) const {
@@ -348,6 +406,7 @@ void Simulation::print_thermo() {
   }
   const double conserved =
       sample.total_energy() + integrator_->conserved_energy_contribution(comm_);
+  check_thermo_bounds(sample, conserved);
   conserved_energy_.add(step_, sample.time_ps, conserved);
   thermo_record_ = ThermoRecord{sample, conserved};
   if (comm_.is_root() && thermo_sink_) {
@@ -356,12 +415,66 @@ void Simulation::print_thermo() {
   }
 }
 
+void Simulation::check_thermo_bounds(const ThermoSample& sample, double conserved) {
+  // Every rank holds the same reduced sample, so every rank reaches the same verdict.
+  if (temperature_limit_ > 0.0 && sample.temperature > temperature_limit_) {
+    throw UnstableDynamics(
+        "temperature " + format_number(sample.temperature) + " K at step " +
+        std::to_string(step_) + ", more than guards.max_temperature_K = " +
+        format_number(temperature_limit_) +
+        " K (by default 10 times the run's reference temperature): the dynamics is unstable "
+        "(time step too large, overlapping atoms, or a bad start)");
+  }
+  const double jump_limit = settings_.guards.max_energy_jump_eV_per_atom;
+  if (jump_limit > 0.0 && last_conserved_) {
+    const double jump = std::fabs(conserved - last_conserved_->second) /
+                        static_cast<double>(std::max<std::int64_t>(n_atoms_total_, 1));
+    if (!(jump <= jump_limit)) {
+      throw UnstableDynamics(
+          "the conserved energy changed by " + format_number(jump) + " eV/atom between steps " +
+          std::to_string(last_conserved_->first) + " and " + std::to_string(step_) +
+          ", more than guards.max_energy_jump_eV_per_atom = " + format_number(jump_limit) +
+          ": the integration is unstable (time step too large for these forces, a thermostat "
+          "coupling too tight, or overlapping atoms)");
+    }
+  }
+  last_conserved_ = std::make_pair(step_, conserved);
+}
+
 std::string Simulation::conserved_energy_report() const {
   return conserved_energy_.report(n_atoms_total_, integrator_->description());
 }
 
-std::optional<double> Simulation::conserved_energy_drift() const {
-  return conserved_energy_.drift_mev_per_atom_per_ns(n_atoms_total_);
+std::optional<DriftFit> Simulation::conserved_energy_drift() const {
+  return conserved_energy_.drift(n_atoms_total_);
+}
+
+EvaluationResult Simulation::evaluate_once(bool atomic) {
+  rebuild_neighbors();
+  warn_close_contacts();
+  EvaluationResult result;
+  LocalFailure failure;
+  failure.run([&] { result = evaluate(atomic); });
+  raise_if_failed(comm_, failure);
+  // A single point has no dynamics: a non-finite number is the model's (or the structure's).
+  std::int64_t bad_id = -1;
+  for (int i = 0; i < state_.n_local && bad_id < 0; ++i) {
+    for (int c = 0; c < 3; ++c) {
+      if (!std::isfinite(state_.forces[3 * static_cast<std::size_t>(i) + c])) bad_id = state_.ids[i];
+    }
+  }
+  const double first_bad = comm_.min(bad_id >= 0 ? static_cast<double>(bad_id) : INFINITY);
+  if (std::isfinite(first_bad) || !std::isfinite(result.energy)) {
+    const std::string where = std::isfinite(first_bad)
+                                  ? "the force on atom " + std::to_string(static_cast<std::int64_t>(first_bad))
+                                  : std::string("the energy");
+    throw Error(ExitCode::kModel,
+                "the potential '" + potential_->name() + "' gives a non-finite value (" + where +
+                    ") for this structure: the model file may be damaged (non-finite weights or "
+                    "statistics), or atoms overlap",
+                /*collective=*/true);
+  }
+  return result;
 }
 
 EvaluationResult Simulation::evaluate(bool atomic) {
@@ -583,9 +696,7 @@ void Simulation::restore(const CheckpointState& checkpoint) {
     restore_atoms_by_position(checkpoint);
   }
   compute_initial_forces();
-  run_start_ = Timers::Clock::now();
-  if (comm_.is_root() && thermo_sink_) thermo_sink_(thermo_log_.header());
-  thermo_record_.reset();
+  start_thermo_table();
   last_step_ = step_;
   print_thermo();
 }

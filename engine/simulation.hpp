@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "comm/communicator.hpp"
@@ -88,6 +89,9 @@ class Simulation {
   /// Evaluates the potential once at the current positions (after setup) and gathers the results
   /// by id on root. `atomic` adds per-atom energies and virials. Collective.
   EvaluationResult evaluate(bool atomic);
+  /// `mdrun eval`: builds the neighbour list, evaluates once (no dynamics, no guards) and refuses
+  /// a non-finite energy or force as a model error (exit code 4) naming the atom. Collective.
+  EvaluationResult evaluate_once(bool atomic);
 
   /// Runs the per-atom phases through `step` from now on (call before setup() or restore()). The
   /// CUDA backend installs its device implementation in the constructor; tests install a host
@@ -125,7 +129,7 @@ class Simulation {
   CheckpointState gather_checkpoint() const;
   /// The end-of-run conserved-energy drift line (see ConservedEnergyLog).
   std::string conserved_energy_report() const;
-  std::optional<double> conserved_energy_drift() const;
+  std::optional<DriftFit> conserved_energy_drift() const;
 
   std::int64_t current_step() const { return step_; }
   double current_time() const { return step_ * settings_.dt_ps; }
@@ -145,6 +149,14 @@ class Simulation {
   void rebuild_neighbors();
   void update_ghosts_or_rebuild();
   void compute_forces(const ComputeRequest& request);
+  void evaluate_potential(const ComputeRequest& request);
+  /// Warns (rank 0) about atoms much closer than the potential's natural distance. Collective.
+  void warn_close_contacts();
+  /// Before the first thermo line of a run: the temperature guard's limit, the memory line and
+  /// the thermo header. Collective.
+  void start_thermo_table();
+  /// The temperature and conserved-energy guards on a thermo sample. Collective verdict.
+  void check_thermo_bounds(const ThermoSample& sample, double conserved);
   void reverse_sum_forces();
   /// The integrator's view of the atoms: host loops, or the device kernels on the CUDA backend.
   AtomKernels& atom_kernels();
@@ -189,6 +201,11 @@ class Simulation {
   bool stopped_early_ = false;
   std::int64_t last_checkpoint_step_ = -1;
   std::int64_t test_lose_atom_at_step_ = -1;  ///< MD_TEST_LOSE_ATOM_AT_STEP (guard test hook)
+  double temperature_limit_ = 0.0;  ///< K; 0: no temperature guard
+  /// The last thermo sample's step and conserved energy, for the energy-jump guard.
+  std::optional<std::pair<std::int64_t, double>> last_conserved_;
+  /// Atoms closer than this fraction of their natural distance are reported at start.
+  static constexpr double kCloseContactFraction = 0.5;
   Timers::Clock::time_point run_start_ = Timers::Clock::now();
 };
 

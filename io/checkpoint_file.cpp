@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "io/checkpoint_file.hpp"
+#include "io/output_path.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -257,14 +258,24 @@ std::string previous_checkpoint_path(const std::string& path) {
   return (p.parent_path() / (p.stem().string() + "_prev" + p.extension().string())).string();
 }
 
-void write_checkpoint_file(const std::string& path, const CheckpointState& c, bool keep_previous) {
+void write_checkpoint_file(const std::string& checkpoint_path, const CheckpointState& c,
+                           bool keep_previous) {
   hdf5::quiet_errors();
   static long writes = 0;
   const long kill_at = kill_during_write_number();
   ++writes;
-  const std::string temp = path + ".tmp";
+  // A link named as the checkpoint is followed: its target is what gets replaced.
+  const std::string path = output_target(checkpoint_path);
+  // A uniquely named scratch file (never a user's `<file>.tmp`), removed if the write fails.
+  const std::string temp = create_scratch_file(path);
+  struct RemoveUnlessKept {
+    const std::string& file;
+    bool keep = false;
+    ~RemoveUnlessKept() {
+      if (!keep) std::remove(file.c_str());
+    }
+  } scratch{temp};
   std::error_code ec;
-  fs::remove(temp, ec);
   {
     hdf5::Handle file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     if (!file.valid()) throw io_error("cannot create checkpoint file '" + temp + "'");
@@ -340,6 +351,7 @@ void write_checkpoint_file(const std::string& path, const CheckpointState& c, bo
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     throw io_error("cannot rename '" + temp + "' to '" + path + "': " + std::strerror(errno));
   }
+  scratch.keep = true;
   const fs::path parent = fs::path(path).parent_path();
   sync_path(parent.empty() ? "." : parent.string(), true);
 }

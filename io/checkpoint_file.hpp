@@ -3,9 +3,11 @@
 /// Checkpoint files: an engine CheckpointState (engine/checkpoint.hpp) as HDF5, written so that a
 /// crash at any moment leaves a loadable checkpoint, and verified when read (docs/checkpoints.md).
 ///
-/// Writing (GROMACS's sequence, conventions doc §A2): the state goes to `<file>.tmp`, which is
-/// closed and fsync'ed; the current `<file>` becomes `<stem>_prev<ext>` (a hard link, so `<file>`
-/// itself never disappears); `<file>.tmp` is renamed over `<file>`; the directory is fsync'ed.
+/// Writing (GROMACS's sequence, conventions doc §A2): the state goes to a uniquely named scratch
+/// file beside it (`.<file>.tmp.XXXXXX`, io/output_path.hpp), which is closed and fsync'ed; the
+/// current `<file>` becomes `<stem>_prev<ext>` (a hard link, so `<file>` itself never
+/// disappears); the scratch file is renamed over `<file>`; the directory is fsync'ed. A symbolic
+/// link named as the checkpoint is followed.
 /// A SHA-256 of the whole payload is stored last, so a file cut short, or with a flipped byte, is
 /// refused on reading; mdrun then falls back to `_prev` with a warning.
 ///

@@ -29,8 +29,10 @@ const char* atom_style_name(AtomStyle style);
 /// unreadable or malformed file.
 StructureData read_lammps_data(const std::string& path, AtomStyle style);
 
-/// Formats `data` as a LAMMPS data file in `write_data` layout: title, counts, box, `Atom Type
-/// Labels` (when present), `Masses` (when every type has one), `Atoms # atomic` with image flags
+/// Formats `data` as a LAMMPS data file in `write_data` layout: title, counts, box (with the zero
+/// `xy xz yz` line when `has_tilt_line`), `Atom Type Labels` (when `type_labels` is not empty;
+/// LAMMPS before 2022 refuses the section, so callers set it only when wanted), `Masses` (when
+/// every type has one), `Atoms # atomic` with image flags
 /// and `Velocities` (when present), atoms sorted by id. Numbers are written in the shortest form
 /// that reads back to the identical double. Units as in read_lammps_data. Throws md::Error (exit
 /// code kInternal) when `data` is inconsistent (array sizes, duplicate ids, types out of range,

@@ -565,6 +565,7 @@ class DataFileParser {
   }
 
   void parse_tilt(const std::array<std::string_view, kMaxTokens>& tokens) {
+    data_.has_tilt_line = true;
     const double xy = parse_double(tokens[0], "xy");
     const double xz = parse_double(tokens[1], "xz");
     const double yz = parse_double(tokens[2], "yz");

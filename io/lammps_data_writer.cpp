@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "io/lammps_data.hpp"
 #include "io/output_path.hpp"
 
@@ -93,7 +94,7 @@ void check_consistent(const StructureData& d) {
   }
   for (int dim = 0; dim < 3; ++dim) {
     if (!std::isfinite(d.lo[dim]) || !std::isfinite(d.hi[dim]) || !(d.lo[dim] < d.hi[dim])) {
-      bad("box bounds " + std::to_string(d.lo[dim]) + " " + std::to_string(d.hi[dim]));
+      bad("box bounds " + format_number(d.lo[dim]) + " " + format_number(d.hi[dim]));
     }
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -147,6 +148,7 @@ std::string format_lammps_data(const StructureData& d) {
   for (int dim = 0; dim < 3; ++dim) {
     w.number(d.lo[dim]).space().number(d.hi[dim]).text(kBoundsKeyword[dim]).end_line();
   }
+  if (d.has_tilt_line) w.text("0 0 0 xy xz yz").end_line();
 
   // Labels before Masses and Atoms, as write_data does, so readers may use them there.
   if (!d.type_labels.empty()) {

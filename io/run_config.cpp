@@ -55,13 +55,16 @@ const std::vector<std::string> kCsvrKeys = {"type", "temperature_K", "tau_ps", "
 const std::vector<std::string> kLangevinKeys = {"type", "temperature_K", "damping_ps", "seed"};
 const std::vector<std::string> kBerendsenKeys = {"type", "temperature_K", "tau_ps"};
 const std::vector<std::string> kThermoKeys = {"every", "columns"};
-const std::vector<std::string> kOutputKeys = {"write_final_data", "final_data_file",
-                                              "summary_json", "trajectory", "crash_dump_file"};
+const std::vector<std::string> kOutputKeys = {
+    "write_final_data", "final_data_file", "summary_json", "trajectory",
+    "crash_dump_file",  "log_file",        "write_type_labels"};
 const std::vector<std::string> kTrajectoryKeys = {"format", "file", "every", "fields"};
 const std::vector<std::string> kTrajectoryFields = {"position", "velocity", "force", "image"};
 const std::vector<std::string> kCheckpointKeys = {"file", "every_steps", "every_minutes",
                                                   "keep_previous"};
-const std::vector<std::string> kGuardsKeys = {"check_every", "max_neighbors"};
+const std::vector<std::string> kGuardsKeys = {
+    "check_every",   "max_neighbors",           "max_force_eV_A", "max_step_displacement_A",
+    "max_temperature_K", "max_energy_jump_eV_per_atom"};
 
 const std::vector<std::string> kPotentialTypes = {"lj/cut", "deepmd"};
 
@@ -485,6 +488,11 @@ class RunConfigReader {
     if (auto crash = section.find("crash_dump_file")) {
       out.crash_dump_file = fs::path(crash->as_nonempty_string()).lexically_normal().string();
     }
+    if (auto log = section.find("log_file")) {
+      const std::string name = log->as_nonempty_string();
+      out.log_file = name == "none" ? std::string() : fs::path(name).lexically_normal().string();
+    }
+    if (auto labels = section.find("write_type_labels")) out.write_type_labels = labels->as_bool();
     if (auto trajectory = section.find("trajectory")) {
       // One output as a section, or several as a list of sections.
       if (trajectory->node().IsSequence()) {
@@ -548,6 +556,19 @@ class RunConfigReader {
     if (auto max = section.find("max_neighbors")) {
       out.max_neighbors = static_cast<int>(max->as_integer(0, INT_MAX));
     }
+    // Each bound: a number >= 0, where 0 switches it off.
+    if (auto force = section.find("max_force_eV_A")) {
+      out.max_force_eV_A = force->as_number(Range::non_negative("eV/Å"));
+    }
+    if (auto step = section.find("max_step_displacement_A")) {
+      out.max_step_displacement_A = step->as_number(Range::non_negative("Å"));
+    }
+    if (auto temperature = section.find("max_temperature_K")) {
+      out.max_temperature_K = temperature->as_number(Range::non_negative("K"));
+    }
+    if (auto jump = section.find("max_energy_jump_eV_per_atom")) {
+      out.max_energy_jump_eV_per_atom = jump->as_number(Range::non_negative("eV"));
+    }
   }
 
   std::string base_dir_;
@@ -595,7 +616,12 @@ RunConfig parse_run_config(const std::string& yaml_text, const std::string& sour
   register_schema(doc);
   YAML::Node root = yaml_schema::load_document(yaml_text, source_name);
   for (const auto& text : overrides) yaml_schema::apply_override(root, text, doc);
-  return RunConfigReader(base_dir).read(doc, root);
+  RunConfig config = RunConfigReader(base_dir).read(doc, root);
+  config.overrides = overrides;
+  YAML::Emitter resolved;
+  resolved << root;
+  config.resolved_yaml = resolved.c_str();
+  return config;
 }
 
 }  // namespace md

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,11 @@ struct OutputConfig {
   std::vector<TrajectoryConfig> trajectories;
   /// The debug dump written when a guard stops the run; empty = `<structure file name>.crash.dump`.
   std::string crash_dump_file;
+  /// Everything rank 0 prints to stdout, also written here; empty (`log_file: none`) = no log.
+  std::string log_file = "mdrun.log";
+  /// `Atom Type Labels` in the final data file: true/false, or unset = only when the input
+  /// structure had them (LAMMPS before 2022 refuses the section).
+  std::optional<bool> write_type_labels;
 };
 
 /// The `checkpoint` section (docs/checkpoints.md).
@@ -72,6 +78,8 @@ struct CheckpointConfig {
 
 struct RunConfig {
   std::string config_path;  ///< the YAML file this came from ("" for strings in tests)
+  std::vector<std::string> overrides;  ///< the `--set key.path=value` texts applied
+  std::string resolved_yaml;  ///< the document after the overrides, as YAML (for the log)
   StructureConfig structure;
   PotentialConfig potential;
   SimulationSettings simulation;

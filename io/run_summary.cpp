@@ -20,6 +20,8 @@ std::string run_summary_json(const RunReport& r, const RunIdentity& id) {
   nlohmann::json j = {
       {"version", id.version},
       {"config", id.config_path},
+      {"config_overrides", id.overrides},
+      {"config_resolved", id.resolved_config},
       {"backend", id.backend},
       {"potential", id.potential},
       {"steps", r.steps},
@@ -36,7 +38,12 @@ std::string run_summary_json(const RunReport& r, const RunIdentity& id) {
       {"neighbors_per_rank", stats_json(r.n_neighbors)},
       {"neighbor_builds", r.neighbor_builds},
       {"conserved_energy_drift_mev_per_atom_per_ns",
-       r.conserved_energy_drift ? nlohmann::json(*r.conserved_energy_drift) : nlohmann::json()},
+       r.conserved_energy_drift ? nlohmann::json(r.conserved_energy_drift->slope)
+                                : nlohmann::json()},
+      {"conserved_energy_drift_stderr_mev_per_atom_per_ns",
+       r.conserved_energy_drift && r.conserved_energy_drift->standard_error
+           ? nlohmann::json(*r.conserved_energy_drift->standard_error)
+           : nlohmann::json()},
       {"final",
        {{"step", t.step},
         {"time_ps", t.time_ps},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/run_report.hpp"
 
@@ -13,6 +14,8 @@ namespace md {
 struct RunIdentity {
   std::string version;       ///< mdrun version and git revision
   std::string config_path;
+  std::vector<std::string> overrides;  ///< the --set texts
+  std::string resolved_config;         ///< the config after the overrides, as YAML
   std::string backend;       ///< "cpu" | "cuda"
   std::string potential;     ///< potential name
 };

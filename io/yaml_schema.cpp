@@ -5,6 +5,8 @@
 /// such as `1.5` given for an integer, or `0x10`, is an error instead of being truncated.
 #include "io/yaml_schema.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -213,27 +215,104 @@ void Document::fail(const std::string& origin, const YAML::Mark& mark,
   throw config_error(locate(origin, mark) + ": " + what);
 }
 
-YAML::Node load_document(const std::string& text, const std::string& source_name) {
-  std::vector<YAML::Node> documents;
+namespace {
+
+/// Records what the parser reports of one document: where it starts and whether it holds any
+/// node (an empty document, such as the one after a trailing `---`, holds none).
+class DocumentProbe final : public YAML::EventHandler {
+ public:
+  YAML::Mark start;    ///< where the document starts
+  YAML::Mark content;  ///< where its first node is
+  bool has_content = false;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { found(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    found(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    found(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    found(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void found(const YAML::Mark& mark) {
+    if (!has_content) content = mark;
+    has_content = true;
+  }
+};
+
+std::string at(const std::string& source_name, const YAML::Mark& mark) {
+  if (mark.is_null()) return source_name;
+  return source_name + ":" + std::to_string(mark.line + 1);
+}
+
+/// What is wrong with a YAML text, and where.
+struct YamlProblem {
+  YAML::Mark mark;
+  std::string what;
+};
+
+/// The one document of `text` (a null node when it is empty); throws YamlProblem.
+YAML::Node parse_one_document(const std::string& text) {
+  // The documents are walked one at a time, and never more than three: yaml-cpp's LoadAll loops
+  // forever on text such as "," or "{a: 1}," (the parser reports an empty document at the same
+  // place again and again without consuming anything), eating memory until the machine runs out.
+  std::vector<DocumentProbe> documents;
   try {
-    documents = YAML::LoadAll(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    for (int k = 0; k < 3; ++k) {
+      DocumentProbe probe;
+      if (!parser.HandleNextDocument(probe)) break;
+      documents.push_back(probe);
+    }
   } catch (const YAML::Exception& e) {
     // ParserException (and DeepRecursion, its subclass) carry the position of the problem.
-    const std::string where =
-        e.mark.is_null() ? source_name : source_name + ":" + std::to_string(e.mark.line + 1);
-    throw config_error(where + ": YAML syntax error: " + e.msg);
+    throw YamlProblem{e.mark, "YAML syntax error: " + e.msg};
   }
-  // A trailing `---` opens an empty document; only content after it is a second config.
-  while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();
-  if (documents.empty()) return YAML::Node();
-  if (documents.size() > 1) {
-    const YAML::Mark mark = documents[1].Mark();
-    const std::string where =
-        mark.is_null() ? source_name : source_name + ":" + std::to_string(mark.line + 1);
-    throw config_error(where + ": the file holds " + std::to_string(documents.size()) +
-                       " YAML documents (separated by '---'); a run config is exactly one");
+  for (std::size_t k = 1; k < documents.size(); ++k) {
+    if (!documents[k].has_content && documents[k].start.pos == documents[k - 1].start.pos) {
+      throw YamlProblem{documents[k].start,
+                        "YAML syntax error: the text from here on is not part of the document "
+                        "(a stray ',' or other character where a key or value is expected)"};
+    }
   }
-  return documents.front();
+  // A trailing `---` opens one empty document; any content after the first is a second config.
+  for (std::size_t k = 1; k < documents.size(); ++k) {
+    if (documents[k].has_content || k == 2) {
+      const YAML::Mark& mark = documents[k].has_content ? documents[k].content : documents[k].start;
+      throw YamlProblem{mark, std::string("the file holds ") +
+                                  (documents.size() == 3 ? "3 or more" : "2") +
+                                  " YAML documents (separated by '---'); a run config is exactly "
+                                  "one"};
+    }
+  }
+  if (documents.empty() || !documents.front().has_content) return YAML::Node();
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw YamlProblem{e.mark, "YAML syntax error: " + e.msg};
+  }
+}
+
+}  // namespace
+
+YAML::Node load_document(const std::string& text, const std::string& source_name) {
+  try {
+    return parse_one_document(text);
+  } catch (const YamlProblem& problem) {
+    throw config_error(at(source_name, problem.mark) + ": " + problem.what);
+  }
 }
 
 void apply_override(YAML::Node& root, const std::string& text, Document& doc) {
@@ -258,11 +337,16 @@ void apply_override(YAML::Node& root, const std::string& text, Document& doc) {
     start = dot + 1;
   }
 
+  // The value must be one whole YAML value: "[step]," or "1 2]" are refused, not cut short.
+  // The whole value must be one YAML value: "[step]," is refused, not cut at the comma.
   YAML::Node value;
   try {
-    value = YAML::Load(value_text);
-  } catch (const YAML::Exception& e) {
-    throw config_error("--set " + text + ": the value is not valid YAML: " + e.msg);
+    value = parse_one_document(value_text);
+  } catch (const YamlProblem& problem) {
+    const std::string column =
+        problem.mark.is_null() ? "" : " (at character " + std::to_string(problem.mark.column + 1) +
+                                          " of the value)";
+    throw config_error("--set " + text + ": the value is not valid YAML: " + problem.what + column);
   }
 
   if (!root.IsDefined() || root.IsNull()) root.reset(YAML::Node(YAML::NodeType::Map));

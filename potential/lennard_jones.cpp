@@ -57,6 +57,7 @@ LennardJones::LennardJones(const LennardJonesSpec& spec,
     raw[b * n_types_ + a] = p;
   }
   table_.resize(n_types_ * n_types_);
+  sigma_.resize(n_types_ * n_types_);
   for (int a = 0; a < n_types_; ++a) {
     for (int b = 0; b < n_types_; ++b) {
       std::optional<RawPair> p = raw[a * n_types_ + b];
@@ -75,6 +76,7 @@ LennardJones::LennardJones(const LennardJonesSpec& spec,
                     std::max(aa->cutoff, bb->cutoff)};
       }
       table_[a * n_types_ + b] = make_coeff(*p, spec.shift_energy);
+      sigma_[a * n_types_ + b] = p->sigma;
       max_cutoff_ = std::max(max_cutoff_, p->cutoff);
     }
   }

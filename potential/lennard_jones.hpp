@@ -76,6 +76,9 @@ class LennardJones final : public Potential {
   const LennardJonesCoeff& coeff(int type_a, int type_b) const {
     return table_[type_a * n_types_ + type_b];
   }
+  /// σ of the pair (mixed when not given).
+  double natural_distance(int a, int b) const override { return sigma_[a * n_types_ + b]; }
+  std::string natural_distance_basis() const override { return "the pair's Lennard-Jones σ"; }
 
  private:
   template <bool kTally, bool kPerAtom>
@@ -85,6 +88,7 @@ class LennardJones final : public Potential {
   int n_types_ = 0;
   double max_cutoff_ = 0.0;
   std::vector<LennardJonesCoeff> table_;  ///< [n_types][n_types], symmetric
+  std::vector<double> sigma_;             ///< [n_types][n_types], Å
 };
 
 }  // namespace md

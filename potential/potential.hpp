@@ -124,6 +124,12 @@ class Potential {
   /// context or library workspaces). 0 for a CPU potential. Buffers only grow, so at the end of a
   /// run this is the peak. For the end-of-run report (docs/outputs.md).
   virtual std::size_t device_memory_bytes() const { return 0; }
+  /// The distance at which atoms of run types `a` and `b` are "in contact" for this potential, Å
+  /// (Lennard-Jones: σ of the pair; a potential of elements: the sum of their covalent radii), or
+  /// 0 when it has none. mdrun warns at start when two atoms are much closer than this.
+  virtual double natural_distance(int /*a*/, int /*b*/) const { return 0.0; }
+  /// What natural_distance is, for the warning ("σ of the pair").
+  virtual std::string natural_distance_basis() const { return ""; }
 };
 
 }  // namespace md

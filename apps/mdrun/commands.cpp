@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "engine/guards.hpp"
@@ -16,28 +18,32 @@
 #include "io/run_config.hpp"
 #include "io/run_summary.hpp"
 #include "comm/root_task.hpp"
+#include "output_plan.hpp"
 #include "run_lifecycle.hpp"
+#include "run_log.hpp"
 #include "run_setup.hpp"
 
 namespace md {
 namespace {
-
-void print_line(const std::string& line) {
-  std::fputs(line.c_str(), stdout);
-  std::fputc('\n', stdout);
-  // Thermo lines reach the log as they are made (tail -f on a batch job; nothing lost on a kill).
-  std::fflush(stdout);
-}
 
 void log_banner(const RunConfig& config, const PreparedRun& run, const Communicator& comm) {
   std::string types;
   for (std::size_t t = 0; t < run.type_names.size(); ++t) {
     types += (t ? ", " : "") + run.type_names[t];
   }
-  spdlog::info("{}", version_string());
   spdlog::info("config {} | {} ranks | backend {} | potential {}", config.config_path,
                comm.size(), to_string(config.simulation.backend), run.potential_name);
   spdlog::info("structure {} | {} atoms | types [{}]", config.structure.file, run.n_atoms, types);
+}
+
+/// The config as the run uses it: the --set overrides, then the whole document after them.
+void log_config(const RunConfig& config) {
+  for (const std::string& text : config.overrides) spdlog::info("--set {}", text);
+  std::string text = "config " + config.config_path +
+                     (config.overrides.empty() ? "" : " with the --set overrides") + ":\n";
+  std::istringstream lines(config.resolved_yaml);
+  for (std::string line; std::getline(lines, line);) text += "  " + line + "\n";
+  log_text(text);
 }
 
 /// Writes the text `make_text()` returns to `path` on rank 0, keeping any existing file as a
@@ -51,6 +57,18 @@ void write_output(const Communicator& comm, const std::string& path, MakeText ma
     write_file_atomically(path, make_text());
     spdlog::info("wrote {} {}", what, path);
   });
+}
+
+/// The outputs of a run checked at start (rank 0; --check too) and, for a real run, locked.
+std::unique_ptr<OutputLock> check_outputs(const RunConfig& config, const RunOptions& options,
+                                          const Communicator& comm) {
+  std::unique_ptr<OutputLock> lock;
+  on_root(comm, [&] {
+    const std::vector<RunFile> outputs = planned_outputs(config);
+    check_output_plan(outputs, run_inputs(config, options.checkpoint_in), options.checkpoint_in);
+    lock = std::make_unique<OutputLock>(outputs, config.config_path);
+  });
+  return lock;
 }
 
 /// A config for `mdrun eval --model ... --structure ...`, as YAML text so the same validation
@@ -85,8 +103,17 @@ int run_md(const RunOptions& options, const Communicator& comm) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> overrides = options.overrides;
   if (options.n_steps >= 0) overrides.push_back("run.steps=" + std::to_string(options.n_steps));
-  const RunConfig config = load_run_config(options.config_path, overrides);
-  PreparedRun run = prepare_run(config, comm, print_line);
+  RunConfig config;
+  on_all_ranks(comm, [&] { config = load_run_config(options.config_path, overrides); });
+  const bool restarting = !options.checkpoint_in.empty();
+  // Outputs are checked and locked before any work; the log starts with the run.
+  const std::unique_ptr<OutputLock> lock = check_outputs(config, options, comm);
+  if (!options.check_only && !config.output.log_file.empty()) {
+    on_root(comm, [&] { open_log_file(config.output.log_file, restarting); });
+  }
+  spdlog::info("{}", version_string());
+  if (comm.is_root()) log_config(config);
+  PreparedRun run = prepare_run(config, comm, log_line);
   log_banner(config, run, comm);
   Simulation& sim = *run.simulation;
   spdlog::info("integrator {}", sim.integrator().description());
@@ -96,7 +123,6 @@ int run_md(const RunOptions& options, const Communicator& comm) {
                  "chain, CSVR or Langevin thermostat for production");
   }
   const RunFingerprint fingerprint = fingerprint_run(config, comm);
-  const bool restarting = !options.checkpoint_in.empty();
   CheckpointState checkpoint;
   if (restarting) checkpoint = load_restart_checkpoint(options.checkpoint_in, fingerprint, comm);
   if (options.check_only) {
@@ -146,8 +172,8 @@ int run_md(const RunOptions& options, const Communicator& comm) {
     report.device_memory = measure_device_memory(sim.device_memory_bytes(), comm);
   }
   if (comm.is_root()) {
-    std::fputs(format_footer(report).c_str(), stdout);
-    std::fputs((sim.conserved_energy_report() + "\n").c_str(), stdout);
+    log_text(format_footer(report));
+    log_line(sim.conserved_energy_report());
   }
   if (sim.stopped_early()) {
     spdlog::info("stopped at step {} ({}); checkpoint {} written. Continue with: mdrun --config {} "
@@ -161,14 +187,16 @@ int run_md(const RunOptions& options, const Communicator& comm) {
   }
 
   if (config.output.write_final_data) {
-    const StructureData final_state = final_structure(sim, run, comm);
+    const bool labels = config.output.write_type_labels.value_or(run.input_had_type_labels);
+    const StructureData final_state = final_structure(sim, run, labels, comm);
     write_output(
         comm, final_data_path(config), [&] { return format_lammps_data(final_state); },
         "final state");
   }
   if (!config.output.summary_json.empty()) {
-    const RunIdentity identity{version_string(), config.config_path,
-                               to_string(config.simulation.backend), run.potential_name};
+    const RunIdentity identity{version_string(), config.config_path, config.overrides,
+                               config.resolved_yaml, to_string(config.simulation.backend),
+                               run.potential_name};
     write_output(
         comm, config.output.summary_json, [&] { return run_summary_json(report, identity); },
         "run summary");
@@ -177,16 +205,24 @@ int run_md(const RunOptions& options, const Communicator& comm) {
 }
 
 int run_eval(const EvalOptions& options, const Communicator& comm) {
-  RunConfig config =
-      options.config_path.empty()
-          ? parse_run_config(eval_config_yaml(options), "mdrun eval arguments",
-                             std::filesystem::current_path().string(), options.overrides)
-          : load_run_config(options.config_path, options.overrides);
+  RunConfig config;
+  on_all_ranks(comm, [&] {
+    config = options.config_path.empty()
+                 ? parse_run_config(eval_config_yaml(options), "mdrun eval arguments",
+                                    std::filesystem::current_path().string(), options.overrides)
+                 : load_run_config(options.config_path, options.overrides);
+  });
   config.simulation.velocity_create.reset();
+  if (!options.json_path.empty()) {
+    on_root(comm, [&] {
+      check_output_plan({{"--json", options.json_path}}, run_inputs(config, ""), "");
+    });
+  }
   PreparedRun run = prepare_run(config, comm, nullptr);
   Simulation& sim = *run.simulation;
-  sim.setup();
-  const EvaluationResult result = sim.evaluate(options.atomic);
+  // A single point: no dynamics, so a non-finite result is the model's (or the structure's),
+  // never "unstable dynamics".
+  const EvaluationResult result = sim.evaluate_once(options.atomic);
   if (!comm.is_root()) return 0;
 
   nlohmann::json j;

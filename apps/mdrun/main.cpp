@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "cli_values.hpp"
 #include "comm/communicator.hpp"
+#include "comm/root_task.hpp"
 #include "commands.hpp"
 #include "core/error.hpp"
 
@@ -30,16 +32,23 @@ void configure_logging(const md::Communicator& comm, bool verbose) {
   }
 }
 
-int fail(const md::Communicator& comm, md::ExitCode code, const std::string& message) {
+/// Reports an error and returns the exit code. An error every rank agreed on (`collective`) is
+/// printed once, by rank 0, and every rank returns the same code: a clean exit through
+/// MPI_Finalize. An error seen by one rank alone is printed by that rank, and the job is aborted,
+/// since the other ranks may be waiting in a collective call that will never complete.
+int fail(const md::Communicator& comm, md::ExitCode code, const std::string& message,
+         bool collective) {
   std::fflush(stdout);
-  if (comm.size() > 1) {
-    std::fprintf(stderr, "ERROR on rank %d: %s\n", comm.rank(), message.c_str());
-    std::fflush(stderr);
-    // Another rank may be waiting in a collective call; only an abort ends them all.
-    comm.abort(static_cast<int>(code));
+  if (collective || comm.size() == 1) {
+    if (comm.is_root()) {
+      std::fprintf(stderr, "ERROR: %s\n", message.c_str());
+      std::fflush(stderr);
+    }
+    return static_cast<int>(code);
   }
-  std::fprintf(stderr, "ERROR: %s\n", message.c_str());
-  return static_cast<int>(code);
+  std::fprintf(stderr, "ERROR on rank %d: %s\n", comm.rank(), message.c_str());
+  std::fflush(stderr);
+  comm.abort(static_cast<int>(code));
 }
 
 }  // namespace
@@ -55,15 +64,14 @@ int main(int argc, char** argv) {
   bool verbose = false;
   app.add_option("--config", run.config_path, "run configuration (YAML)")->check(CLI::ExistingFile);
   app.add_option("--set", run.overrides, "override a config value: key.path=value (repeatable)");
-  app.add_option("--nsteps", run.n_steps, "number of steps (overrides run.steps)")
-      ->check(CLI::NonNegativeNumber);
+  std::string nsteps_text, maxh_text;
+  app.add_option("--nsteps", nsteps_text, "number of steps (overrides run.steps)");
   app.add_flag("--check", run.check_only,
                "validate the config, structure and potential, then exit");
   app.add_option("--cpi", run.checkpoint_in,
                  "continue from this checkpoint (appends to the trajectories; docs/checkpoints.md)");
-  app.add_option("--maxh", run.max_hours,
-                 "stop cleanly with a checkpoint after 99% of this many hours of wall time")
-      ->check(CLI::NonNegativeNumber);
+  app.add_option("--maxh", maxh_text,
+                 "stop cleanly with a checkpoint after 99% of this many hours of wall time");
   app.add_flag("-v,--verbose", verbose, "more detail in the log");
 
   CLI::App* eval_command =
@@ -98,15 +106,20 @@ int main(int argc, char** argv) {
 
   try {
     if (*eval_command) return md::run_eval(eval, comm);
-    if (run.config_path.empty()) {
-      throw md::config_error("--config is required (mdrun --config run.yaml); see mdrun --help");
-    }
+    // Every rank parses the same command line: its errors are the same everywhere.
+    md::on_all_ranks(comm, [&] {
+      if (run.config_path.empty()) {
+        throw md::config_error("--config is required (mdrun --config run.yaml); see mdrun --help");
+      }
+      if (!nsteps_text.empty()) run.n_steps = md::parse_step_count("--nsteps", nsteps_text);
+      if (!maxh_text.empty()) run.max_hours = md::parse_wall_hours("--maxh", maxh_text);
+    });
     return md::run_md(run, comm);
   } catch (const md::Error& e) {
-    return fail(comm, e.code(), e.what());
+    return fail(comm, e.code(), e.what(), e.collective());
   } catch (const std::bad_alloc&) {
-    return fail(comm, md::ExitCode::kOutOfMemory, "out of host memory");
+    return fail(comm, md::ExitCode::kOutOfMemory, "out of host memory", false);
   } catch (const std::exception& e) {
-    return fail(comm, md::ExitCode::kInternal, std::string("internal error: ") + e.what());
+    return fail(comm, md::ExitCode::kInternal, std::string("internal error: ") + e.what(), false);
   }
 }

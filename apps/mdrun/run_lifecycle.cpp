@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "output_plan.hpp"
 #include "core/error.hpp"
 #include "engine/guards.hpp"
 #include "io/checkpoint_file.hpp"
@@ -77,11 +78,6 @@ void check_identity(const CheckpointState& c, const RunFingerprint& run, const s
                        "' was written with a different model file (SHA-256 " + c.model_hash +
                        ", this run's model has " + run.model_hash + ")");
   }
-}
-
-std::string crash_dump_path(const RunConfig& config) {
-  if (!config.output.crash_dump_file.empty()) return config.output.crash_dump_file;
-  return fs::path(config.structure.file).filename().string() + ".crash.dump";
 }
 
 }  // namespace
@@ -173,6 +169,13 @@ void attach_checkpoints(Simulation& simulation, const RunConfig& config, const R
                         std::chrono::steady_clock::time_point start, const Communicator& comm) {
   using Clock = std::chrono::steady_clock;
   const CheckpointConfig checkpoint = config.checkpoint;
+  if (checkpoint.enabled) {
+    on_root(comm, [&] {
+      // The run holds the directory's lock: scratch files there are a killed run's leftovers.
+      const int stale = remove_stale_scratch_files(checkpoint.file);
+      if (stale > 0) spdlog::info("removed {} unfinished checkpoint file(s) of a killed run", stale);
+    });
+  }
   if (checkpoint.enabled && !restarted) {
     on_root(comm, [&] {
       for (const std::string& path :

@@ -4,13 +4,16 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "device/device_selection.hpp"
 #include "engine/distribute.hpp"
 #include "engine/replicate.hpp"
+#include "engine/size_checks.hpp"
 #include "io/deepmd_model_reader.hpp"
 #include "io/element_masses.hpp"
 #include "io/lammps_data.hpp"
@@ -21,9 +24,22 @@ namespace md {
 namespace {
 
 /// Type names for the data file's types 1..n: the config's type_map, else the file's labels.
+/// When both are given they must agree: a type_map that names the labelled types differently
+/// would silently swap elements.
 std::vector<std::string> resolve_type_names(const RunConfig& config, const StructureData& data) {
   const std::vector<std::string>& names =
       config.structure.type_map.empty() ? data.type_labels : config.structure.type_map;
+  if (!config.structure.type_map.empty() && !data.type_labels.empty()) {
+    for (std::size_t t = 0; t < data.type_labels.size() && t < names.size(); ++t) {
+      if (names[t] != data.type_labels[t]) {
+        throw config_error("structure.type_map names type " + std::to_string(t + 1) + " '" +
+                           names[t] + "', but the data file '" + config.structure.file +
+                           "' labels it '" + data.type_labels[t] +
+                           "' (Atom Type Labels): they must agree, or the elements are swapped; "
+                           "remove type_map to use the file's labels");
+      }
+    }
+  }
   if (names.empty()) {
     throw config_error("structure.type_map: the data file '" + config.structure.file +
                        "' has no Atom Type Labels, so give the names of its " +
@@ -93,7 +109,8 @@ struct RankDevice {
 /// Warns when a node runs more ranks than it has GPUs: they then share devices, and each one's
 /// memory and compute.
 void select_device(const Communicator& comm) {
-  const DeviceInfo device = select_cuda_device(comm.node_local_rank());
+  DeviceInfo device;
+  on_all_ranks(comm, [&] { device = select_cuda_device(comm.node_local_rank()); });
   RankDevice mine;
   mine.node_local_rank = comm.node_local_rank();
   mine.node_local_size = comm.node_local_size();
@@ -141,63 +158,106 @@ std::unique_ptr<Potential> build_potential(const RunConfig& config,
   throw internal_error("unknown potential type");
 }
 
-}  // namespace
-
-std::string final_data_path(const RunConfig& config) {
-  if (!config.output.final_data_file.empty()) return config.output.final_data_file;
-  return std::filesystem::path(config.structure.file).filename().string() + ".final";
+/// Every atom of the structure can be placed: inside the box along non-periodic dimensions, and
+/// close enough to a periodic box that its image flag does not overflow when it is wrapped.
+void check_atoms_placeable(const StructureData& data, const Box& box, const std::string& path) {
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    for (int d = 0; d < 3; ++d) {
+      const double x = data.positions[3 * i + d];
+      if (box.periodic[d]) {
+        check_wrappable(box, d, x, data.images.empty() ? 0 : data.images[3 * i + d], data.ids[i]);
+      } else if (!(x >= box.lo[d] && x < box.hi[d])) {
+        throw input_error(path + ": atom " + std::to_string(data.ids[i]) +
+                          " lies outside the box along the non-periodic " + "xyz"[d] +
+                          " dimension (" + "xyz"[d] + " = " + format_number(x) + " Å, box " +
+                          format_number(box.lo[d]) + " .. " + format_number(box.hi[d]) +
+                          " Å): move it inside or make the boundary periodic");
+      }
+    }
+  }
 }
+
+}  // namespace
 
 PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
                         std::function<void(const std::string&)> thermo_sink) {
+  // 1. The structure, read and checked on rank 0 (nothing is distributed yet).
   PreparedRun run;
   StructureData data;  // the whole structure, on rank 0 only
   Box box;
+  std::int64_t n_base = 0;
+  std::int64_t max_base_id = 0;
   on_root(comm, [&] {
     data = read_lammps_data(config.structure.file, config.structure.atom_style == "full"
                                                        ? AtomStyle::kFull
                                                        : AtomStyle::kAtomic);
     run.type_names = resolve_type_names(config, data);
-    run.type_masses = resolve_masses(config, data, run.type_names);
     for (int d = 0; d < 3; ++d) {
       box.lo[d] = data.lo[d];
       box.hi[d] = data.hi[d];
+      box.periodic[d] = config.structure.periodic[d];
     }
-    run.n_atoms = static_cast<std::int64_t>(data.size());
+    check_atoms_placeable(data, box, config.structure.file);
+    n_base = static_cast<std::int64_t>(data.size());
+    for (const std::int64_t id : data.ids) max_base_id = std::max(max_base_id, id);
     run.title = data.title;
+    run.input_had_type_labels = !data.type_labels.empty();
+    run.input_had_tilt_line = data.has_tilt_line;
   });
   run.type_names = broadcast_strings(comm, run.type_names);
-  run.type_masses.resize(run.type_names.size());
-  comm.broadcast_bytes(run.type_masses.data(), run.type_masses.size() * sizeof(double), 0);
   comm.broadcast_bytes(&box, sizeof box, 0);
-  comm.broadcast_bytes(&run.n_atoms, sizeof run.n_atoms, 0);
-  for (int d = 0; d < 3; ++d) box.periodic[d] = config.structure.periodic[d];
+  comm.broadcast_bytes(&n_base, sizeof n_base, 0);
+  comm.broadcast_bytes(&max_base_id, sizeof max_base_id, 0);
+  bool flags[2] = {run.input_had_type_labels, run.input_had_tilt_line};
+  comm.broadcast_bytes(flags, sizeof flags, 0);
+  run.input_had_type_labels = flags[0];
+  run.input_had_tilt_line = flags[1];
   const std::array<int, 3>& counts = config.structure.replicate;
   const bool replicated = counts != std::array<int, 3>{1, 1, 1};
-  run.n_atoms *= static_cast<std::int64_t>(counts[0]) * counts[1] * counts[2];
+  const Box run_box = replicated ? replicated_box(box, counts) : box;
 
+  // 2. Sizes that cannot work, before anything is allocated for the atoms.
+  on_all_ranks(comm, [&] {
+    run.n_atoms = replicated_atom_count(n_base, counts);
+    replicated_max_id(max_base_id, counts);
+    check_fits_in_memory(run.n_atoms, comm.size(), comm.node_local_size(), node_memory_bytes());
+  });
+
+  // 3. The potential (every rank reads the model): the run's types must all be in it, which is
+  //    checked before the masses (a type missing from the model is a model error, exit code 4,
+  //    even when it also has no mass).
   if (config.simulation.backend == Backend::kCuda) select_device(comm);
-  std::unique_ptr<Potential> potential = build_potential(config, run.type_names);
+  std::unique_ptr<Potential> potential;
+  on_all_ranks(comm, [&] {
+    potential = build_potential(config, run.type_names);
+    check_box_for_radius(run_box, potential->cutoff() + config.simulation.skin);
+  });
   run.potential_name = potential->name();
+  on_root(comm, [&] { run.type_masses = resolve_masses(config, data, run.type_names); });
+  run.type_masses.resize(run.type_names.size());
+  comm.broadcast_bytes(run.type_masses.data(), run.type_masses.size() * sizeof(double), 0);
 
+  // 4. The decomposition and this rank's atoms.
+  std::optional<Domain> domain;
+  on_all_ranks(comm, [&] { domain.emplace(run_box, comm, config.decomposition); });
   AtomSet owned;
   on_root(comm, [&] { owned = atoms_of(data); });
-  Domain domain(replicated ? replicated_box(box, counts) : box, comm, config.decomposition);
+  data = StructureData{};
   if (replicated) {
     // Every rank gets the (small) base cell and builds only the replicas' atoms it owns.
     owned = broadcast_atoms(comm, owned);
-    owned = replicate_owned(owned, box, counts, domain);
+    owned = replicate_owned(owned, box, counts, *domain);
   } else {
-    owned = scatter_atoms(comm, domain, owned);
+    owned = scatter_atoms(comm, *domain, owned);
   }
   run.simulation = std::make_unique<Simulation>(
-      config.simulation, comm, std::move(domain), std::move(owned), run.type_names,
+      config.simulation, comm, std::move(*domain), std::move(owned), run.type_names,
       run.type_masses, std::move(potential), std::move(thermo_sink));
   return run;
 }
 
 StructureData final_structure(const Simulation& simulation, const PreparedRun& run,
-                              const Communicator& comm) {
+                              bool write_type_labels, const Communicator& comm) {
   const AtomSet all = gather_atoms(comm, simulation.owned_atoms());
   StructureData data;
   if (!comm.is_root()) return data;
@@ -215,7 +275,8 @@ StructureData final_structure(const Simulation& simulation, const PreparedRun& r
   data.images = all.images;
   data.velocities = all.velocities;
   data.masses.assign(run.type_masses.begin(), run.type_masses.end());
-  data.type_labels = run.type_names;
+  if (write_type_labels) data.type_labels = run.type_names;
+  data.has_tilt_line = run.input_had_tilt_line;
   return data;
 }
 

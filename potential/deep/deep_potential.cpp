@@ -78,7 +78,7 @@ void use_one_blas_thread_unless_asked() {
 
 DeepPotential::DeepPotential(DeepModel model, DeepPotentialOptions options,
                              const std::vector<std::string>& run_type_names)
-    : model_(std::move(model)), options_(std::move(options)) {
+    : model_(std::move(model)), options_(std::move(options)), contacts_(run_type_names) {
   use_one_blas_thread_unless_asked();
   check_model(model_);
   for (const auto& name : run_type_names) {

@@ -40,6 +40,7 @@
 #include "potential/deep/fitting_net.hpp"
 #include "potential/deep/format_nlist.hpp"
 #include "potential/deep/pair_groups.hpp"
+#include "potential/element_contacts.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
@@ -55,6 +56,8 @@ class DeepPotential final : public Potential {
   std::string name() const override { return "deepmd"; }
   double cutoff() const override { return model_.rcut; }
   NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
+  double natural_distance(int a, int b) const override { return contacts_.distance(a, b); }
+  std::string natural_distance_basis() const override { return ElementContacts::basis(); }
   void compute(const AtomsView& atoms, const NeighborView& neighbors, const ComputeRequest& request,
                ForceOutput& out) override;
 
@@ -91,6 +94,7 @@ class DeepPotential final : public Potential {
 
   DeepModel model_;
   DeepPotentialOptions options_;
+  ElementContacts contacts_;
   std::vector<int> run_to_model_;  ///< [run types] model type index
   deep::PaddingTable padding_;
   bool sort_always_ = false;

@@ -499,7 +499,7 @@ void EngineImpl<Real>::descriptors(const Inputs& in, double* out) {
 DeepPotentialCuda::DeepPotentialCuda(DeepModel model, DeepPotentialOptions options,
                                      const std::vector<std::string>& run_type_names,
                                      std::size_t memory_budget_bytes)
-    : model_(std::move(model)), options_(std::move(options)) {
+    : model_(std::move(model)), options_(std::move(options)), contacts_(run_type_names) {
   // The CPU evaluator's constructor is the one definition of what a usable model and options
   // are (shapes, type names, fparam/aparam counts) and of the fitting net's extra inputs and
   // vacuum energies: building one runs exactly those checks, throws exactly those errors, and

@@ -58,6 +58,7 @@
 
 #include "potential/deep/deep_model.hpp"
 #include "potential/deep/deep_potential_options.hpp"
+#include "potential/element_contacts.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
@@ -79,6 +80,8 @@ class DeepPotentialCuda final : public Potential {
   std::string name() const override;
   double cutoff() const override { return model_.rcut; }
   NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
+  double natural_distance(int a, int b) const override { return contacts_.distance(a, b); }
+  std::string natural_distance_basis() const override { return ElementContacts::basis(); }
   void compute(const AtomsView& atoms, const NeighborView& neighbors, const ComputeRequest& request,
                ForceOutput& out) override;
   bool has_device_compute() const override { return true; }
@@ -136,6 +139,7 @@ class DeepPotentialCuda final : public Potential {
 
   DeepModel model_;
   DeepPotentialOptions options_;
+  ElementContacts contacts_;
   std::vector<int> run_to_model_;  ///< [run types] model type index
   std::unique_ptr<Engine> engine_;
   std::optional<std::uint64_t> last_overflow_warning_;

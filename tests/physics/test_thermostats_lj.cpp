@@ -96,7 +96,7 @@ output:
   REQUIRE(run.step.size() == static_cast<std::size_t>(kSteps / 10 + 1));
   std::smatch match;
   REQUIRE(std::regex_search(result.output, match,
-                            std::regex("Conserved energy drift: ([-+0-9.eE]+) meV/atom/ns")));
+                            std::regex("Conserved energy drift: ([-+0-9.eE]+)(?: ± [-+0-9.eE]+)? meV/atom/ns")));
   run.drift_mev_atom_ns = std::stod(match[1]);
 
   md::hdf5::quiet_errors();

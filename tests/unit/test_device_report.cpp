@@ -116,11 +116,11 @@ TEST_CASE("JSON summary: device_memory absent on CPU runs, bytes on CUDA runs",
   md::RunReport report;
   report.steps = 10;
   report.n_atoms = 192;
-  const md::RunIdentity cpu{"mdrun test", "run.yaml", "cpu", "lj/cut"};
+  const md::RunIdentity cpu{"mdrun test", "run.yaml", {}, "", "cpu", "lj/cut"};
   CHECK_FALSE(nlohmann::json::parse(md::run_summary_json(report, cpu)).contains("device_memory"));
 
   report.device_memory = sample_memory();
-  const md::RunIdentity cuda{"mdrun test", "run.yaml", "cuda", "deepmd"};
+  const md::RunIdentity cuda{"mdrun test", "run.yaml", {}, "", "cuda", "deepmd"};
   const nlohmann::json j = nlohmann::json::parse(md::run_summary_json(report, cuda));
   REQUIRE(j.contains("device_memory"));
   const nlohmann::json& m = j["device_memory"];

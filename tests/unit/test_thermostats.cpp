@@ -198,13 +198,38 @@ TEST_CASE("Langevin noise is keyed by atom id, not by storage order", "[unit][th
 
 TEST_CASE("conserved-energy drift is the least-squares slope in meV/atom/ns", "[unit][thermostat]") {
   md::ConservedEnergyLog log;
-  CHECK_FALSE(log.drift_mev_per_atom_per_ns(10));
+  CHECK_FALSE(log.drift(10));
   // E = -100 eV + 2e-3 eV/ps · t, plus an alternating ±1e-4 that the fit must average out.
   for (int k = 0; k <= 100; ++k) log.add(10 * k, 0.01 * k, -100.0 + 2e-3 * 0.01 * k + (k % 2 ? 1e-4 : -1e-4));
-  const auto drift = log.drift_mev_per_atom_per_ns(10);
+  const auto drift = log.drift(10);
   REQUIRE(drift);
   // 2e-3 eV/ps = 2 meV/ps = 2000 meV/ns, over 10 atoms: 200 meV/atom/ns (the ±1e-4 pattern adds
   // a small slope of its own, below 0.1 %).
-  CHECK(*drift == Approx(200.0).epsilon(1e-3));
-  CHECK_THAT(log.report(10, "NVE"), Catch::Matchers::Contains("Conserved energy drift: "));
+  CHECK(drift->slope == Approx(200.0).epsilon(1e-3));
+  CHECK(drift->span_ps == Approx(1.0));
+  // The residuals are the ±1e-4 eV pattern: σ_slope = sqrt(Σr²/(n−2)/Σ(t−t̄)²) ≈ 1e-4 ·
+  // sqrt(101/99/8.585) eV/ps ≈ 3.5e-5 eV/ps = 3.5 meV/atom/ns for 10 atoms.
+  REQUIRE(drift->standard_error);
+  CHECK(*drift->standard_error == Approx(3.45).epsilon(0.02));
+  const std::string line = log.report(10, "NVE");
+  CHECK_THAT(line, Catch::Matchers::Contains("Conserved energy drift: 200") &&
+                       Catch::Matchers::Contains("± 3.4") &&
+                       Catch::Matchers::Contains("over 1 ps") &&
+                       Catch::Matchers::Contains("too short to measure drift"));
+}
+
+TEST_CASE("conserved-energy drift: a long fit says when the slope is within its noise",
+          "[unit][thermostat]") {
+  md::ConservedEnergyLog log;
+  // 20 ps of pure ±1 meV noise (no trend): the fit's slope is tiny and within 2σ of zero.
+  for (int k = 0; k <= 200; ++k) log.add(100 * k, 0.1 * k, -100.0 + (k % 2 ? 1e-3 : -1e-3));
+  const std::string line = log.report(1, "NVE");
+  CHECK_THAT(line, Catch::Matchers::Contains("not distinguishable from zero"));
+  CHECK_THAT(line, !Catch::Matchers::Contains("too short"));
+  // A clear trend over 20 ps is reported without either note.
+  md::ConservedEnergyLog trend;
+  for (int k = 0; k <= 200; ++k) trend.add(100 * k, 0.1 * k, -100.0 + 1e-3 * 0.1 * k);
+  const std::string clear = trend.report(1, "NVE");
+  CHECK_THAT(clear, !Catch::Matchers::Contains("not distinguishable") &&
+                        !Catch::Matchers::Contains("too short"));
 }
