@@ -26,6 +26,9 @@ inline constexpr double kSecondsPerDay = 86400.0;
 inline constexpr double kSecondsPerHour = 3600.0;
 /// Nanoseconds per picosecond.
 inline constexpr double kNsPerPs = 1.0e-3;
+/// kJ/mol per eV (CODATA: e·N_A/1000). H5MD stores forces in kJ mol⁻¹ Å⁻¹, a unit the analysis
+/// tools read (MDAnalysis has no eV-based force unit); everything else stays in metal units.
+inline constexpr double kKjPerMolPerEv = 96.48533212331002;
 /// g/cm³ from amu/Å³.
 inline constexpr double kAmuPerA3ToGPerCm3 = 1.66053906660;
 

@@ -25,6 +25,9 @@ class Observer {
   /// True when on_step() after `step` reads per-atom data (positions, velocities, forces). On the
   /// CUDA backend the loop copies the atoms from the device first, and only then.
   virtual bool reads_atoms(std::int64_t step) const = 0;
+  /// True when on_step() after `step` needs the thermo quantities of that step (thermo_record())
+  /// even if it is not a thermo step: the loop then computes the energy and virial there.
+  virtual bool wants_thermo(std::int64_t /*step*/) const { return false; }
   /// Called once when the run ends (normally, by a stop request, or before a crash dump): flush.
   virtual void finish() {}
 };

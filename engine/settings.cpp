@@ -15,6 +15,7 @@ const std::vector<ThermoColumnName>& thermo_column_names() {
       {ThermoColumn::kPyy, "pyy", "Pyy"},          {ThermoColumn::kPzz, "pzz", "Pzz"},
       {ThermoColumn::kPxy, "pxy", "Pxy"},          {ThermoColumn::kPxz, "pxz", "Pxz"},
       {ThermoColumn::kPyz, "pyz", "Pyz"},          {ThermoColumn::kCpu, "cpu", "CPU"},
+      {ThermoColumn::kEconserve, "econserve", "Econserve"},
   };
   return names;
 }

@@ -18,6 +18,7 @@ namespace md {
 enum class ThermoColumn {
   kStep, kTime, kPotEng, kKinEng, kTotEng, kTemp, kPress, kVolume, kDensity, kAtoms,
   kLx, kLy, kLz, kPxx, kPyy, kPzz, kPxy, kPxz, kPyz, kCpu,
+  kEconserve,  ///< PotEng + KinEng + the thermostat's term: the conserved energy (LAMMPS econserve)
 };
 
 /// The LAMMPS keyword ("pe") and header ("PotEng") of every column, in enum order.

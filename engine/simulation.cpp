@@ -113,7 +113,8 @@ void Simulation::start_thermo_table() {
 ///  6. observers on their schedules: guards, thermo, trajectories
 void Simulation::step() {
   const std::int64_t from = step_;
-  const ComputeRequest request{thermo_due(from + 1), thermo_due(from + 1), false, false};
+  const bool sample = thermo_due(from + 1) || observers_want_thermo(from + 1);
+  const ComputeRequest request{sample, sample, false, false};
   {
     auto timing = timers_.scope(Phase::kModify);
     integrator_->first_half(atom_kernels(), comm_, from);
@@ -173,12 +174,17 @@ RunReport Simulation::run(std::int64_t n_steps) {
 
 void Simulation::observe() {
   thermo_record_.reset();
-  if (resident_ && (guard_due(step_) || observers_read_atoms(step_))) {
+  if (resident_ &&
+      (guard_due(step_) || observers_read_atoms(step_) || observers_want_thermo(step_))) {
     auto timing = timers_.scope(Phase::kOutput);
     sync_host_state();
   }
   if (guard_due(step_)) check_atom_values(state_, settings_.guards.max_force_eV_A, comm_, step_);
-  if (thermo_due(step_)) print_thermo();
+  if (thermo_due(step_)) {
+    print_thermo();
+  } else if (observers_want_thermo(step_)) {
+    take_thermo_sample(/*print=*/false);
+  }
   auto timing = timers_.scope(Phase::kOutput);
   for (auto& observer : observers_) observer->on_step(*this);
 }
@@ -215,6 +221,13 @@ void Simulation::write_checkpoint() {
 
 void Simulation::finish_observers() {
   for (auto& observer : observers_) observer->finish();
+}
+
+bool Simulation::observers_want_thermo(std::int64_t step) const {
+  for (const auto& observer : observers_) {
+    if (observer->wants_thermo(step)) return true;
+  }
+  return false;
 }
 
 bool Simulation::observers_read_atoms(std::int64_t step) const {
@@ -390,7 +403,9 @@ ThermoSample Simulation::thermo() const {
                         comm_);
 }
 
-void Simulation::print_thermo() {
+void Simulation::print_thermo() { take_thermo_sample(/*print=*/true); }
+
+void Simulation::take_thermo_sample(bool print) {
   auto timing = timers_.scope(Phase::kOutput);
   const ThermoSample sample = thermo();
   if (sample.n_atoms != n_atoms_total_) {
@@ -407,11 +422,12 @@ void Simulation::print_thermo() {
   const double conserved =
       sample.total_energy() + integrator_->conserved_energy_contribution(comm_);
   check_thermo_bounds(sample, conserved);
-  conserved_energy_.add(step_, sample.time_ps, conserved);
   thermo_record_ = ThermoRecord{sample, conserved};
+  if (!print) return;
+  conserved_energy_.add(step_, sample.time_ps, conserved);
   if (comm_.is_root() && thermo_sink_) {
     const double elapsed = std::chrono::duration<double>(Timers::Clock::now() - run_start_).count();
-    thermo_sink_(thermo_log_.row(sample, elapsed));
+    thermo_sink_(thermo_log_.row(sample, elapsed, conserved));
   }
 }
 

@@ -118,8 +118,8 @@ class Simulation {
 
   /// The current thermo quantities (energies from the last force evaluation). Collective.
   ThermoSample thermo() const;
-  /// The thermo sample of the current step when one was taken at this step (on a thermo step),
-  /// else null. Identical on all ranks.
+  /// The thermo sample of the current step when one was taken at this step (a thermo step, or a
+  /// step an observer wants it: Observer::wants_thermo), else null. Identical on all ranks.
   const ThermoRecord* thermo_record() const { return thermo_record_ ? &*thermo_record_ : nullptr; }
   /// This rank's owned atoms (unwrapped positions and image flags as in a data file). For output.
   AtomSet owned_atoms() const;
@@ -162,6 +162,11 @@ class Simulation {
   AtomKernels& atom_kernels();
   /// True when some observer reads per-atom data after `step`.
   bool observers_read_atoms(std::int64_t step) const;
+  /// True when some observer needs the thermo sample of `step`.
+  bool observers_want_thermo(std::int64_t step) const;
+  /// The thermo sample of this step (collective), its guards, and thermo_record(); `print` also
+  /// logs it, prints the thermo line and adds it to the conserved-energy fit.
+  void take_thermo_sample(bool print);
   std::uint64_t neighbor_build_count() const;
   void compute_initial_forces();
   void observe();

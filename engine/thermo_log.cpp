@@ -28,7 +28,8 @@ std::string ThermoLog::header() const {
   return out;
 }
 
-std::string ThermoLog::row(const ThermoSample& s, double cpu_seconds) const {
+std::string ThermoLog::row(const ThermoSample& s, double cpu_seconds,
+                           double conserved_energy) const {
   std::string out;
   for (ThermoColumn c : columns_) {
     double value = 0.0;
@@ -53,6 +54,7 @@ std::string ThermoLog::row(const ThermoSample& s, double cpu_seconds) const {
       case ThermoColumn::kPxz: value = s.pressure_tensor[4]; break;
       case ThermoColumn::kPyz: value = s.pressure_tensor[5]; break;
       case ThermoColumn::kCpu: value = cpu_seconds; break;
+      case ThermoColumn::kEconserve: value = conserved_energy; break;
     }
     out += fmt::format("{:>{}.12g}", value, kValueWidth);
   }

@@ -18,7 +18,8 @@ class ThermoLog {
   explicit ThermoLog(std::vector<ThermoColumn> columns) : columns_(std::move(columns)) {}
   std::string header() const;
   /// One row; `cpu_seconds` is the wall time since the run started (the `cpu` column).
-  std::string row(const ThermoSample& sample, double cpu_seconds) const;
+  std::string row(const ThermoSample& sample, double cpu_seconds,
+                  double conserved_energy = 0.0) const;
 
  private:
   std::vector<ThermoColumn> columns_;

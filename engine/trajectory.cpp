@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engine/trajectory.hpp"
 
+#include "core/error.hpp"
 #include "engine/simulation.hpp"
 
 namespace md {
@@ -17,14 +18,16 @@ TrajectoryObserver::TrajectoryObserver(const Communicator& comm,
 
 void TrajectoryObserver::on_step(const Simulation& simulation) {
   const std::int64_t step = simulation.current_step();
-  if (reads_atoms(step)) {
-    const TrajectoryFrame frame = simulation.gather_frame(fields_);
-    on_root(comm_, [&] { writer_->write_frame(frame); });
+  if (!reads_atoms(step)) return;
+  const TrajectoryFrame frame = simulation.gather_frame(fields_);
+  const ThermoRecord* record = simulation.thermo_record();
+  if (observables_ && record == nullptr) {
+    throw internal_error("trajectory: no thermo sample at frame step " + std::to_string(step));
   }
-  if (observables_ && simulation.thermo_record() != nullptr) {
-    const ThermoRecord record = *simulation.thermo_record();
-    on_root(comm_, [&] { writer_->write_observables(record); });
-  }
+  on_root(comm_, [&] {
+    writer_->write_frame(frame);
+    if (observables_) writer_->write_observables(*record);
+  });
 }
 
 void TrajectoryObserver::finish() {

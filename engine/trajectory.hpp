@@ -48,14 +48,15 @@ class TrajectoryWriter {
  public:
   virtual ~TrajectoryWriter() = default;
   virtual void write_frame(const TrajectoryFrame& frame) = 0;
-  /// Whether the format stores thermo observables (H5MD `/observables`).
+  /// Whether the format stores thermo observables (H5MD `/observables`): they are then written
+  /// right after each frame, for the frame's step.
   virtual bool wants_observables() const { return false; }
   virtual void write_observables(const ThermoRecord&) {}
   virtual void flush() {}
 };
 
 /// Writes a frame every `every` steps (steps divisible by it, so a restarted run keeps the
-/// cadence) and, for formats that store them, the thermo observables on every thermo step.
+/// cadence) and, for formats that store them, the thermo observables of the same steps.
 class TrajectoryObserver final : public Observer {
  public:
   /// `writer` exists on rank 0 only (null elsewhere).
@@ -63,6 +64,7 @@ class TrajectoryObserver final : public Observer {
                      std::int64_t every, TrajectoryFields fields);
   void on_step(const Simulation& simulation) override;
   bool reads_atoms(std::int64_t step) const override { return every_ > 0 && step % every_ == 0; }
+  bool wants_thermo(std::int64_t step) const override { return observables_ && reads_atoms(step); }
   void finish() override;
 
  private:

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/units.hpp"
 #include "io/hdf5_handle.hpp"
 #include "io/output_path.hpp"
 
@@ -90,6 +91,16 @@ void append_slice(hid_t group, const std::string& name, hid_t type, const void* 
               "cannot write H5MD dataset '" + name + "'");
 }
 
+/// Hard links `group`/step and `group`/time to the positions' (H5MD: elements sampled at the same
+/// times share these datasets).
+void link_step_and_time(hid_t particles, hid_t group) {
+  hdf5::check(H5Lcreate_hard(particles, "position/step", group, "step", H5P_DEFAULT,
+                             H5P_DEFAULT) >= 0 &&
+                  H5Lcreate_hard(particles, "position/time", group, "time", H5P_DEFAULT,
+                                 H5P_DEFAULT) >= 0,
+              "cannot link H5MD step and time");
+}
+
 /// Shrinks an extendible dataset to `length` time slices.
 void set_length(hid_t group, const std::string& name, hsize_t length) {
   Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
@@ -133,8 +144,47 @@ struct Element {
 std::vector<Element> elements_of(const TrajectoryFields& fields) {
   std::vector<Element> out = {{"position", "Angstrom", false}, {"image", nullptr, true}};
   if (fields.velocity) out.push_back({"velocity", "Angstrom ps-1", false});
-  if (fields.force) out.push_back({"force", "eV Angstrom-1", false});
+  if (fields.force) out.push_back({"force", "kJ mol-1 Angstrom-1", false});
   return out;
+}
+
+/// /particles/all for the first frame: every group, every extendible series, the fixed datasets.
+void create_particles(hid_t f, const TrajectoryFrame& frame, const TrajectoryFields& fields) {
+  const hsize_t n = frame.size();
+  Handle all = hdf5::create_group(f, "particles/all");
+  // Positions own the step and time of every time series (H5MD hard links): the box, the other
+  // elements and the observables are all sampled at the frames.
+  {
+    Handle position = hdf5::create_group(all.get(), "position");
+    create_series(position.get(), "value", H5T_NATIVE_DOUBLE, {n, 3}, "Angstrom");
+    create_series(position.get(), "step", H5T_NATIVE_INT64, {}, nullptr);
+    create_series(position.get(), "time", H5T_NATIVE_DOUBLE, {}, "ps");
+  }
+  {
+    Handle box = hdf5::create_group(all.get(), "box");
+    hdf5::write_attribute(box.get(), "dimension", 3);
+    std::vector<std::string> boundary;
+    for (int d = 0; d < 3; ++d) boundary.push_back(frame.box.periodic[d] ? "periodic" : "none");
+    hdf5::write_string_array_attribute(box.get(), "boundary", boundary);
+    // The edges as a time series (MDAnalysis reads box/edges/value per frame).
+    Handle edges = hdf5::create_group(box.get(), "edges");
+    create_series(edges.get(), "value", H5T_NATIVE_DOUBLE, {3}, "Angstrom");
+    link_step_and_time(all.get(), edges.get());
+    hdf5::write_dataset(box.get(), "origin", {3}, frame.box.lo);
+    Handle origin(H5Dopen2(box.get(), "origin", H5P_DEFAULT), H5Dclose);
+    hdf5::write_string_attribute(origin.get(), "unit", "Angstrom");
+  }
+  std::vector<int> species(n);
+  for (hsize_t i = 0; i < n; ++i) species[i] = frame.types[i] + 1;
+  hdf5::write_dataset(all.get(), "species", {n}, species.data());
+  hdf5::write_dataset(all.get(), "id", {n}, frame.ids.data());
+  for (const Element& e : elements_of(fields)) {
+    if (std::string(e.name) == "position") continue;
+    Handle group = hdf5::create_group(all.get(), e.name);
+    create_series(group.get(), "value", e.integer ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, {n, 3},
+                  e.unit);
+    link_step_and_time(all.get(), group.get());
+  }
 }
 
 }  // namespace
@@ -194,40 +244,43 @@ void H5mdWriter::create_file() const {
 void H5mdWriter::trim_file(std::int64_t last_step) const {
   Handle file = open_file(options_.path);
   const hid_t f = file.get();
-  if (hdf5::exists(f, "particles/all/position")) {
-    Handle all = hdf5::open_group(f, "particles/all");
-    for (const Element& e : elements_of(options_.fields)) {
-      if (!hdf5::exists(all.get(), e.name)) {
-        throw io_error("cannot continue the H5MD file '" + options_.path + "': it has no '" +
-                       e.name + "' (the trajectory fields changed; use a new file name)");
-      }
+  if (!hdf5::exists(f, "particles/all/position")) return;
+  Handle all = hdf5::open_group(f, "particles/all");
+  if (!hdf5::exists(all.get(), "box/edges/value")) {
+    throw io_error("cannot continue the H5MD file '" + options_.path +
+                   "': it was written by an older mdrun (fixed box edges, observables on their "
+                   "own steps); continue into a new file name");
+  }
+  for (const Element& e : elements_of(options_.fields)) {
+    if (!hdf5::exists(all.get(), e.name)) {
+      throw io_error("cannot continue the H5MD file '" + options_.path + "': it has no '" +
+                     e.name + "' (the trajectory fields changed; use a new file name)");
     }
-    for (const char* name : {"velocity", "force"}) {
-      const bool wanted = (name == std::string("velocity")) ? options_.fields.velocity
-                                                              : options_.fields.force;
-      if (!wanted && hdf5::exists(all.get(), name)) {
-        throw io_error("cannot continue the H5MD file '" + options_.path + "': it has '" +
-                       name + "', which this run does not write (use a new file name)");
-      }
+  }
+  for (const char* name : {"velocity", "force"}) {
+    const bool wanted =
+        (name == std::string("velocity")) ? options_.fields.velocity : options_.fields.force;
+    if (!wanted && hdf5::exists(all.get(), name)) {
+      throw io_error("cannot continue the H5MD file '" + options_.path + "': it has '" + name +
+                     "', which this run does not write (use a new file name)");
     }
-    const hsize_t keep = steps_up_to(all.get(), "position/step", last_step);
-    set_length(all.get(), "position/step", keep);
-    set_length(all.get(), "position/time", keep);
-    for (const Element& e : elements_of(options_.fields)) {
-      set_length(all.get(), std::string(e.name) + "/value", keep);
-    }
-    spdlog::info("continuing H5MD {} after its {} frames up to step {}", options_.path, keep,
-                 last_step);
+  }
+  // Every time series shares the positions' step and time: one count trims them all.
+  const hsize_t keep = steps_up_to(all.get(), "position/step", last_step);
+  set_length(all.get(), "position/step", keep);
+  set_length(all.get(), "position/time", keep);
+  set_length(all.get(), "box/edges/value", keep);
+  for (const Element& e : elements_of(options_.fields)) {
+    set_length(all.get(), std::string(e.name) + "/value", keep);
   }
   if (hdf5::exists(f, "observables/potential_energy")) {
     Handle observables = hdf5::open_group(f, "observables");
-    const hsize_t keep = steps_up_to(observables.get(), "potential_energy/step", last_step);
-    set_length(observables.get(), "potential_energy/step", keep);
-    set_length(observables.get(), "potential_energy/time", keep);
     for (const auto& spec : kObservables) {
       set_length(observables.get(), std::string(spec.name) + "/value", keep);
     }
   }
+  spdlog::info("continuing H5MD {} after its {} frames up to step {}", options_.path, keep,
+               last_step);
 }
 
 void H5mdWriter::write_frame(const TrajectoryFrame& frame) {
@@ -235,50 +288,7 @@ void H5mdWriter::write_frame(const TrajectoryFrame& frame) {
   const hid_t f = file.get();
   const hsize_t n = frame.size();
   try {
-    if (!hdf5::exists(f, "particles/all")) {
-      Handle all = hdf5::create_group(f, "particles/all");
-      {
-        Handle box = hdf5::create_group(all.get(), "box");
-        hdf5::write_attribute(box.get(), "dimension", 3);
-        // boundary: a fixed-length string array attribute.
-        Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_size(type.get(), 8);
-        H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
-        const hsize_t three = 3;
-        Handle space(H5Screate_simple(1, &three, nullptr), H5Sclose);
-        Handle attr(H5Acreate2(box.get(), "boundary", type.get(), space.get(), H5P_DEFAULT,
-                               H5P_DEFAULT),
-                    H5Aclose);
-        char boundary[3][8] = {};
-        for (int d = 0; d < 3; ++d) {
-          const char* word = frame.box.periodic[d] ? "periodic" : "none";
-          std::copy(word, word + std::char_traits<char>::length(word), boundary[d]);
-        }
-        H5Awrite(attr.get(), type.get(), boundary);
-        const double edges[3] = {frame.box.length(0), frame.box.length(1), frame.box.length(2)};
-        hdf5::write_dataset(box.get(), "edges", {3}, edges);
-        hdf5::write_dataset(box.get(), "origin", {3}, frame.box.lo);
-        Handle edges_ds(H5Dopen2(box.get(), "edges", H5P_DEFAULT), H5Dclose);
-        hdf5::write_string_attribute(edges_ds.get(), "unit", "Angstrom");
-      }
-      std::vector<int> species(n);
-      for (hsize_t i = 0; i < n; ++i) species[i] = frame.types[i] + 1;
-      hdf5::write_dataset(all.get(), "species", {n}, species.data());
-      hdf5::write_dataset(all.get(), "id", {n}, frame.ids.data());
-      for (const Element& e : elements_of(options_.fields)) {
-        Handle group = hdf5::create_group(all.get(), e.name);
-        create_series(group.get(), "value", e.integer ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE,
-                      {n, 3}, e.unit);
-        if (std::string(e.name) == "position") {
-          create_series(group.get(), "step", H5T_NATIVE_INT64, {}, nullptr);
-          create_series(group.get(), "time", H5T_NATIVE_DOUBLE, {}, "ps");
-        } else {
-          // Sampled with the positions: share their step and time (H5MD hard links).
-          H5Lcreate_hard(all.get(), "position/step", group.get(), "step", H5P_DEFAULT, H5P_DEFAULT);
-          H5Lcreate_hard(all.get(), "position/time", group.get(), "time", H5P_DEFAULT, H5P_DEFAULT);
-        }
-      }
-    }
+    if (!hdf5::exists(f, "particles/all")) create_particles(f, frame, options_.fields);
     Handle all = hdf5::open_group(f, "particles/all");
     {
       const std::vector<std::int64_t> ids = hdf5::read_dataset<std::int64_t>(all.get(), "id");
@@ -288,43 +298,45 @@ void H5mdWriter::write_frame(const TrajectoryFrame& frame) {
     }
     append_slice(all.get(), "position/step", H5T_NATIVE_INT64, &frame.step);
     append_slice(all.get(), "position/time", H5T_NATIVE_DOUBLE, &frame.time_ps);
+    const double edges[3] = {frame.box.length(0), frame.box.length(1), frame.box.length(2)};
+    append_slice(all.get(), "box/edges/value", H5T_NATIVE_DOUBLE, edges);
     append_slice(all.get(), "position/value", H5T_NATIVE_DOUBLE, frame.positions.data());
     append_slice(all.get(), "image/value", H5T_NATIVE_INT, frame.images.data());
     if (options_.fields.velocity) {
       append_slice(all.get(), "velocity/value", H5T_NATIVE_DOUBLE, frame.velocities.data());
     }
     if (options_.fields.force) {
-      append_slice(all.get(), "force/value", H5T_NATIVE_DOUBLE, frame.forces.data());
+      std::vector<double> forces(frame.forces);
+      for (double& x : forces) x *= units::kKjPerMolPerEv;  // eV/Å -> kJ mol⁻¹ Å⁻¹
+      append_slice(all.get(), "force/value", H5T_NATIVE_DOUBLE, forces.data());
     }
+    (void)n;
   } catch (const Error& e) {
     throw io_error("H5MD file '" + options_.path + "': " + e.what());
   }
-  hdf5::check(H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0, "cannot flush the H5MD file '" + options_.path + "'");
+  hdf5::check(H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0,
+              "cannot flush the H5MD file '" + options_.path + "'");
 }
 
 void H5mdWriter::write_observables(const ThermoRecord& record) {
   Handle file = open_file(options_.path);
   const hid_t f = file.get();
   try {
+    Handle all = hdf5::open_group(f, "particles/all");
+    const std::vector<std::int64_t> steps = hdf5::read_dataset<std::int64_t>(all.get(), "position/step");
+    if (steps.empty() || steps.back() != record.sample.step) {
+      throw internal_error("H5MD observables at step " + std::to_string(record.sample.step) +
+                           " without a frame at that step");
+    }
     Handle observables = hdf5::open_group(f, "observables");
     const hid_t o = observables.get();
     if (!hdf5::exists(o, "potential_energy")) {
-      bool first = true;
       for (const auto& spec : kObservables) {
         Handle group = hdf5::create_group(o, spec.name);
         create_series(group.get(), "value", H5T_NATIVE_DOUBLE, {}, spec.unit);
-        if (first) {
-          create_series(group.get(), "step", H5T_NATIVE_INT64, {}, nullptr);
-          create_series(group.get(), "time", H5T_NATIVE_DOUBLE, {}, "ps");
-          first = false;
-        } else {
-          H5Lcreate_hard(o, "potential_energy/step", group.get(), "step", H5P_DEFAULT, H5P_DEFAULT);
-          H5Lcreate_hard(o, "potential_energy/time", group.get(), "time", H5P_DEFAULT, H5P_DEFAULT);
-        }
+        link_step_and_time(all.get(), group.get());
       }
     }
-    append_slice(o, "potential_energy/step", H5T_NATIVE_INT64, &record.sample.step);
-    append_slice(o, "potential_energy/time", H5T_NATIVE_DOUBLE, &record.sample.time_ps);
     for (int k = 0; k < static_cast<int>(std::size(kObservables)); ++k) {
       const double value = observable_value(record, k);
       append_slice(o, std::string(kObservables[k].name) + "/value", H5T_NATIVE_DOUBLE, &value);
@@ -332,6 +344,8 @@ void H5mdWriter::write_observables(const ThermoRecord& record) {
   } catch (const Error& e) {
     throw io_error("H5MD file '" + options_.path + "': " + e.what());
   }
+  hdf5::check(H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0,
+              "cannot flush the H5MD file '" + options_.path + "'");
 }
 
 }  // namespace md

@@ -125,16 +125,36 @@ std::vector<T> read_dataset(hid_t loc, const std::string& name, std::vector<hsiz
 }
 
 /// A fixed-length string attribute (an empty string is stored as one NUL byte).
+/// A scalar string attribute, stored as a variable-length UTF-8 string: h5py reads it as a Python
+/// `str` (a fixed-length string reads as `bytes`, which readers such as MDAnalysis do not match
+/// against their unit tables).
 inline void write_string_attribute(hid_t loc, const std::string& name, const std::string& value) {
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), value.empty() ? 1 : value.size());
-  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle attr(H5Acreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose);
   check(attr.valid(), "cannot create HDF5 attribute '" + name + "'");
-  const std::string padded = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(attr.get(), type.get(), padded.data()) >= 0,
+  const char* text = value.c_str();
+  check(H5Awrite(attr.get(), type.get(), &text) >= 0,
+        "cannot write HDF5 attribute '" + name + "'");
+}
+
+/// An attribute holding an array of variable-length UTF-8 strings.
+inline void write_string_array_attribute(hid_t loc, const std::string& name,
+                                         const std::vector<std::string>& values) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle attr(H5Acreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose);
+  check(attr.valid(), "cannot create HDF5 attribute '" + name + "'");
+  std::vector<const char*> texts;
+  for (const std::string& v : values) texts.push_back(v.c_str());
+  check(H5Awrite(attr.get(), type.get(), texts.data()) >= 0,
         "cannot write HDF5 attribute '" + name + "'");
 }
 
@@ -144,8 +164,10 @@ inline std::string read_string_attribute(hid_t loc, const std::string& name) {
   Handle type(H5Aget_type(attr.get()), H5Tclose);
   check(H5Tget_class(type.get()) == H5T_STRING, "HDF5 attribute '" + name + "' is not a string");
   if (H5Tis_variable_str(type.get()) > 0) {
+    // The memory type must carry the file's character set (HDF5 does not convert ASCII/UTF-8).
     Handle memtype(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(memtype.get(), H5T_VARIABLE);
+    H5Tset_cset(memtype.get(), H5Tget_cset(type.get()));
     char* text = nullptr;
     check(H5Aread(attr.get(), memtype.get(), &text) >= 0,
           "cannot read HDF5 attribute '" + name + "'");

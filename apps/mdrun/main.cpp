@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <new>
 #include <string>
@@ -15,6 +16,7 @@
 #include "comm/communicator.hpp"
 #include "comm/root_task.hpp"
 #include "commands.hpp"
+#include "run_log.hpp"
 #include "core/error.hpp"
 
 namespace {
@@ -43,11 +45,14 @@ int fail(const md::Communicator& comm, md::ExitCode code, const std::string& mes
     if (comm.is_root()) {
       std::fprintf(stderr, "ERROR: %s\n", message.c_str());
       std::fflush(stderr);
+      md::log_error(message);
     }
     return static_cast<int>(code);
   }
   std::fprintf(stderr, "ERROR on rank %d: %s\n", comm.rank(), message.c_str());
   std::fflush(stderr);
+  md::log_error("on rank " + std::to_string(comm.rank()) + ": " + message);
+  md::close_log_file();
   comm.abort(static_cast<int>(code));
 }
 
@@ -104,6 +109,8 @@ int main(int argc, char** argv) {
   }
   configure_logging(comm, verbose);
 
+  const auto started = std::chrono::steady_clock::now();
+  int code = 0;
   try {
     if (*eval_command) return md::run_eval(eval, comm);
     // Every rank parses the same command line: its errors are the same everywhere.
@@ -114,12 +121,16 @@ int main(int argc, char** argv) {
       if (!nsteps_text.empty()) run.n_steps = md::parse_step_count("--nsteps", nsteps_text);
       if (!maxh_text.empty()) run.max_hours = md::parse_wall_hours("--maxh", maxh_text);
     });
-    return md::run_md(run, comm);
+    code = md::run_md(run, comm);
   } catch (const md::Error& e) {
-    return fail(comm, e.code(), e.what(), e.collective());
+    code = fail(comm, e.code(), e.what(), e.collective());
   } catch (const std::bad_alloc&) {
-    return fail(comm, md::ExitCode::kOutOfMemory, "out of host memory", false);
+    code = fail(comm, md::ExitCode::kOutOfMemory, "out of host memory", false);
   } catch (const std::exception& e) {
-    return fail(comm, md::ExitCode::kInternal, std::string("internal error: ") + e.what(), false);
+    code = fail(comm, md::ExitCode::kInternal, std::string("internal error: ") + e.what(), false);
   }
+  // LAMMPS's last line, which log parsers take as the end of the last thermo block.
+  if (comm.is_root()) md::log_line(md::total_wall_time_line(std::chrono::steady_clock::now() - started));
+  md::close_log_file();
+  return code;
 }

@@ -88,3 +88,16 @@ void log_error(const std::string& message) {
 }
 
 }  // namespace md
+
+namespace md {
+
+std::string total_wall_time_line(std::chrono::steady_clock::duration elapsed) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
+  char text[64];
+  std::snprintf(text, sizeof text, "Total wall time: %lld:%02lld:%02lld",
+                static_cast<long long>(seconds / 3600), static_cast<long long>(seconds / 60 % 60),
+                static_cast<long long>(seconds % 60));
+  return text;
+}
+
+}  // namespace md

@@ -7,6 +7,7 @@
 /// Errors go to stderr and into the log. Only rank 0 writes; every function is a no-op elsewhere.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace md {
@@ -23,5 +24,8 @@ void log_line(const std::string& line);
 void log_text(const std::string& text);
 /// An error message for the log file only (stderr gets it from the caller).
 void log_error(const std::string& message);
+
+/// LAMMPS's last line, `Total wall time: H:MM:SS`.
+std::string total_wall_time_line(std::chrono::steady_clock::duration elapsed);
 
 }  // namespace md

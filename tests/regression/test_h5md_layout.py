@@ -6,11 +6,13 @@ Runs mdrun on the 108-atom LJ liquid (tests/data/lj/lj_liquid_108.data) for 100 
 H5MD trajectory (positions, velocities, forces every 20 steps), a LAMMPS dump (every 20 steps) and
 the final data file, then checks:
   - /h5md metadata (version [1, 1], author, creator name and version);
-  - /particles/all: box (dimension, boundary, edges), species, id, and position/image/velocity/
-    force with step (int64, strictly increasing), time (= step * dt, unit ps) and value
-    [T][N][3], chunked and extendible along time, with unit attributes; the step and time of the
-    other elements are hard links to those of position;
-  - /observables on every thermo step, with consistent values (T = 2 KE / (dof k_B));
+  - /particles/all: box (dimension, boundary, edges as a time series), species, id, and
+    position/image/velocity/force with step (int64, strictly increasing), time (= step * dt,
+    unit ps) and value [T][N][3], chunked and extendible along time, with unit attributes that
+    read as str (variable-length strings); the step and time of the box edges, the other
+    elements and the observables are hard links to those of position;
+  - /observables at every frame (what readers such as MDAnalysis index by frame), consistent
+    with each other (T = 2 KE / (dof k_B)) and equal to the thermo lines at the same steps;
   - /parameters holding the YAML config;
   - the last frame's positions, image flags and velocities are bit-identical to the final data
     file, and the dump's frames to the H5MD frames.
@@ -63,6 +65,30 @@ def text(value):
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def is_str(value):
+    """A unit read as a Python str: a variable-length string attribute (h5py gives bytes for
+    fixed-length ones, which readers matching unit tables do not recognise)."""
+    return isinstance(value, str)
+
+
+def thermo_lines(log):
+    """Thermo rows of mdrun's stdout by step: {step: {column: value}}."""
+    rows, header = {}, None
+    for line in log.splitlines():
+        words = line.split()
+        if words and words[0] == "Step":
+            header = words
+        elif header and len(words) == len(header):
+            try:
+                values = [float(w) for w in words]
+            except ValueError:
+                continue
+            rows[int(values[0])] = dict(zip(header, values))
+        elif line.startswith("Loop time"):
+            header = None
+    return rows
+
+
 def read_data_file(path):
     """Atoms (id, type, x, y, z, ix, iy, iz) and velocities (id, vx, vy, vz) of a data file."""
     lines = open(path).read().split("\n")
@@ -106,7 +132,7 @@ def main():
         if run.returncode != 0:
             print(run.stdout[-3000:], run.stderr[-3000:])
             return 1
-        check_file(work)
+        check_file(work, run.stdout)
     finally:
         if not os.environ.get("MD_KEEP_TEST_DIRS"):
             shutil.rmtree(work, ignore_errors=True)
@@ -117,7 +143,7 @@ def main():
     return 0
 
 
-def check_file(work):
+def check_file(work, log):
     n_atoms, dt_ps, frame_steps = 108, 0.01, [0, 20, 40, 60, 80, 100]
     f = h5py.File(os.path.join(work, "traj.h5"), "r")
 
@@ -132,12 +158,18 @@ def check_file(work):
     check(int(box.attrs["dimension"]) == 3, "box dimension 3")
     check([text(b) for b in box.attrs["boundary"]] == ["periodic"] * 3, "box boundary periodic")
     length = 17.157075094972311  # the data file's box
-    check(np.allclose(box["edges"][()], [length] * 3, rtol=0, atol=1e-12), "box edges")
-    check(text(box["edges"].attrs["unit"]) == "Angstrom", "box edges unit")
+    edges = box["edges/value"]
+    check(edges.shape == (len(frame_steps), 3) and edges.maxshape == (None, 3),
+          "box edges are a time series, one row per frame")
+    check(np.allclose(edges[()], [[length] * 3] * len(frame_steps), rtol=0, atol=1e-12),
+          "box edges")
+    check(is_str(edges.attrs["unit"]) and edges.attrs["unit"] == "Angstrom", "box edges unit")
+    check(box["edges/step"] == part["position/step"] and box["edges/time"] == part["position/time"],
+          "box edges step/time are hard links to position's")
     check(part["species"].shape == (n_atoms,) and set(part["species"][()]) == {1}, "species")
     check(list(part["id"][()]) == list(range(1, n_atoms + 1)), "ids sorted 1..N")
 
-    units = {"position": "Angstrom", "velocity": "Angstrom ps-1", "force": "eV Angstrom-1"}
+    units = {"position": "Angstrom", "velocity": "Angstrom ps-1", "force": "kJ mol-1 Angstrom-1"}
     for name in ["position", "image", "velocity", "force"]:
         element = part[name]
         value = element["value"]
@@ -145,13 +177,14 @@ def check_file(work):
         check(value.maxshape == (None, n_atoms, 3), f"{name} value is extendible in time")
         check(value.chunks is not None and value.chunks[0] == 1, f"{name} value is chunked by frame")
         if name in units:
-            check(text(value.attrs["unit"]) == units[name], f"{name} unit")
+            unit = value.attrs["unit"]
+            check(is_str(unit) and unit == units[name], f"{name} unit {units[name]} (as str)")
         check(value.dtype == (np.int32 if name == "image" else np.float64), f"{name} dtype")
         step, time = element["step"], element["time"]
         check(step.dtype == np.int64 and list(step[()]) == frame_steps, f"{name} step")
         check(np.allclose(time[()], np.array(frame_steps) * dt_ps, rtol=1e-14, atol=0),
               f"{name} time = step * dt")
-        check(text(time.attrs["unit"]) == "ps", f"{name} time unit")
+        check(is_str(time.attrs["unit"]) and time.attrs["unit"] == "ps", f"{name} time unit")
         if name != "position":
             check(step == part["position/step"] and time == part["position/time"],
                   f"{name} step/time are hard links to position's")
@@ -160,14 +193,24 @@ def check_file(work):
     check(np.all(positions >= 0) and np.all(positions < length), "positions wrapped into the box")
 
     obs = f["observables"]
-    thermo_steps = list(range(0, 101, 10))
     names = ["potential_energy", "kinetic_energy", "total_energy", "conserved_energy",
              "temperature", "pressure", "volume"]
     for name in names:
-        check(list(obs[name]["step"][()]) == thermo_steps, f"observable {name} steps")
-        check(obs[name]["value"].shape == (len(thermo_steps),), f"observable {name} shape")
-        check("unit" in obs[name]["value"].attrs, f"observable {name} has a unit")
-        check(obs[name]["step"] == obs["potential_energy/step"], f"{name} step shared")
+        check(list(obs[name]["step"][()]) == frame_steps, f"observable {name} steps = frames")
+        check(obs[name]["value"].shape == (len(frame_steps),), f"observable {name} shape")
+        check(is_str(obs[name]["value"].attrs.get("unit")), f"observable {name} has a unit")
+        check(obs[name]["step"] == part["position/step"], f"{name} step is position's")
+    # The observables are the thermo quantities of the frame's step (thermo every 10 steps, so
+    # every frame step has a thermo line to compare with; 12 significant digits printed).
+    rows = thermo_lines(log)
+    for k, step in enumerate(frame_steps):
+        row = rows.get(step)
+        check(row is not None, f"a thermo line at frame step {step}")
+        if row:
+            check(abs(obs["potential_energy/value"][k] - row["PotEng"]) <= 1e-9 * abs(row["PotEng"]),
+                  f"potential_energy at step {step} == thermo PotEng")
+            check(abs(obs["temperature/value"][k] - row["Temp"]) <= 1e-9 * row["Temp"],
+                  f"temperature at step {step} == thermo Temp")
     ke = obs["kinetic_energy/value"][()]
     temperature = obs["temperature/value"][()]
     check(np.allclose(temperature, 2 * ke / ((3 * n_atoms - 3) * K_BOLTZMANN), rtol=1e-12),
@@ -198,7 +241,9 @@ def check_file(work):
                           "fx", "fy", "fz"], "dump columns")
         check(np.array_equal(rows[:, 2:5], positions[k]), f"dump positions at step {step}")
         check(np.array_equal(rows[:, 8:11], part["velocity/value"][k]), f"dump velocities {step}")
-        check(np.array_equal(rows[:, 11:14], part["force/value"][k]), f"dump forces {step}")
+        # H5MD forces are in kJ mol-1 Angstrom-1 (the dump's in eV/Angstrom).
+        check(np.allclose(rows[:, 11:14] * 96.48533212331002, part["force/value"][k], rtol=1e-15,
+                          atol=0), f"dump forces {step} (× 96.485 kJ/mol per eV)")
 
 
 if __name__ == "__main__":
