@@ -130,7 +130,9 @@ int main(int argc, char** argv) {
     code = fail(comm, md::ExitCode::kInternal, std::string("internal error: ") + e.what(), false);
   }
   // LAMMPS's last line, which log parsers take as the end of the last thermo block.
-  if (comm.is_root()) md::log_line(md::total_wall_time_line(std::chrono::steady_clock::now() - started));
+  if (comm.is_root() && !*eval_command) {
+    md::log_line(md::total_wall_time_line(std::chrono::steady_clock::now() - started));
+  }
   md::close_log_file();
   return code;
 }

@@ -23,12 +23,14 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
 
+#include "io/hdf5_handle.hpp"
 #include "tests/support/mdrun_process.hpp"
 #include "tests/support/run_log.hpp"
 
@@ -294,6 +296,25 @@ TEST_CASE("reliability: mdrun eval blames non-finite results on the model, not t
   CHECK_THAT(r.output, Contains("gives a non-finite value") && Contains("the model file may be "
                                                                         "damaged"));
   CHECK_THAT(r.output, !Contains("the dynamics is unstable"));
+
+  // A damaged model: one fitting-net bias overwritten with NaN.
+  fs::copy_file(std::string(MD_SOURCE_DIR) + "/models/water_se_e2_a.dp", dir.path() / "bad.dp");
+  {
+    md::hdf5::quiet_errors();
+    md::hdf5::Handle file(H5Fopen((dir / "bad.dp").c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose);
+    REQUIRE(file.valid());
+    md::hdf5::Handle bias(H5Dopen2(file.get(), "variable_0015", H5P_DEFAULT), H5Dclose);
+    REQUIRE(bias.valid());
+    const std::vector<double> nan(240, std::nan(""));
+    REQUIRE(H5Dwrite(bias.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, nan.data()) >= 0);
+  }
+  const ProcessResult damaged = mdrun(
+      dir, "eval --model bad.dp --structure " + std::string(MD_SOURCE_DIR) +
+               "/configs/data/water.lmp --type-map O,H");
+  INFO(damaged.output);
+  CHECK(damaged.exit_code == 4);
+  CHECK_THAT(damaged.output, Contains("bad.dp") || Contains("model file may be damaged"));
+  CHECK_THAT(damaged.output, !Contains("the dynamics is unstable"));
 }
 
 // --- User files -------------------------------------------------------------------------------
