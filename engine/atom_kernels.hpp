@@ -4,7 +4,7 @@
 /// (engine/integrator.hpp) is host-side logic — the order of the half steps, the thermostat's
 /// scalar state — written once; it moves the atoms only through this interface, which the CPU
 /// implements with loops over ParticleState (HostAtomKernels, below) and the CUDA backend with
-/// kernels over device arrays (engine/resident_step_cuda.cu). Both call the same MD_HOST_DEVICE
+/// kernels over device arrays (engine/step_backend_cuda.cu). Both call the same MD_HOST_DEVICE
 /// per-atom functions (kick_atom, drift_atom: engine/velocity_verlet.hpp; ornstein_uhlenbeck_atom:
 /// engine/langevin_step.hpp), so an ensemble is implemented once for both backends.
 ///

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// \file
 /// The neighbour list built on the GPU from device-resident positions (used by the GPU-resident
-/// step, engine/resident_step_cuda.cu). Compiled only when the build has CUDA
+/// step backend, engine/step_backend_cuda.cu). Compiled only when the build has CUDA
 /// (MD_ENABLE_CUDA); include it only from .cu files or sources built only with CUDA.
 ///
 /// Contract (the same as md::NeighborList, engine/neighbor_list.hpp, but on device memory):

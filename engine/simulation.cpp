@@ -27,7 +27,6 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
       comm_(comm),
       domain_(std::move(domain)),
       potential_(std::move(potential)),
-      neighbors_(potential_->neighbor_kind(), potential_->cutoff(), settings_.skin),
       thermo_log_(settings_.thermo_columns),
       thermo_sink_(std::move(thermo_sink)) {
   state_.n_local = static_cast<int>(owned.size());
@@ -45,20 +44,13 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
   // The same settings on every rank, so the same error on every rank.
   on_all_ranks(comm_, [&] {
     integrator_ = make_integrator(settings_.integrator, settings_.dt_ps, n_atoms_total_);
-    if (settings_.backend == Backend::kCuda) {
-      if (!potential_->has_device_compute()) {
-        throw config_error("potential '" + potential_->name() +
-                           "' has no GPU evaluation; set run.backend: cpu");
-      }
-      resident_ = make_resident_step(potential_->neighbor_kind(), potential_->cutoff(),
-                                     settings_.skin, state_.type_masses);
+    if (settings_.backend == Backend::kCuda && !potential_->has_device_compute()) {
+      throw config_error("potential '" + potential_->name() +
+                         "' has no GPU evaluation; set run.backend: cpu");
     }
+    backend_ = make_step_backend(settings_.backend, state_, potential_->neighbor_kind(),
+                                 potential_->cutoff(), settings_.skin, state_.type_masses);
   });
-  // Test hook for the lost-atoms guard: atoms cannot be lost by design, so only a simulated bug
-  // can exercise it (tests/cli/test_guards.cpp).
-  if (const char* hook = std::getenv("MD_TEST_LOSE_ATOM_AT_STEP")) {
-    test_lose_atom_at_step_ = std::atoll(hook);
-  }
 }
 
 void Simulation::setup() {
@@ -72,9 +64,12 @@ void Simulation::setup() {
 }
 
 void Simulation::warn_close_contacts() {
-  if (resident_) return;  // the host list is not built on the CUDA backend (checked in eval)
+  // A list of the potential's own cutoff over the host atoms (the rebuild has just put owned atoms
+  // and ghosts there), built once: the backend's list may live on a device.
+  NeighborList contacts(potential_->neighbor_kind(), potential_->cutoff(), 0.0);
+  contacts.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
   const std::string warning =
-      close_contact_warning(state_, neighbors_.view(), *potential_, kCloseContactFraction, comm_);
+      close_contact_warning(state_, contacts.view(), *potential_, kCloseContactFraction, comm_);
   if (comm_.is_root() && !warning.empty()) spdlog::warn("{}", warning);
 }
 
@@ -117,7 +112,7 @@ void Simulation::step() {
   const ComputeRequest request{sample, sample, false, false};
   {
     auto timing = timers_.scope(Phase::kModify);
-    integrator_->first_half(atom_kernels(), comm_, from);
+    integrator_->first_half(backend_->kernels(), comm_, from);
   }
   step_ = from + 1;  // the positions are now those of the new step (as guard messages report it)
   update_ghosts_or_rebuild();
@@ -125,7 +120,7 @@ void Simulation::step() {
   reverse_sum_forces();
   {
     auto timing = timers_.scope(Phase::kModify);
-    integrator_->second_half(atom_kernels(), comm_, from);
+    integrator_->second_half(backend_->kernels(), comm_, from);
   }
   observe();
 }
@@ -164,7 +159,7 @@ RunReport Simulation::run(std::int64_t n_steps) {
   report.other = rank_stats(loop_seconds - accounted, comm_);
   report.n_local = rank_stats(state_.n_local, comm_);
   report.n_ghost = rank_stats(state_.n_ghost, comm_);
-  const std::size_t n_pairs = resident_ ? resident_->n_pairs() : neighbors_.n_pairs();
+  const std::size_t n_pairs = backend_->n_pairs();
   report.n_neighbors = rank_stats(static_cast<double>(n_pairs), comm_);
   report.neighbor_builds = static_cast<std::int64_t>(neighbor_build_count() - builds_before);
   report.final_thermo = thermo();
@@ -174,8 +169,7 @@ RunReport Simulation::run(std::int64_t n_steps) {
 
 void Simulation::observe() {
   thermo_record_.reset();
-  if (resident_ &&
-      (guard_due(step_) || observers_read_atoms(step_) || observers_want_thermo(step_))) {
+  if (guard_due(step_) || observers_read_atoms(step_) || observers_want_thermo(step_)) {
     auto timing = timers_.scope(Phase::kOutput);
     sync_host_state();
   }
@@ -237,51 +231,31 @@ bool Simulation::observers_read_atoms(std::int64_t step) const {
   return false;
 }
 
-void Simulation::sync_host_state() {
-  if (!resident_ || !host_stale_) return;
-  resident_->download(state_);
-  host_stale_ = false;
-}
-
-AtomKernels& Simulation::atom_kernels() {
-  if (!resident_) return host_kernels_;
-  host_stale_ = true;  // the kernels move the device's atoms
-  return resident_->kernels();
-}
-
-std::uint64_t Simulation::neighbor_build_count() const {
-  return resident_ ? resident_->build_count() : neighbors_.build_count();
-}
+std::uint64_t Simulation::neighbor_build_count() const { return backend_->build_count(); }
 
 std::size_t Simulation::device_memory_bytes() const {
-  return potential_->device_memory_bytes() + (resident_ ? resident_->device_memory_bytes() : 0);
+  return potential_->device_memory_bytes() + backend_->device_memory_bytes();
 }
 
 void Simulation::update_ghosts_or_rebuild() {
   double moved_sq = 0.0;
   {
     auto timing = timers_.scope(Phase::kNeigh);
-    moved_sq = comm_.max(resident_ ? resident_->max_displacement_sq()
-                                   : neighbors_.max_displacement_sq(
-                                         Span<const double>(state_.positions), state_.n_local));
+    moved_sq = comm_.max(backend_->max_displacement_sq(state_));
   }
   const double limit = step_displacement_limit(settings_.guards, settings_.skin);
   if (limit > 0.0 && std::sqrt(moved_sq) > 0.5 * settings_.skin + limit) {
     // Rare: only when the dynamics has already gone wrong. Name the atom.
     sync_host_state();
-    const std::vector<double>& reference =
-        resident_ ? resident_->reference_positions() : neighbors_.reference_positions();
-    check_step_displacement(state_, reference, std::sqrt(moved_sq), settings_.skin, limit, comm_,
-                            step_);
+    check_step_displacement(state_, backend_->reference_positions(), std::sqrt(moved_sq),
+                            settings_.skin, limit, comm_, step_);
   }
-  if (neighbors_.exceeds_half_skin(moved_sq)) {
+  // A Verlet list stays valid while no atom has moved more than skin/2 since it was built.
+  if (4.0 * moved_sq > settings_.skin * settings_.skin) {
     rebuild_neighbors();
-  } else if (resident_) {
-    auto timing = timers_.scope(Phase::kComm);
-    resident_->forward_positions(comm_);
   } else {
     auto timing = timers_.scope(Phase::kComm);
-    halo_.forward_positions(comm_, Span<double>(state_.positions));
+    backend_->forward_positions(state_, halo_, comm_);
   }
 }
 
@@ -303,36 +277,20 @@ void Simulation::rebuild_neighbors() {
                              OwnedAtoms{state_.positions, state_.velocities, state_.images,
                                         state_.types, state_.ids},
                              step_);
-    if (test_lose_atom_at_step_ >= 0 && step_ >= test_lose_atom_at_step_) {
-      test_lose_atom_at_step_ = -1;
-      if (comm_.is_root() && state_.n_local > 0) {
-        const std::size_t n = --state_.n_local;
-        state_.positions.resize(3 * n);
-        state_.velocities.resize(3 * n);
-        state_.images.resize(3 * n);
-        state_.types.resize(n);
-        state_.ids.resize(n);
-      }
-    }
-    state_.n_ghost = halo_.build(domain_, comm_, neighbors_.list_cutoff(), state_.n_local,
+    if (migration_hook_) migration_hook_(state_, step_);
+    state_.n_ghost = halo_.build(domain_, comm_, potential_->cutoff() + settings_.skin,
+                                 state_.n_local,
                                  state_.positions, state_.types, state_.ids);
     state_.forces.resize(3 * static_cast<std::size_t>(state_.n_all()));
   }
   NeighborView guard_view;
-  std::vector<int> device_offsets;
   {
     auto timing = timers_.scope(Phase::kNeigh);
     // A list past its size limit fails on one rank: the ranks agree before going on.
     LocalFailure failure;
     failure.run([&] {
-      if (resident_) {
-        resident_->upload_after_rebuild(state_, halo_);  // builds the list on the device
-        device_offsets = resident_->neighbor_offsets();
-        guard_view.offsets = Span<const int>(device_offsets);
-      } else {
-        neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
-        guard_view = neighbors_.view();
-      }
+      backend_->build_neighbors(state_, halo_);
+      guard_view.offsets = backend_->neighbor_offsets();
     });
     raise_if_failed(comm_, failure);
   }
@@ -350,35 +308,14 @@ void Simulation::compute_forces(const ComputeRequest& request) {
 }
 
 void Simulation::evaluate_potential(const ComputeRequest& request) {
-  if (resident_) {
-    double energy = 0.0;
-    std::array<double, 9> virial{};
-    resident_->compute_forces(*potential_, domain_.box(), request, energy, virial);
-    host_stale_ = true;
-    if (request.energy) potential_energy_ = energy;
-    if (request.virial) virial_ = virial;
-    return;
-  }
-  AtomsView atoms;
-  atoms.positions = Span<const double>(state_.positions);
-  atoms.types = Span<const int>(state_.types);
-  atoms.n_local = state_.n_local;
-  atoms.n_all = state_.n_all();
-  atoms.box = domain_.box();
-  ForceOutput out;
-  out.forces = Span<double>(state_.forces);
-  potential_->compute(atoms, neighbors_.view(), request, out);
-  if (request.energy) potential_energy_ = out.energy;
-  if (request.virial) virial_ = out.virial;
+  const ForceTally tally = backend_->compute_forces(*potential_, state_, domain_.box(), request);
+  if (request.energy) potential_energy_ = tally.energy;
+  if (request.virial) virial_ = tally.virial;
 }
 
 void Simulation::reverse_sum_forces() {
   auto timing = timers_.scope(Phase::kComm);
-  if (resident_) {
-    resident_->reverse_sum_forces(comm_);
-  } else {
-    halo_.reverse_sum(comm_, Span<double>(state_.forces), 3);
-  }
+  backend_->reverse_sum_forces(state_, halo_, comm_);
 }
 
 void Simulation::compute_initial_forces() {
@@ -465,79 +402,6 @@ std::optional<DriftFit> Simulation::conserved_energy_drift() const {
   return conserved_energy_.drift(n_atoms_total_);
 }
 
-EvaluationResult Simulation::evaluate_once(bool atomic) {
-  rebuild_neighbors();
-  warn_close_contacts();
-  EvaluationResult result;
-  LocalFailure failure;
-  failure.run([&] { result = evaluate(atomic); });
-  raise_if_failed(comm_, failure);
-  // A single point has no dynamics: a non-finite number is the model's (or the structure's).
-  std::int64_t bad_id = -1;
-  for (int i = 0; i < state_.n_local && bad_id < 0; ++i) {
-    for (int c = 0; c < 3; ++c) {
-      if (!std::isfinite(state_.forces[3 * static_cast<std::size_t>(i) + c])) bad_id = state_.ids[i];
-    }
-  }
-  const double first_bad = comm_.min(bad_id >= 0 ? static_cast<double>(bad_id) : INFINITY);
-  if (std::isfinite(first_bad) || !std::isfinite(result.energy)) {
-    const std::string where = std::isfinite(first_bad)
-                                  ? "the force on atom " + std::to_string(static_cast<std::int64_t>(first_bad))
-                                  : std::string("the energy");
-    throw Error(ExitCode::kModel,
-                "the potential '" + potential_->name() + "' gives a non-finite value (" + where +
-                    ") for this structure: the model file may be damaged (non-finite weights or "
-                    "statistics), or atoms overlap",
-                /*collective=*/true);
-  }
-  return result;
-}
-
-EvaluationResult Simulation::evaluate(bool atomic) {
-  if (resident_) {
-    // A single point uses the potential's host entry (compute), which needs the host list.
-    sync_host_state();
-    neighbors_.build(Span<const double>(state_.positions), state_.n_local, state_.n_all());
-  }
-  const int n_all = state_.n_all();
-  std::vector<double> atom_energies(atomic ? n_all : 0);
-  std::vector<double> atom_virials(atomic ? 9 * static_cast<std::size_t>(n_all) : 0);
-  AtomsView atoms;
-  atoms.positions = Span<const double>(state_.positions);
-  atoms.types = Span<const int>(state_.types);
-  atoms.n_local = state_.n_local;
-  atoms.n_all = n_all;
-  atoms.box = domain_.box();
-  ForceOutput out;
-  out.forces = Span<double>(state_.forces);
-  out.atom_energies = Span<double>(atom_energies);
-  out.atom_virials = Span<double>(atom_virials);
-  potential_->compute(atoms, neighbors_.view(), ComputeRequest{true, true, atomic, atomic}, out);
-  halo_.reverse_sum(comm_, Span<double>(state_.forces), 3);
-  if (atomic) {
-    halo_.reverse_sum(comm_, Span<double>(atom_energies), 1);
-    halo_.reverse_sum(comm_, Span<double>(atom_virials), 9);
-  }
-
-  EvaluationResult result;
-  result.n_atoms = n_atoms_total_;
-  result.energy = comm_.sum(out.energy);
-  result.virial = out.virial;
-  comm_.sum(Span<double>(result.virial.data(), 9));
-  result.forces = gather_by_id(comm_, state_.ids, state_.n_local, state_.forces.data(), 3);
-  if (atomic) {
-    result.atom_energies = gather_by_id(comm_, state_.ids, state_.n_local, atom_energies.data(), 1);
-    result.atom_virials = gather_by_id(comm_, state_.ids, state_.n_local, atom_virials.data(), 9);
-  }
-  const std::vector<double> id_values = [&] {
-    std::vector<double> v(state_.n_local);
-    for (int i = 0; i < state_.n_local; ++i) v[i] = static_cast<double>(state_.ids[i]);
-    return gather_by_id(comm_, state_.ids, state_.n_local, v.data(), 1);
-  }();
-  result.ids.assign(id_values.begin(), id_values.end());
-  return result;
-}
-
 AtomSet Simulation::owned_atoms() const {
   AtomSet set;
   const std::size_t n = state_.n_local;
@@ -573,228 +437,6 @@ TrajectoryFrame Simulation::gather_frame(const TrajectoryFields& fields) const {
   if (fields.velocity) frame.velocities = std::move(all.velocities);
   frame.forces = std::move(forces);
   return frame;
-}
-
-// --- Checkpoints -------------------------------------------------------------------------------
-
-namespace {
-
-/// Gathers `count` values of `data` from every rank onto rank 0, concatenated in rank order.
-template <class T>
-std::vector<T> gather_values(const Communicator& comm, const T* data, std::size_t count) {
-  const std::vector<char> bytes = comm.gather_bytes(data, count * sizeof(T), 0);
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
-  return out;
-}
-
-/// Sends rank 0's string to every rank.
-std::string broadcast_string(const Communicator& comm, std::string text) {
-  std::uint64_t size = text.size();
-  comm.broadcast_bytes(&size, sizeof size, 0);
-  text.resize(size);
-  comm.broadcast_bytes(text.data(), size, 0);
-  return text;
-}
-
-std::vector<double> broadcast_doubles(const Communicator& comm, std::vector<double> values) {
-  std::uint64_t size = values.size();
-  comm.broadcast_bytes(&size, sizeof size, 0);
-  values.resize(size);
-  comm.broadcast_bytes(values.data(), size * sizeof(double), 0);
-  return values;
-}
-
-/// One atom of a checkpoint block, as bytes for the scatter.
-struct CheckpointRecord {
-  std::int64_t id;
-  int type;
-  int image[3];
-  double position[3];
-  double rebuild_position[3];
-  double velocity[3];
-};
-
-bool same_box(const Box& a, const Box& b) {
-  for (int d = 0; d < 3; ++d) {
-    if (a.lo[d] != b.lo[d] || a.hi[d] != b.hi[d] || a.periodic[d] != b.periodic[d]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-CheckpointState Simulation::gather_checkpoint() const {
-  CheckpointState c;
-  c.step = step_;
-  c.time_ps = current_time();
-  c.dt_ps = settings_.dt_ps;
-  c.box = domain_.box();
-  c.n_ranks = comm_.size();
-  c.grid = domain_.grid();
-  c.type_names = state_.type_names;
-  const IntegratorState integrator = integrator_->save();
-  c.integrator_kind = integrator.kind;
-  c.integrator_scalars = integrator.scalars;
-  c.random_seed = settings_.integrator.thermostat.seed;
-
-  const std::size_t n = state_.n_local;
-  const std::int64_t count = state_.n_local;
-  c.rank_counts = gather_values(comm_, &count, 1);
-  c.ids = gather_values(comm_, state_.ids.data(), n);
-  c.types = gather_values(comm_, state_.types.data(), n);
-  c.positions = gather_values(comm_, state_.positions.data(), 3 * n);
-  const std::vector<double>& rebuild_positions =
-      resident_ ? resident_->reference_positions() : neighbors_.reference_positions();
-  c.rebuild_positions = gather_values(comm_, rebuild_positions.data(), 3 * n);
-  c.velocities = gather_values(comm_, state_.velocities.data(), 3 * n);
-  c.images = gather_values(comm_, state_.images.data(), 3 * n);
-  c.local_heat = gather_values(comm_, &integrator.local_heat, 1);
-  return c;
-}
-
-void Simulation::restore(const CheckpointState& checkpoint) {
-  // Rank 0 checks that the checkpoint fits this run, then every rank learns its layout.
-  on_root(comm_, [&] {
-    const std::int64_t n = static_cast<std::int64_t>(checkpoint.n_atoms());
-    if (n != n_atoms_total_) {
-      throw config_error("the checkpoint holds " + std::to_string(n) + " atoms, but this run has " +
-                         std::to_string(n_atoms_total_));
-    }
-    if (!same_box(checkpoint.box, domain_.box())) {
-      throw config_error(
-          "the checkpoint's box (or its boundary flags) differs from this run's structure; a "
-          "restart continues in the box it was written in");
-    }
-    if (checkpoint.type_names != state_.type_names) {
-      throw config_error("the checkpoint's atom types differ from this run's type_map");
-    }
-    for (int type : checkpoint.types) {
-      if (type < 0 || type >= state_.n_types()) {
-        throw config_error("the checkpoint has an atom type outside this run's types");
-      }
-    }
-    std::int64_t counted = 0;
-    for (std::int64_t c : checkpoint.rank_counts) counted += c;
-    if (counted != n || checkpoint.rank_counts.size() != static_cast<std::size_t>(checkpoint.n_ranks) ||
-        checkpoint.local_heat.size() != checkpoint.rank_counts.size()) {
-      throw config_error("the checkpoint's per-rank blocks are inconsistent");
-    }
-  });
-  struct Header {
-    std::int64_t step;
-    int n_ranks;
-    int grid[3];
-  } header{checkpoint.step, checkpoint.n_ranks,
-           {checkpoint.grid[0], checkpoint.grid[1], checkpoint.grid[2]}};
-  comm_.broadcast_bytes(&header, sizeof header, 0);
-  const bool same_layout = header.n_ranks == comm_.size() && header.grid[0] == domain_.grid()[0] &&
-                           header.grid[1] == domain_.grid()[1] &&
-                           header.grid[2] == domain_.grid()[2];
-  step_ = header.step;
-
-  IntegratorState integrator;
-  integrator.kind = broadcast_string(comm_, checkpoint.integrator_kind);
-  integrator.scalars = broadcast_doubles(comm_, checkpoint.integrator_scalars);
-  {
-    // Langevin's heat is kept per rank: each rank takes back its share, or rank 0 takes the sum.
-    std::vector<double> heat = broadcast_doubles(comm_, checkpoint.local_heat);
-    double total = 0.0;
-    for (double h : heat) total += h;
-    integrator.local_heat =
-        same_layout ? heat[comm_.rank()] : (comm_.is_root() ? total : 0.0);
-  }
-  integrator_->restore(integrator);
-
-  if (same_layout) {
-    restore_atoms_in_place(checkpoint);
-  } else {
-    restore_atoms_by_position(checkpoint);
-  }
-  compute_initial_forces();
-  start_thermo_table();
-  last_step_ = step_;
-  print_thermo();
-}
-
-void Simulation::restore_atoms_in_place(const CheckpointState& checkpoint) {
-  std::vector<char> blocks;
-  std::vector<std::size_t> counts;
-  if (comm_.is_root()) {
-    std::size_t first = 0;
-    for (std::int64_t n : checkpoint.rank_counts) {
-      std::vector<CheckpointRecord> records(n);
-      for (std::int64_t k = 0; k < n; ++k) {
-        const std::size_t i = first + k;
-        CheckpointRecord& r = records[k];
-        r.id = checkpoint.ids[i];
-        r.type = checkpoint.types[i];
-        for (int d = 0; d < 3; ++d) {
-          r.image[d] = checkpoint.images[3 * i + d];
-          r.position[d] = checkpoint.positions[3 * i + d];
-          r.rebuild_position[d] = checkpoint.rebuild_positions[3 * i + d];
-          r.velocity[d] = checkpoint.velocities[3 * i + d];
-        }
-      }
-      const char* begin = reinterpret_cast<const char*>(records.data());
-      blocks.insert(blocks.end(), begin, begin + records.size() * sizeof(CheckpointRecord));
-      counts.push_back(records.size() * sizeof(CheckpointRecord));
-      first += n;
-    }
-  }
-  const std::vector<char> mine = comm_.scatter_bytes(blocks, counts, 0);
-  std::vector<CheckpointRecord> records(mine.size() / sizeof(CheckpointRecord));
-  if (!records.empty()) std::memcpy(records.data(), mine.data(), mine.size());
-
-  const std::size_t n = records.size();
-  state_.n_local = static_cast<int>(n);
-  state_.n_ghost = 0;
-  state_.ids.resize(n);
-  state_.types.resize(n);
-  state_.images.resize(3 * n);
-  state_.positions.resize(3 * n);
-  state_.velocities.resize(3 * n);
-  std::vector<double> current(3 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    state_.ids[i] = records[i].id;
-    state_.types[i] = records[i].type;
-    for (int d = 0; d < 3; ++d) {
-      state_.images[3 * i + d] = records[i].image[d];
-      state_.positions[3 * i + d] = records[i].rebuild_position[d];
-      state_.velocities[3 * i + d] = records[i].velocity[d];
-      current[3 * i + d] = records[i].position[d];
-    }
-  }
-  // The halo and neighbour list exactly as they were built from these positions (every atom is
-  // already on its owner and inside the box, so the migration moves nothing), then the positions
-  // as they are now, forwarded to the ghosts as the uninterrupted run did.
-  rebuild_neighbors();
-  if (state_.n_local != static_cast<int>(n)) {
-    throw internal_error("restart: the migration moved atoms of a same-layout checkpoint");
-  }
-  std::copy(current.begin(), current.end(), state_.positions.begin());
-  if (resident_) resident_->upload_owned(state_);
-  update_ghosts_or_rebuild();
-}
-
-void Simulation::restore_atoms_by_position(const CheckpointState& checkpoint) {
-  AtomSet all;
-  if (comm_.is_root()) {
-    all.ids = checkpoint.ids;
-    all.types = checkpoint.types;
-    all.positions = checkpoint.positions;
-    all.velocities = checkpoint.velocities;
-    all.images = checkpoint.images;
-  }
-  AtomSet owned = scatter_atoms(comm_, domain_, all);
-  state_.n_local = static_cast<int>(owned.size());
-  state_.n_ghost = 0;
-  state_.ids = std::move(owned.ids);
-  state_.types = std::move(owned.types);
-  state_.positions = std::move(owned.positions);
-  state_.velocities = std::move(owned.velocities);
-  state_.images = std::move(owned.images);
-  rebuild_neighbors();
 }
 
 }  // namespace md

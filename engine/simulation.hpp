@@ -6,11 +6,14 @@
 /// Communicator, to the physics through the Potential and Integrator interfaces, and to outputs
 /// through Observers and the checkpoint callback the application installs.
 ///
-/// Backends: on the CPU the step works on the host ParticleState. With run.backend cuda the
-/// per-atom phases run on the GPU through a ResidentStep (engine/resident_step.hpp) and the host
-/// ParticleState is a copy brought up to date (sync_host_state) only where host code reads it:
-/// neighbour-list rebuilds (migration and the halo plan stay host code), output, guard and
-/// checkpoint steps, and the end of a run. The step itself reads the same for both.
+/// Backends: the per-atom phases run on a StepBackend (engine/step_backend.hpp): on the host
+/// ParticleState for run.backend cpu, on the GPU for cuda, where the host ParticleState is a copy
+/// the backend brings up to date (sync_host_state) only where host code reads it: neighbour-list
+/// rebuilds (migration and the halo plan stay host code), output, guard and checkpoint steps, and
+/// the end of a run. The step reads the same for both and has no backend branch.
+///
+/// The class is defined over three files: simulation.cpp (the loop), simulation_checkpoint.cpp
+/// (gather and restore), simulation_evaluate.cpp (single-point evaluation).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +34,7 @@
 #include "engine/neighbor_list.hpp"
 #include "engine/observer.hpp"
 #include "engine/particle_state.hpp"
-#include "engine/resident_step.hpp"
+#include "engine/step_backend.hpp"
 #include "engine/run_report.hpp"
 #include "engine/settings.hpp"
 #include "engine/thermo.hpp"
@@ -93,10 +96,15 @@ class Simulation {
   /// a non-finite energy or force as a model error (exit code 4) naming the atom. Collective.
   EvaluationResult evaluate_once(bool atomic);
 
-  /// Runs the per-atom phases through `step` from now on (call before setup() or restore()). The
-  /// CUDA backend installs its device implementation in the constructor; tests install a host
-  /// one (tests/support/host_resident_step.hpp) to check the orchestration without a GPU.
-  void set_resident_step(std::unique_ptr<ResidentStep> step) { resident_ = std::move(step); }
+  /// Runs the per-atom phases through `backend` from now on (call before setup() or restore()).
+  /// The constructor installs the backend of settings.backend; tests install a resident stand-in
+  /// (tests/support/host_resident_step.hpp) to check the GPU orchestration without a GPU.
+  void set_step_backend(std::unique_ptr<StepBackend> backend) { backend_ = std::move(backend); }
+  /// Fault injection for tests: called on every rank after each migration with the owned atoms
+  /// (a test removes one to exercise the lost-atoms guard, which no correct run can reach).
+  void set_migration_hook(std::function<void(ParticleState&, std::int64_t step)> hook) {
+    migration_hook_ = std::move(hook);
+  }
   /// Adds an output that runs after every step on its own schedule (before setup()).
   void add_observer(std::unique_ptr<Observer> observer);
   /// Installs the per-step run control: called on every rank after every step with the step
@@ -111,9 +119,9 @@ class Simulation {
   /// Calls finish() on every observer (flushes trajectories). Collective.
   void finish_observers();
   /// Brings the host copy of the owned atoms (positions, velocities, forces) up to date with the
-  /// device on the CUDA backend; a no-op on the CPU backend or when it is already current. Local.
-  void sync_host_state();
-  /// Device bytes held by the potential and the resident step (0 on the CPU backend).
+  /// backend's (a no-op on the host backend or when it is already current). Local.
+  void sync_host_state() { backend_->sync_host(state_); }
+  /// Device bytes held by the potential and the step backend (0 on the CPU backend).
   std::size_t device_memory_bytes() const;
 
   /// The current thermo quantities (energies from the last force evaluation). Collective.
@@ -158,8 +166,6 @@ class Simulation {
   /// The temperature and conserved-energy guards on a thermo sample. Collective verdict.
   void check_thermo_bounds(const ThermoSample& sample, double conserved);
   void reverse_sum_forces();
-  /// The integrator's view of the atoms: host loops, or the device kernels on the CUDA backend.
-  AtomKernels& atom_kernels();
   /// True when some observer reads per-atom data after `step`.
   bool observers_read_atoms(std::int64_t step) const;
   /// True when some observer needs the thermo sample of `step`.
@@ -182,11 +188,8 @@ class Simulation {
   Domain domain_;
   Halo halo_;
   ParticleState state_;
-  HostAtomKernels host_kernels_{state_};
   std::unique_ptr<Potential> potential_;
-  NeighborList neighbors_;  ///< CPU backend (and evaluate() on the CUDA backend)
-  std::unique_ptr<ResidentStep> resident_;  ///< CUDA backend: the atoms on the device
-  bool host_stale_ = false;  ///< the device holds newer atoms than state_
+  std::unique_ptr<StepBackend> backend_;  ///< where the per-atom phases run
   std::unique_ptr<Integrator> integrator_;
   ThermoLog thermo_log_;
   std::function<void(const std::string&)> thermo_sink_;
@@ -205,7 +208,7 @@ class Simulation {
   std::array<double, 9> virial_{};      ///< this rank's share, from the last evaluation
   bool stopped_early_ = false;
   std::int64_t last_checkpoint_step_ = -1;
-  std::int64_t test_lose_atom_at_step_ = -1;  ///< MD_TEST_LOSE_ATOM_AT_STEP (guard test hook)
+  std::function<void(ParticleState&, std::int64_t)> migration_hook_;  ///< tests only
   double temperature_limit_ = 0.0;  ///< K; 0: no temperature guard
   /// The last thermo sample's step and conserved energy, for the energy-jump guard.
   std::optional<std::pair<std::int64_t, double>> last_conserved_;

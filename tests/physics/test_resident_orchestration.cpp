@@ -2,7 +2,7 @@
 /// \file
 /// The CUDA backend's orchestration of the MD step — which copy of the atoms (host ParticleState
 /// or the resident arrays) is current when, and what is copied at rebuilds, output steps,
-/// checkpoints, restarts and the end of a run (engine/simulation.cpp, engine/resident_step.hpp) —
+/// checkpoints, restarts and the end of a run (engine/simulation.cpp, engine/step_backend_resident.hpp) —
 /// run on the CPU through HostResidentStep (tests/support/host_resident_step.hpp), whose
 /// "device" arrays are host memory of its own driven by the CPU code. Its arithmetic is the CPU
 /// backend's, so with a correct orchestration the run is BITWISE the plain CPU run: every thermo
@@ -59,7 +59,7 @@ TEST_CASE("resident orchestration: a resident run is bitwise the CPU run", "[res
     auto simulation = md::test::make_water_simulation(comm, fixture_water(thermostat));
     auto step = stand_in(*simulation);
     const md::test::HostResidentStep* step_view = step.get();
-    simulation->set_resident_step(std::move(step));
+    simulation->set_step_backend(std::move(step));
     simulation->add_observer(std::make_unique<md::test::TrajectoryRecorder>(resident, 25));
     simulation->setup();
     resident.report = simulation->run(kSteps);
@@ -104,7 +104,7 @@ TEST_CASE("resident orchestration: a checkpoint restored into a resident run con
   md::CheckpointState checkpoint;
   {
     auto simulation = md::test::make_water_simulation(comm, fixture_water(thermostat));
-    simulation->set_resident_step(stand_in(*simulation));
+    simulation->set_step_backend(stand_in(*simulation));
     simulation->set_checkpoint_writer([&](const md::CheckpointState& c) { checkpoint = c; });
     simulation->setup();
     simulation->run(70);
@@ -117,7 +117,7 @@ TEST_CASE("resident orchestration: a checkpoint restored into a resident run con
     auto simulation = md::test::make_water_simulation(comm, fixture_water(thermostat));
     auto step = stand_in(*simulation);
     const md::test::HostResidentStep* step_view = step.get();
-    simulation->set_resident_step(std::move(step));
+    simulation->set_step_backend(std::move(step));
     simulation->add_observer(std::make_unique<md::test::TrajectoryRecorder>(continued, 25));
     simulation->restore(checkpoint);
     CHECK(step_view->copies().owned_uploads == 1);  // the current positions after the rebuild

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// A ResidentStep (engine/resident_step.hpp) that keeps its "device" arrays in host memory of its
-/// own, separate from the Simulation's ParticleState, and runs the CPU code on them: the
-/// HostAtomKernels, a host NeighborList, a copy of the Simulation's halo plan and the
-/// potential's host compute(). Installed with Simulation::set_resident_step, it runs the CUDA
-/// backend's orchestration — what is copied when between the two copies of the atoms — on any
-/// machine, and since the arithmetic is the CPU backend's, a correct orchestration gives results
-/// BITWISE equal to a CPU run: a missing or misplaced sync (stale positions after a rebuild,
-/// forces not copied back for an output, a restart that forgets to upload) shows as a
-/// difference. `copies()` counts the transfers, so tests can check that steps without output
-/// copy nothing.
+/// A ResidentStepBackend (engine/step_backend_resident.hpp) that keeps its "device" arrays in host
+/// memory of its own, separate from the Simulation's ParticleState, and runs the CPU code on
+/// them: the HostAtomKernels, a host NeighborList, a copy of the Simulation's halo plan and the
+/// potential's host compute(). Installed with Simulation::set_step_backend, it runs the CUDA
+/// backend's orchestration — the Simulation's sync points and the base class's staleness, what
+/// is copied when between the two copies of the atoms — on any machine, and since the arithmetic
+/// is the CPU backend's, a correct orchestration gives results BITWISE equal to a CPU run: a
+/// missing or misplaced sync (stale positions after a rebuild, forces not copied back for an
+/// output, a restart that forgets to upload) shows as a difference. `copies()` counts the
+/// transfers, so tests can check that steps without output copy nothing.
 #pragma once
 
 #include <cstddef>
@@ -19,11 +19,11 @@
 #include "comm/halo.hpp"
 #include "engine/atom_kernels.hpp"
 #include "engine/neighbor_list.hpp"
-#include "engine/resident_step.hpp"
+#include "engine/step_backend_resident.hpp"
 
 namespace md::test {
 
-class HostResidentStep final : public ResidentStep {
+class HostResidentStep final : public ResidentStepBackend {
  public:
   /// Transfer counters.
   struct Copies {
@@ -37,9 +37,20 @@ class HostResidentStep final : public ResidentStep {
     device_.type_masses = std::move(type_masses);
   }
 
-  AtomKernels& kernels() override { return kernels_; }
+  const char* name() const override { return "host stand-in of a resident backend"; }
+  const std::vector<double>& reference_positions() const override {
+    return list_.reference_positions();
+  }
+  std::size_t n_pairs() const override { return list_.n_pairs(); }
+  std::uint64_t build_count() const override { return list_.build_count(); }
+  std::size_t device_memory_bytes() const override { return 1; }  // "holds something"
 
-  void upload_after_rebuild(const ParticleState& state, const Halo& halo) override {
+  const Copies& copies() const { return copies_; }
+
+ protected:
+  AtomKernels& resident_kernels() override { return kernels_; }
+
+  void upload_all(const ParticleState& state, const Halo& halo) override {
     ++copies_.rebuild_uploads;
     const std::size_t n_all = state.n_all();
     device_.n_local = state.n_local;
@@ -61,7 +72,7 @@ class HostResidentStep final : public ResidentStep {
     std::copy(state.velocities.begin(), state.velocities.begin() + n, device_.velocities.begin());
   }
 
-  void download(ParticleState& state) override {
+  void download_owned(ParticleState& state) override {
     ++copies_.downloads;
     const std::size_t n = 3 * static_cast<std::size_t>(device_.n_local);
     std::copy(device_.positions.begin(), device_.positions.begin() + n, state.positions.begin());
@@ -69,14 +80,14 @@ class HostResidentStep final : public ResidentStep {
     std::copy(device_.forces.begin(), device_.forces.begin() + n, state.forces.begin());
   }
 
-  double max_displacement_sq() override {
+  double resident_max_displacement_sq() override {
     return list_.max_displacement_sq(Span<const double>(device_.positions), device_.n_local);
   }
-  void forward_positions(const Communicator& comm) override {
+  void resident_forward_positions(const Communicator& comm) override {
     halo_->forward_positions(comm, Span<double>(device_.positions));
   }
-  void compute_forces(Potential& potential, const Box& box, const ComputeRequest& request,
-                      double& energy, std::array<double, 9>& virial) override {
+  ForceTally resident_compute_forces(Potential& potential, const Box& box,
+                                     const ComputeRequest& request) override {
     AtomsView atoms;
     atoms.positions = Span<const double>(device_.positions);
     atoms.types = Span<const int>(device_.types);
@@ -86,25 +97,15 @@ class HostResidentStep final : public ResidentStep {
     ForceOutput out;
     out.forces = Span<double>(device_.forces);
     potential.compute(atoms, list_.view(), request, out);
-    energy = out.energy;
-    virial = out.virial;
+    return ForceTally{out.energy, out.virial};
   }
-  void reverse_sum_forces(const Communicator& comm) override {
+  void resident_reverse_sum_forces(const Communicator& comm) override {
     halo_->reverse_sum(comm, Span<double>(device_.forces), 3);
   }
-
-  std::vector<int> neighbor_offsets() override {
+  std::vector<int> download_neighbor_offsets() override {
     const Span<const int> offsets = list_.view().offsets;
     return std::vector<int>(offsets.begin(), offsets.end());
   }
-  const std::vector<double>& reference_positions() const override {
-    return list_.reference_positions();
-  }
-  std::size_t n_pairs() const override { return list_.n_pairs(); }
-  std::uint64_t build_count() const override { return list_.build_count(); }
-  std::size_t device_memory_bytes() const override { return 1; }  // "holds something"
-
-  const Copies& copies() const { return copies_; }
 
  private:
   ParticleState device_;  ///< the "device" copy of the atoms

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// The GPU-resident step (contract in resident_step.hpp): device atom arrays plus the device
-/// neighbour list (engine/neighbor_list_cuda.cuh), the device halo (comm/halo_cuda.cuh) and the
-/// integrator kernels (engine/integrate_cuda.cuh), all on one stream. The potential runs on its
-/// own stream, so the stream is synchronised before it is called; compute_device returns with its
-/// outputs complete (potential/potential.hpp).
+/// The GPU-resident backend of the MD step (engine/step_backend.hpp; the host copy's staleness is
+/// the ResidentStepBackend base's, engine/step_backend_resident.hpp): device atom arrays plus the
+/// device neighbour list (engine/neighbor_list_cuda.cuh), the device halo (comm/halo_cuda.cuh)
+/// and the integrator kernels (engine/integrate_cuda.cuh), all on one stream. The potential runs
+/// on its own stream, so the stream is synchronised before it is called; compute_device returns
+/// with its outputs complete (potential/potential.hpp). Twin of the host backend,
+/// engine/step_backend_host.cpp.
 #include <algorithm>
 
 #include "device/device_buffer.hpp"
 #include "comm/halo_cuda.cuh"
 #include "engine/integrate_cuda.cuh"
 #include "engine/neighbor_list_cuda.cuh"
-#include "engine/resident_step.hpp"
+#include "engine/step_backend_resident.hpp"
 
 namespace md {
 namespace {
@@ -36,15 +38,28 @@ void copy_to_host(T* host, const T* device, std::size_t n, cudaStream_t stream) 
   if (n > 0) MD_CUDA_CHECK(cudaMemcpyAsync(host, device, n * sizeof(T), cudaMemcpyDeviceToHost, stream));
 }
 
-class CudaResidentStep final : public ResidentStep {
+class CudaStepBackend final : public ResidentStepBackend {
  public:
-  CudaResidentStep(NeighborKind kind, double cutoff, double skin,
-                   const std::vector<double>& type_masses)
+  CudaStepBackend(NeighborKind kind, double cutoff, double skin,
+                  const std::vector<double>& type_masses)
       : list_(kind, cutoff, skin), kernels_(type_masses, stream_.get()) {}
 
-  AtomKernels& kernels() override { return kernels_; }
+  const char* name() const override { return "cuda"; }
+  const std::vector<double>& reference_positions() const override { return reference_; }
+  std::size_t n_pairs() const override { return list_.n_pairs(); }
+  std::uint64_t build_count() const override { return list_.build_count(); }
 
-  void upload_after_rebuild(const ParticleState& state, const Halo& halo) override {
+  std::size_t device_memory_bytes() const override {
+    return positions_.capacity_bytes() + velocities_.capacity_bytes() +
+           forces_.capacity_bytes() + types_.capacity_bytes() + ids_.capacity_bytes() +
+           list_.device_memory_bytes() + halo_.device_memory_bytes() +
+           kernels_.device_memory_bytes();
+  }
+
+ protected:
+  AtomKernels& resident_kernels() override { return kernels_; }
+
+  void upload_all(const ParticleState& state, const Halo& halo) override {
     cudaStream_t s = stream_.get();
     n_local_ = state.n_local;
     n_all_ = state.n_all();
@@ -76,7 +91,7 @@ class CudaResidentStep final : public ResidentStep {
     copy_to_device(velocities_.data(), state.velocities.data(), 3 * n_local, stream_.get());
   }
 
-  void download(ParticleState& state) override {
+  void download_owned(ParticleState& state) override {
     const auto n_local = static_cast<std::size_t>(n_local_);
     if (state.n_local != n_local_ || state.positions.size() < 3 * n_local ||
         state.velocities.size() < 3 * n_local || state.forces.size() < 3 * n_local) {
@@ -89,16 +104,16 @@ class CudaResidentStep final : public ResidentStep {
     stream_.synchronize();
   }
 
-  double max_displacement_sq() override {
+  double resident_max_displacement_sq() override {
     return list_.max_displacement_sq(positions_.data(), n_local_, stream_.get());
   }
 
-  void forward_positions(const Communicator& comm) override {
+  void resident_forward_positions(const Communicator& comm) override {
     halo_.forward_positions(comm, positions_.data(), stream_.get());
   }
 
-  void compute_forces(Potential& potential, const Box& box, const ComputeRequest& request,
-                      double& energy, std::array<double, 9>& virial) override {
+  ForceTally resident_compute_forces(Potential& potential, const Box& box,
+                                     const ComputeRequest& request) override {
     const auto n_local = static_cast<std::size_t>(n_local_);
     const auto n_all = static_cast<std::size_t>(n_all_);
     DeviceAtomsView atoms;
@@ -117,30 +132,18 @@ class CudaResidentStep final : public ResidentStep {
     out.forces = DeviceSpan<double>(forces_.data(), 3 * n_all);
     stream_.synchronize();  // positions complete before the potential's stream reads them
     potential.compute_device(atoms, neighbors, request, out);
-    energy = out.energy;
-    virial = out.virial;
+    return ForceTally{out.energy, out.virial};
   }
 
-  void reverse_sum_forces(const Communicator& comm) override {
+  void resident_reverse_sum_forces(const Communicator& comm) override {
     halo_.reverse_sum(comm, forces_.data(), 3, stream_.get());
   }
 
-  std::vector<int> neighbor_offsets() override {
+  std::vector<int> download_neighbor_offsets() override {
     std::vector<int> offsets(static_cast<std::size_t>(n_local_) + 1, 0);
     copy_to_host(offsets.data(), list_.offsets(), offsets.size(), stream_.get());
     stream_.synchronize();
     return offsets;
-  }
-
-  const std::vector<double>& reference_positions() const override { return reference_; }
-  std::size_t n_pairs() const override { return list_.n_pairs(); }
-  std::uint64_t build_count() const override { return list_.build_count(); }
-
-  std::size_t device_memory_bytes() const override {
-    return positions_.capacity_bytes() + velocities_.capacity_bytes() +
-           forces_.capacity_bytes() + types_.capacity_bytes() + ids_.capacity_bytes() +
-           list_.device_memory_bytes() + halo_.device_memory_bytes() +
-           kernels_.device_memory_bytes();
   }
 
  private:
@@ -161,9 +164,9 @@ class CudaResidentStep final : public ResidentStep {
 
 }  // namespace
 
-std::unique_ptr<ResidentStep> make_resident_step(NeighborKind kind, double cutoff, double skin,
-                                                 const std::vector<double>& type_masses) {
-  return std::make_unique<CudaResidentStep>(kind, cutoff, skin, type_masses);
+std::unique_ptr<StepBackend> make_cuda_step_backend(NeighborKind kind, double cutoff, double skin,
+                                                    const std::vector<double>& type_masses) {
+  return std::make_unique<CudaStepBackend>(kind, cutoff, skin, type_masses);
 }
 
 }  // namespace md
