@@ -35,7 +35,8 @@ Domain::Domain(const Box& box, const Communicator& comm, std::array<int, 3> requ
     grid_ = choose_grid(box, comm.size());
   } else {
     if (requested_grid[0] < 1 || requested_grid[1] < 1 || requested_grid[2] < 1 ||
-        requested_grid[0] * requested_grid[1] * requested_grid[2] != comm.size()) {
+        static_cast<long long>(requested_grid[0]) * requested_grid[1] * requested_grid[2] !=
+            comm.size()) {
       throw config_error("decomposition [" + std::to_string(requested_grid[0]) + ", " +
                          std::to_string(requested_grid[1]) + ", " +
                          std::to_string(requested_grid[2]) + "] does not multiply to the " +
@@ -47,6 +48,15 @@ Domain::Domain(const Box& box, const Communicator& comm, std::array<int, 3> requ
   coords_[0] = rank_ / (grid_[1] * grid_[2]);
   coords_[1] = (rank_ / grid_[2]) % grid_[1];
   coords_[2] = rank_ % grid_[2];
+}
+
+void Domain::set_box(const Box& box) {
+  for (int d = 0; d < 3; ++d) {
+    if (box.periodic[d] != box_.periodic[d]) {
+      throw internal_error("Domain::set_box: the periodic flags of a box cannot change");
+    }
+  }
+  box_ = box;
 }
 
 double Domain::bound(int d, int c) const {

@@ -19,6 +19,10 @@ class Domain {
   Domain(const Box& box, const Communicator& comm, std::array<int, 3> requested_grid = {0, 0, 0});
 
   const Box& box() const { return box_; }
+  /// Changes the box (a barostat's step, or a restart in the box of its checkpoint), keeping the
+  /// rank grid: the subdomains scale with it. The periodic flags must not change. Atoms are not
+  /// moved here: the caller maps them and rebuilds the halo.
+  void set_box(const Box& box);
   const std::array<int, 3>& grid() const { return grid_; }
   const std::array<int, 3>& coords() const { return coords_; }
   int rank() const { return rank_; }

@@ -25,6 +25,12 @@ void HostAtomKernels::scale_velocities(double lambda) {
   for (std::size_t k = 0; k < n; ++k) state_.velocities[k] *= lambda;
 }
 
+void HostAtomKernels::map_positions(const BoxMap& map) {
+  for (int i = 0; i < state_.n_local; ++i) {
+    map_position_atom(&state_.positions[3 * static_cast<std::size_t>(i)], map);
+  }
+}
+
 double HostAtomKernels::local_twice_kinetic_energy() {
   double sum = 0.0;
   for (int i = 0; i < state_.n_local; ++i) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 
+#include "engine/box_map.hpp"
 #include "engine/langevin_step.hpp"
 #include "engine/particle_state.hpp"
 
@@ -28,6 +29,8 @@ class AtomKernels {
   virtual void drift(double dt) = 0;
   /// v *= lambda (a thermostat's scale factor).
   virtual void scale_velocities(double lambda) = 0;
+  /// x ← the same fractional position in a new box (map_position_atom, engine/box_map.hpp).
+  virtual void map_positions(const BoxMap& map) = 0;
   /// Σ m v² · mvv2e (eV) of the owned atoms: twice their kinetic energy. Local only (reduce over
   /// ranks).
   virtual double local_twice_kinetic_energy() = 0;
@@ -44,6 +47,7 @@ class HostAtomKernels final : public AtomKernels {
   void half_kick(double dt) override;
   void drift(double dt) override;
   void scale_velocities(double lambda) override;
+  void map_positions(const BoxMap& map) override;
   double local_twice_kinetic_energy() override;
   double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) override;
 

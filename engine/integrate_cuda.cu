@@ -34,6 +34,12 @@ __global__ void drift_kernel(double* positions, const double* velocities, int n_
   drift_atom(positions + row, velocities + row, dt);
 }
 
+__global__ void map_positions_kernel(double* positions, int n_local, BoxMap map) {
+  const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  if (i >= n_local) return;
+  map_position_atom(positions + 3 * static_cast<std::size_t>(i), map);
+}
+
 __global__ void scale_kernel(double* values, std::size_t n, double lambda) {
   const std::size_t k = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (k >= n) return;
@@ -141,6 +147,13 @@ void DeviceAtomKernels::scale_velocities(double lambda) {
   if (arrays_.n_local <= 0) return;
   const std::size_t n = 3 * static_cast<std::size_t>(arrays_.n_local);
   scale_kernel<<<blocks_for(n, kThreads), kThreads, 0, stream_>>>(arrays_.velocities, n, lambda);
+  MD_CUDA_CHECK_LAUNCH(stream_);
+}
+
+void DeviceAtomKernels::map_positions(const BoxMap& map) {
+  if (arrays_.n_local <= 0) return;
+  map_positions_kernel<<<atom_blocks(arrays_.n_local), kThreads, 0, stream_>>>(
+      arrays_.positions, arrays_.n_local, map);
   MD_CUDA_CHECK_LAUNCH(stream_);
 }
 

@@ -83,6 +83,7 @@ class DeviceAtomKernels final : public AtomKernels {
   void half_kick(double dt) override;
   void drift(double dt) override;
   void scale_velocities(double lambda) override;
+  void map_positions(const BoxMap& map) override;
   double local_twice_kinetic_energy() override;
   double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) override;
   /// Σ m v_a v_b · mvv2e of the owned atoms (see DeviceKineticEnergy). Local only.

@@ -51,17 +51,15 @@ void VerletIntegrator::thermostat_half_step(AtomKernels& atoms, const Communicat
   atoms.scale_velocities(thermostat_->half_step(kinetic_energy, step, half));
 }
 
-void VerletIntegrator::first_half(AtomKernels& atoms, const Communicator& comm,
-                                  std::int64_t step) {
-  if (thermostat_) thermostat_half_step(atoms, comm, step, 0);
-  atoms.half_kick(dt_);
-  atoms.drift(dt_);
+void VerletIntegrator::first_half(StepContext& context) {
+  if (thermostat_) thermostat_half_step(context.atoms, context.comm, context.step, 0);
+  context.atoms.half_kick(dt_);
+  context.atoms.drift(dt_);
 }
 
-void VerletIntegrator::second_half(AtomKernels& atoms, const Communicator& comm,
-                                   std::int64_t step) {
-  atoms.half_kick(dt_);
-  if (thermostat_) thermostat_half_step(atoms, comm, step, 1);
+void VerletIntegrator::second_half(StepContext& context) {
+  context.atoms.half_kick(dt_);
+  if (thermostat_) thermostat_half_step(context.atoms, context.comm, context.step, 1);
 }
 
 double VerletIntegrator::conserved_energy_contribution(const Communicator&) const {

@@ -18,7 +18,10 @@
 ///      first_half  = B (v += dt/2·F/m), A (x += dt/2·v), O (exact Ornstein–Uhlenbeck), A
 ///      second_half = B.
 /// An integrator moves the atoms only through AtomKernels (engine/atom_kernels.hpp), so the same
-/// object drives the CPU loops and the CUDA kernels.
+/// object drives the CPU loops and the CUDA kernels. Each half step gets a StepContext
+/// (engine/step_context.hpp): the kernels, the communicator, the box, the latest virial (on the
+/// steps the integrator asks for it: needs_virial) and a BoxControl to change the box, which a
+/// barostat uses.
 /// Every integrator exposes the term that makes E_pot + KE + term a conserved quantity, and its
 /// state for checkpoints.
 #pragma once
@@ -31,6 +34,7 @@
 #include "comm/communicator.hpp"
 #include "engine/dynamics_settings.hpp"
 #include "engine/atom_kernels.hpp"
+#include "engine/step_context.hpp"
 #include "engine/thermostat.hpp"
 
 namespace md {
@@ -49,12 +53,15 @@ class Integrator {
   virtual ~Integrator() = default;
   /// One line for the log ("NVE (velocity Verlet)", "NVT, Nose-Hoover chain (...)").
   virtual std::string description() const = 0;
-  /// Everything of step `step` → `step + 1` before the force evaluation; on exit the owned
-  /// positions are x(t + dt). Collective (thermostats reduce the kinetic energy).
-  virtual void first_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) = 0;
+  /// Everything of step `context.step` → `step + 1` before the force evaluation; on exit the
+  /// owned positions are x(t + dt). Collective (thermostats reduce the kinetic energy).
+  virtual void first_half(StepContext& context) = 0;
   /// Everything after the force evaluation; on exit the owned velocities are v(t + dt).
   /// Collective.
-  virtual void second_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) = 0;
+  virtual void second_half(StepContext& context) = 0;
+  /// True when the force evaluation of `step` must compute the virial for this integrator (a
+  /// barostat's pressure); the loop then passes it in the context of the half steps after it.
+  virtual bool needs_virial(std::int64_t /*step*/) const { return false; }
   /// The integrator's term of the conserved energy, eV, the same on every rank. Collective.
   virtual double conserved_energy_contribution(const Communicator& comm) const = 0;
   virtual IntegratorState save() const = 0;
@@ -78,8 +85,8 @@ class VerletIntegrator final : public Integrator {
   VerletIntegrator(double dt_ps, std::unique_ptr<Thermostat> thermostat, std::string kind);
 
   std::string description() const override;
-  void first_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
-  void second_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
+  void first_half(StepContext& context) override;
+  void second_half(StepContext& context) override;
   double conserved_energy_contribution(const Communicator& comm) const override;
   IntegratorState save() const override;
   void restore(const IntegratorState& state) override;

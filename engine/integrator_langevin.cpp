@@ -37,7 +37,8 @@ std::string LangevinIntegrator::description() const {
   return out.str();
 }
 
-void LangevinIntegrator::first_half(AtomKernels& atoms, const Communicator&, std::int64_t step) {
+void LangevinIntegrator::first_half(StepContext& context) {
+  AtomKernels& atoms = context.atoms;
   atoms.half_kick(dt_);     // B
   atoms.drift(0.5 * dt_);   // A
   // O: exact Ornstein–Uhlenbeck update with noise keyed by (seed, step, id, component).
@@ -47,13 +48,13 @@ void LangevinIntegrator::first_half(AtomKernels& atoms, const Communicator&, std
   o.kt = kt_;
   o.mvv2e = units::kMvv2e;
   o.seed = seed_;
-  o.stream = langevin_stream(step);
+  o.stream = langevin_stream(context.step);
   local_heat_ += atoms.ornstein_uhlenbeck(o);
   atoms.drift(0.5 * dt_);   // A
 }
 
-void LangevinIntegrator::second_half(AtomKernels& atoms, const Communicator&, std::int64_t) {
-  atoms.half_kick(dt_);  // B
+void LangevinIntegrator::second_half(StepContext& context) {
+  context.atoms.half_kick(dt_);  // B
 }
 
 double LangevinIntegrator::conserved_energy_contribution(const Communicator& comm) const {

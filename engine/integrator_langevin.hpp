@@ -28,8 +28,8 @@ class LangevinIntegrator final : public Integrator {
   LangevinIntegrator(double dt_ps, const ThermostatSettings& settings);
 
   std::string description() const override;
-  void first_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
-  void second_half(AtomKernels& atoms, const Communicator& comm, std::int64_t step) override;
+  void first_half(StepContext& context) override;
+  void second_half(StepContext& context) override;
   double conserved_energy_contribution(const Communicator& comm) const override;
   IntegratorState save() const override;
   void restore(const IntegratorState& state) override;

@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
 #include "engine/guards.hpp"
+#include "engine/size_checks.hpp"
 #include "engine/velocity_create.hpp"
 
 namespace md {
@@ -108,11 +109,13 @@ void Simulation::start_thermo_table() {
 ///  6. observers on their schedules: guards, thermo, trajectories
 void Simulation::step() {
   const std::int64_t from = step_;
-  const bool sample = thermo_due(from + 1) || observers_want_thermo(from + 1);
-  const ComputeRequest request{sample, sample, false, false};
+  ComputeRequest request;
+  request.energy = thermo_due(from + 1) || observers_want_thermo(from + 1);
+  request.virial = request.energy || integrator_->needs_virial(from + 1);
   {
     auto timing = timers_.scope(Phase::kModify);
-    integrator_->first_half(backend_->kernels(), comm_, from);
+    StepContext context = step_context(from);
+    integrator_->first_half(context);
   }
   step_ = from + 1;  // the positions are now those of the new step (as guard messages report it)
   update_ghosts_or_rebuild();
@@ -120,9 +123,27 @@ void Simulation::step() {
   reverse_sum_forces();
   {
     auto timing = timers_.scope(Phase::kModify);
-    integrator_->second_half(backend_->kernels(), comm_, from);
+    StepContext context = step_context(from);
+    integrator_->second_half(context);
   }
   observe();
+}
+
+StepContext Simulation::step_context(std::int64_t step) {
+  return StepContext{backend_->kernels(), comm_,       domain_.box(), global_virial_,
+                     global_virial_step_, step, box_control_};
+}
+
+void Simulation::change_box(const Box& box) {
+  for (int d = 0; d < 3; ++d) {
+    if (box.periodic[d] != domain_.box().periodic[d]) {
+      throw config_error("a box change cannot change the periodic boundaries");
+    }
+  }
+  on_all_ranks(comm_, [&] { check_box_for_radius(box, potential_->cutoff() + settings_.skin); });
+  backend_->kernels().map_positions(BoxMap::between(domain_.box(), box));
+  domain_.set_box(box);
+  box_changed_ = true;  // the ghosts and the list are rebuilt at the next neighbour phase
 }
 
 RunReport Simulation::run(std::int64_t n_steps) {
@@ -243,15 +264,19 @@ void Simulation::update_ghosts_or_rebuild() {
     auto timing = timers_.scope(Phase::kNeigh);
     moved_sq = comm_.max(backend_->max_displacement_sq(state_));
   }
-  const double limit = step_displacement_limit(settings_.guards, settings_.skin);
+  // The box change of a barostat moves every atom by design: not a per-step jump.
+  const double limit =
+      box_changed_ ? 0.0 : step_displacement_limit(settings_.guards, settings_.skin);
   if (limit > 0.0 && std::sqrt(moved_sq) > 0.5 * settings_.skin + limit) {
     // Rare: only when the dynamics has already gone wrong. Name the atom.
     sync_host_state();
     check_step_displacement(state_, backend_->reference_positions(), std::sqrt(moved_sq),
                             settings_.skin, limit, comm_, step_);
   }
-  // A Verlet list stays valid while no atom has moved more than skin/2 since it was built.
-  if (4.0 * moved_sq > settings_.skin * settings_.skin) {
+  // A Verlet list stays valid while no atom has moved more than skin/2 since it was built, and
+  // while the box is the one it was built in.
+  if (box_changed_ || 4.0 * moved_sq > settings_.skin * settings_.skin) {
+    box_changed_ = false;
     rebuild_neighbors();
   } else {
     auto timing = timers_.scope(Phase::kComm);
@@ -305,12 +330,20 @@ void Simulation::compute_forces(const ComputeRequest& request) {
   LocalFailure failure;
   failure.run([&] { evaluate_potential(request); });
   raise_if_failed(comm_, failure);
+  reduce_virial_for_integrator();
 }
 
 void Simulation::evaluate_potential(const ComputeRequest& request) {
   const ForceTally tally = backend_->compute_forces(*potential_, state_, domain_.box(), request);
   if (request.energy) potential_energy_ = tally.energy;
   if (request.virial) virial_ = tally.virial;
+}
+
+void Simulation::reduce_virial_for_integrator() {
+  if (!integrator_->needs_virial(step_)) return;
+  global_virial_ = virial_;
+  comm_.sum(Span<double>(global_virial_.data(), global_virial_.size()));
+  global_virial_step_ = step_;
 }
 
 void Simulation::reverse_sum_forces() {

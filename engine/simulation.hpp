@@ -35,6 +35,7 @@
 #include "engine/observer.hpp"
 #include "engine/particle_state.hpp"
 #include "engine/step_backend.hpp"
+#include "engine/step_context.hpp"
 #include "engine/run_report.hpp"
 #include "engine/settings.hpp"
 #include "engine/thermo.hpp"
@@ -79,9 +80,10 @@ class Simulation {
   /// (other ranks may pass an empty one). With the checkpoint's rank count and grid, every rank
   /// takes back its own atoms in storage order and rebuilds the halo and neighbour list from the
   /// positions of the last build, so the continuation is bit-identical; otherwise the atoms are
-  /// redistributed by position. Observers are not called (outputs already hold this step).
-  /// Throws a config Error when the checkpoint does not fit this run (atoms, box, types,
-  /// integrator). Collective.
+  /// redistributed by position. The run continues in the checkpoint's box (which a barostat may
+  /// have changed). Observers are not called (outputs already hold this step).
+  /// Throws a config Error when the checkpoint does not fit this run (atoms, boundary flags,
+  /// types, integrator). Collective.
   void restore(const CheckpointState& checkpoint);
   /// Runs up to `n_steps` steps (after setup or restore) and returns the performance report. Ends
   /// early, after writing a checkpoint, when the run control asks to stop. Collective.
@@ -100,6 +102,13 @@ class Simulation {
   /// The constructor installs the backend of settings.backend; tests install a resident stand-in
   /// (tests/support/host_resident_step.hpp) to check the GPU orchestration without a GPU.
   void set_step_backend(std::unique_ptr<StepBackend> backend) { backend_ = std::move(backend); }
+  /// Replaces the integrator made from the settings (before setup() or restore()): for
+  /// integrators the settings cannot express yet, and for tests.
+  void set_integrator(std::unique_ptr<Integrator> integrator) { integrator_ = std::move(integrator); }
+  /// Changes the box (BoxControl; what a barostat's half step calls): maps the owned positions
+  /// into `box` through the backend's kernels, gives the domain the new box and rebuilds the
+  /// halo and list at the next neighbour phase. Collective.
+  void change_box(const Box& box);
   /// Fault injection for tests: called on every rank after each migration with the owned atoms
   /// (a test removes one to exercise the lost-atoms guard, which no correct run can reach).
   void set_migration_hook(std::function<void(ParticleState&, std::int64_t step)> hook) {
@@ -157,6 +166,10 @@ class Simulation {
   void rebuild_neighbors();
   void update_ghosts_or_rebuild();
   void compute_forces(const ComputeRequest& request);
+  /// The integrator's view of a step (engine/step_context.hpp).
+  StepContext step_context(std::int64_t step);
+  /// On the steps the integrator asks for it: this step's virial summed over ranks.
+  void reduce_virial_for_integrator();
   void evaluate_potential(const ComputeRequest& request);
   /// Warns (rank 0) about atoms much closer than the potential's natural distance. Collective.
   void warn_close_contacts();
@@ -209,6 +222,15 @@ class Simulation {
   bool stopped_early_ = false;
   std::int64_t last_checkpoint_step_ = -1;
   std::function<void(ParticleState&, std::int64_t)> migration_hook_;  ///< tests only
+  /// The integrators' way to change the box: forwards to change_box.
+  struct SimulationBoxControl final : BoxControl {
+    explicit SimulationBoxControl(Simulation& s) : simulation(s) {}
+    void change_box(const Box& box) override { simulation.change_box(box); }
+    Simulation& simulation;
+  } box_control_{*this};
+  bool box_changed_ = false;  ///< the box changed since the last neighbour-list build
+  std::array<double, 9> global_virial_{};  ///< summed over ranks, for the integrator
+  std::int64_t global_virial_step_ = -1;
   double temperature_limit_ = 0.0;  ///< K; 0: no temperature guard
   /// The last thermo sample's step and conserved energy, for the energy-jump guard.
   std::optional<std::pair<std::int64_t, double>> last_conserved_;

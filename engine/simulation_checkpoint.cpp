@@ -8,6 +8,7 @@
 #include "comm/root_task.hpp"
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
+#include "engine/size_checks.hpp"
 #include "engine/simulation.hpp"
 
 namespace md {
@@ -50,13 +51,6 @@ struct CheckpointRecord {
   double velocity[3];
 };
 
-bool same_box(const Box& a, const Box& b) {
-  for (int d = 0; d < 3; ++d) {
-    if (a.lo[d] != b.lo[d] || a.hi[d] != b.hi[d] || a.periodic[d] != b.periodic[d]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 CheckpointState Simulation::gather_checkpoint() const {
@@ -95,10 +89,11 @@ void Simulation::restore(const CheckpointState& checkpoint) {
       throw config_error("the checkpoint holds " + std::to_string(n) + " atoms, but this run has " +
                          std::to_string(n_atoms_total_));
     }
-    if (!same_box(checkpoint.box, domain_.box())) {
-      throw config_error(
-          "the checkpoint's box (or its boundary flags) differs from this run's structure; a "
-          "restart continues in the box it was written in");
+    for (int d = 0; d < 3; ++d) {
+      if (checkpoint.box.periodic[d] != domain_.box().periodic[d]) {
+        throw config_error(
+            "the checkpoint's boundary flags differ from this run's structure.boundary");
+      }
     }
     if (checkpoint.type_names != state_.type_names) {
       throw config_error("the checkpoint's atom types differ from this run's type_map");
@@ -126,6 +121,12 @@ void Simulation::restore(const CheckpointState& checkpoint) {
                            header.grid[1] == domain_.grid()[1] &&
                            header.grid[2] == domain_.grid()[2];
   step_ = header.step;
+  // The run continues in the checkpoint's box (a barostat may have changed it since the
+  // structure file was written).
+  Box box = checkpoint.box;
+  comm_.broadcast_bytes(&box, sizeof box, 0);
+  on_all_ranks(comm_, [&] { check_box_for_radius(box, potential_->cutoff() + settings_.skin); });
+  domain_.set_box(box);
 
   IntegratorState integrator;
   integrator.kind = broadcast_string(comm_, checkpoint.integrator_kind);

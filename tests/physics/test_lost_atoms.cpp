@@ -11,47 +11,12 @@
 #include <string>
 
 #include "comm/communicator.hpp"
-#include "engine/distribute.hpp"
 #include "engine/guards.hpp"
-#include "engine/simulation.hpp"
-#include "io/lammps_data.hpp"
-#include "potential/make_potential.hpp"
-
-namespace {
-
-std::unique_ptr<md::Simulation> lj_liquid(const md::Communicator& comm) {
-  const md::StructureData data = md::read_lammps_data(
-      std::string(MD_TEST_DATA_DIR) + "/lj/lj_liquid_108.data", md::AtomStyle::kAtomic);
-  md::Box box;
-  for (int d = 0; d < 3; ++d) {
-    box.lo[d] = data.lo[d];
-    box.hi[d] = data.hi[d];
-  }
-  md::AtomSet all;
-  all.ids = data.ids;
-  for (int type : data.types) all.types.push_back(type - 1);
-  all.positions = data.positions;
-  all.images = data.images;
-  all.velocities = data.velocities;
-  md::Domain domain(box, comm);
-  md::AtomSet owned = md::scatter_atoms(comm, domain, all);
-  md::LennardJonesSpec spec;
-  spec.cutoff = 8.5125;
-  spec.pairs.push_back({"Ar", "Ar", 0.0103, 3.405, 0.0});
-  md::SimulationSettings settings;
-  settings.dt_ps = 0.01;
-  settings.skin = 1.0;
-  return std::make_unique<md::Simulation>(
-      settings, comm, std::move(domain), std::move(owned), std::vector<std::string>{"Ar"},
-      std::vector<double>{39.948}, md::make_lennard_jones(spec, {"Ar"}, md::Backend::kCpu),
-      nullptr);
-}
-
-}  // namespace
+#include "tests/support/lj_simulation.hpp"
 
 TEST_CASE("guard: an atom lost in a migration stops the run, naming it", "[physics][guards]") {
   const md::Communicator comm = md::Communicator::world();
-  auto simulation = lj_liquid(comm);
+  auto simulation = md::test::lj_liquid_simulation(comm, md::test::lj_liquid_settings());
   std::int64_t removed = -1;
   simulation->set_migration_hook([&](md::ParticleState& state, std::int64_t step) {
     if (removed >= 0 || step < 30 || !comm.is_root() || state.n_local == 0) return;

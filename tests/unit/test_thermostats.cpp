@@ -179,11 +179,19 @@ TEST_CASE("Langevin noise is keyed by atom id, not by storage order", "[unit][th
   md::ParticleState backward = make_state({6, 5, 4, 3, 2, 1});
   md::LangevinIntegrator a(0.002, settings), b(0.002, settings);
   md::HostAtomKernels forward_atoms(forward), backward_atoms(backward);
+  // Langevin neither reads the box or virial nor changes the box.
+  struct NoBoxChange final : md::BoxControl {
+    void change_box(const md::Box&) override { FAIL("Langevin changed the box"); }
+  } no_box_change;
+  const md::Box box;
+  const std::array<double, 9> virial{};
   for (std::int64_t step = 0; step < 3; ++step) {
-    a.first_half(forward_atoms, comm, step);
-    b.first_half(backward_atoms, comm, step);
-    a.second_half(forward_atoms, comm, step);
-    b.second_half(backward_atoms, comm, step);
+    md::StepContext forward_step{forward_atoms, comm, box, virial, -1, step, no_box_change};
+    md::StepContext backward_step{backward_atoms, comm, box, virial, -1, step, no_box_change};
+    a.first_half(forward_step);
+    b.first_half(backward_step);
+    a.second_half(forward_step);
+    b.second_half(backward_step);
   }
   for (int i = 0; i < 6; ++i) {
     const int j = 5 - i;
