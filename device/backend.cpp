@@ -5,14 +5,6 @@
 
 namespace md {
 
-Backend parse_backend(const std::string& name) {
-  if (name == "cpu") return Backend::kCpu;
-  if (name == "cuda") return Backend::kCuda;
-  throw config_error("unknown backend '" + name + "': expected cpu or cuda");
-}
-
-std::string to_string(Backend backend) { return backend == Backend::kCuda ? "cuda" : "cpu"; }
-
 std::string cuda_unavailable_reason() {
   if (!cuda_compiled()) {
     return "the CUDA backend was requested but this build has no CUDA (configure with "

@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// Which compute backend runs the potential and the integrator, and whether it is available.
+/// Whether the CUDA backend (core/backend.hpp) is available: compiled in, and a device visible.
 #pragma once
 
 #include <string>
 
+#include "core/backend.hpp"
+
 namespace md {
-
-enum class Backend { kCpu, kCuda };
-
-/// Parses "cpu" / "cuda"; throws a config Error for anything else.
-Backend parse_backend(const std::string& name);
-std::string to_string(Backend backend);
 
 /// True when this build contains the CUDA backend.
 bool cuda_compiled();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/box.hpp"
+#include "core/exact_math.hpp"
 #include "core/portability.hpp"
 
 namespace md {
@@ -31,11 +32,7 @@ struct BoxMap {
 /// Maps one atom's position `x` [3] (Å) in place.
 MD_HOST_DEVICE inline void map_position_atom(double* x, const BoxMap& map) {
   for (int d = 0; d < 3; ++d) {
-#ifdef __CUDA_ARCH__
-    x[d] = __dadd_rn(map.to_lo[d], __dmul_rn(__dsub_rn(x[d], map.from_lo[d]), map.scale[d]));
-#else
-    x[d] = map.to_lo[d] + (x[d] - map.from_lo[d]) * map.scale[d];
-#endif
+    x[d] = add_rn(map.to_lo[d], mul_rn(sub_rn(x[d], map.from_lo[d]), map.scale[d]));
   }
 }
 

@@ -15,9 +15,8 @@
 ///
 /// Exactness: everything here is integer logic, comparisons, or one subtraction then one
 /// multiplication (the cell of a position; nothing to contract into an FMA), except the squared
-/// distance, whose device version spells out IEEE round-to-nearest operations (`__dsub_rn`,
-/// `__dmul_rn`, `__dadd_rn`) because nvcc would otherwise contract dx·dx + dy·dy into an FMA and
-/// round differently from the host. Positions must be finite.
+/// distance, which is core/exact_math.hpp's `distance_sq` (rounded the same on host and device).
+/// Positions must be finite.
 #pragma once
 
 #include <algorithm>
@@ -25,6 +24,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/exact_math.hpp"
 #include "core/portability.hpp"
 
 namespace md {
@@ -146,19 +146,6 @@ MD_HOST_DEVICE inline bool half_list_keeps(int i, int j, int n_local, const doub
   return j < n_local ? j > i : is_above(xj, xi);
 }
 
-/// |xj − xi|² (Å²), rounded identically on host and device: (dx² + dy²) + dz², each operation
-/// rounded to nearest (the device spells it out so nvcc cannot contract it into FMAs).
-MD_HOST_DEVICE inline double distance_sq(const double* xj, const double* xi) {
-#ifdef __CUDA_ARCH__
-  const double dx = __dsub_rn(xj[0], xi[0]);
-  const double dy = __dsub_rn(xj[1], xi[1]);
-  const double dz = __dsub_rn(xj[2], xi[2]);
-  return __dadd_rn(__dadd_rn(__dmul_rn(dx, dx), __dmul_rn(dy, dy)), __dmul_rn(dz, dz));
-#else
-  const double dx = xj[0] - xi[0], dy = xj[1] - xi[1], dz = xj[2] - xi[2];
-  return dx * dx + dy * dy + dz * dz;
-#endif
-}
 
 /// Is the pair within the list radius (r² < radius², strictly)?
 MD_HOST_DEVICE inline bool in_list_range(const double* xj, const double* xi, double radius_sq) {

@@ -14,14 +14,9 @@
 #include <string>
 #include <vector>
 
-namespace md {
+#include "core/run_report.hpp"
 
-/// The least-squares line through the conserved energy, per atom.
-struct DriftFit {
-  double slope = 0.0;                     ///< meV/atom/ns
-  std::optional<double> standard_error;   ///< meV/atom/ns; from the residuals (≥ 3 samples)
-  double span_ps = 0.0;                   ///< time covered by the samples
-};
+namespace md {
 
 class ConservedEnergyLog {
  public:

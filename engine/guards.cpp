@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "core/exact_math.hpp"
 #include "core/format.hpp"
 
 namespace md {
@@ -15,11 +16,6 @@ constexpr const char* kUnstableHint =
 
 /// Image flags are 32-bit; wrapping an atom beyond this many box lengths would overflow them.
 constexpr double kMaxImage = 2147483647.0;
-
-double distance_sq3(const double* a, const double* b) {
-  const double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
-  return dx * dx + dy * dy + dz * dz;
-}
 
 bool finite3(const double* x) {
   return std::isfinite(x[0]) && std::isfinite(x[1]) && std::isfinite(x[2]);
@@ -88,7 +84,7 @@ void check_step_displacement(const ParticleState& state, const std::vector<doubl
   double worst = -1.0;
   int worst_atom = -1;
   for (int i = 0; i < state.n_local; ++i) {
-    const double d = std::sqrt(distance_sq3(&state.positions[3 * static_cast<std::size_t>(i)],
+    const double d = std::sqrt(distance_sq(&state.positions[3 * static_cast<std::size_t>(i)],
                                             &reference[3 * static_cast<std::size_t>(i)]));
     if (!(d <= worst)) {  // NaN counts as the worst
       worst = d;
@@ -122,7 +118,7 @@ std::string close_contact_warning(const ParticleState& state, const NeighborView
       const int j = neighbors.neighbors[k];
       const double natural = potential.natural_distance(state.types[i], state.types[j]);
       if (!(natural > 0.0)) continue;
-      const double r = std::sqrt(distance_sq3(xi, &state.positions[3 * static_cast<std::size_t>(j)]));
+      const double r = std::sqrt(distance_sq(xi, &state.positions[3 * static_cast<std::size_t>(j)]));
       if (r / natural < worst_ratio) {
         worst_ratio = r / natural;
         worst_r = r;

@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "comm/communicator.hpp"
-#include "engine/dynamics_settings.hpp"
+#include "core/dynamics_settings.hpp"
 #include "engine/atom_kernels.hpp"
 #include "engine/step_context.hpp"
 #include "engine/thermostat.hpp"

@@ -34,21 +34,6 @@ std::string format_device_memory_line(const DeviceMemoryReport& m) {
          mib(m.device_in_use) + " (min/avg/max over ranks)";
 }
 
-double RunReport::ns_per_day() const {
-  if (loop_seconds <= 0.0) return 0.0;
-  const double simulated_ns = steps * dt_ps * units::kNsPerPs;
-  return simulated_ns / loop_seconds * units::kSecondsPerDay;
-}
-
-double RunReport::hours_per_ns() const {
-  const double rate = ns_per_day();
-  return rate > 0.0 ? units::kSecondsPerDay / units::kSecondsPerHour / rate : 0.0;
-}
-
-double RunReport::matom_steps_per_second() const {
-  return timesteps_per_second() * static_cast<double>(n_atoms) * 1.0e-6;
-}
-
 RankStats process_memory_mib(const Communicator& comm) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -13,24 +13,10 @@
 #include "comm/communicator.hpp"
 #include "core/box.hpp"
 #include "core/portability.hpp"
+#include "core/thermo_sample.hpp"
 #include "engine/particle_state.hpp"
 
 namespace md {
-
-struct ThermoSample {
-  std::int64_t step = 0;
-  double time_ps = 0.0;
-  std::int64_t n_atoms = 0;
-  double potential_energy = 0.0;  ///< eV
-  double kinetic_energy = 0.0;    ///< eV
-  double temperature = 0.0;       ///< K
-  double pressure = 0.0;          ///< bar
-  std::array<double, 6> pressure_tensor{};  ///< xx yy zz xy xz yz, bar
-  double volume = 0.0;            ///< Å³
-  std::array<double, 3> box_lengths{};  ///< Å
-  double density = 0.0;           ///< g/cm³
-  double total_energy() const { return potential_energy + kinetic_energy; }
-};
 
 /// Degrees of freedom of the kinetic temperature: 3N − 3 (LAMMPS's default), at least 1.
 double temperature_dof(std::int64_t n_atoms);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/settings.hpp"
+#include "core/settings.hpp"
 #include "engine/thermo.hpp"
 
 namespace md {

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/dynamics_settings.hpp"
+#include "core/dynamics_settings.hpp"
 
 namespace md {
 

@@ -7,12 +7,9 @@
 #include <array>
 #include <chrono>
 
-namespace md {
+#include "core/run_report.hpp"  // Phase
 
-enum class Phase { kPair, kNeigh, kComm, kOutput, kModify };
-inline constexpr int kPhaseCount = 5;
-inline constexpr const char* kPhaseNames[kPhaseCount] = {"Pair", "Neigh", "Comm", "Output",
-                                                         "Modify"};
+namespace md {
 
 class Timers {
  public:

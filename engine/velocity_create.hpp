@@ -8,7 +8,7 @@
 
 #include "comm/communicator.hpp"
 #include "engine/particle_state.hpp"
-#include "engine/settings.hpp"
+#include "core/settings.hpp"
 
 namespace md {
 

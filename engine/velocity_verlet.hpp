@@ -10,6 +10,7 @@
 /// (engine/atom_kernels.hpp).
 #pragma once
 
+#include "core/exact_math.hpp"
 #include "core/portability.hpp"
 #include "core/units.hpp"
 
@@ -27,28 +28,16 @@ inline double half_kick_factor(double dt, double mass) {
 /// device version spells out the IEEE round-to-nearest multiply and add, because nvcc would
 /// otherwise contract them into an FMA and differ from the host in the last bit.
 MD_HOST_DEVICE inline void kick_atom(double* v, const double* f, double dtfm) {
-#ifdef __CUDA_ARCH__
-  v[0] = __dadd_rn(v[0], __dmul_rn(dtfm, f[0]));
-  v[1] = __dadd_rn(v[1], __dmul_rn(dtfm, f[1]));
-  v[2] = __dadd_rn(v[2], __dmul_rn(dtfm, f[2]));
-#else
-  v[0] += dtfm * f[0];
-  v[1] += dtfm * f[1];
-  v[2] += dtfm * f[2];
-#endif
+  v[0] = add_rn(v[0], mul_rn(dtfm, f[0]));
+  v[1] = add_rn(v[1], mul_rn(dtfm, f[1]));
+  v[2] = add_rn(v[2], mul_rn(dtfm, f[2]));
 }
 
 /// Per-atom drift: x += dt·v (no FMA on the device either, as kick_atom).
 MD_HOST_DEVICE inline void drift_atom(double* x, const double* v, double dt) {
-#ifdef __CUDA_ARCH__
-  x[0] = __dadd_rn(x[0], __dmul_rn(dt, v[0]));
-  x[1] = __dadd_rn(x[1], __dmul_rn(dt, v[1]));
-  x[2] = __dadd_rn(x[2], __dmul_rn(dt, v[2]));
-#else
-  x[0] += dt * v[0];
-  x[1] += dt * v[1];
-  x[2] += dt * v[2];
-#endif
+  x[0] = add_rn(x[0], mul_rn(dt, v[0]));
+  x[1] = add_rn(x[1], mul_rn(dt, v[1]));
+  x[2] = add_rn(x[2], mul_rn(dt, v[2]));
 }
 
 }  // namespace md

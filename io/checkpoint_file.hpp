@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// Checkpoint files: an engine CheckpointState (engine/checkpoint.hpp) as HDF5, written so that a
+/// Checkpoint files: an engine CheckpointState (core/checkpoint_state.hpp) as HDF5, written so that a
 /// crash at any moment leaves a loadable checkpoint, and verified when read (docs/checkpoints.md).
 ///
 /// Writing (GROMACS's sequence, conventions doc §A2): the state goes to a uniquely named scratch
@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/checkpoint.hpp"
+#include "core/checkpoint_state.hpp"
 #include "io/run_config.hpp"
 
 namespace md {

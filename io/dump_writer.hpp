@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/trajectory.hpp"
+#include "core/trajectory_frame.hpp"
 
 namespace md {
 

@@ -32,7 +32,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/trajectory.hpp"
+#include "core/trajectory_frame.hpp"
 
 namespace md {
 

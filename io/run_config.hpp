@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/settings.hpp"
-#include "engine/trajectory.hpp"
+#include "core/settings.hpp"
+#include "core/trajectory_frame.hpp"
 #include "potential/deep/deep_potential_options.hpp"
 #include "potential/lennard_jones.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/run_report.hpp"
+#include "core/run_report.hpp"
 
 namespace md {
 

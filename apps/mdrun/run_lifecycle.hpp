@@ -12,7 +12,7 @@
 #include <string>
 
 #include "comm/communicator.hpp"
-#include "engine/checkpoint.hpp"
+#include "core/checkpoint_state.hpp"
 #include "engine/simulation.hpp"
 #include "io/run_config.hpp"
 #include "run_setup.hpp"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "core/exact_math.hpp"
 #include "potential/deep/format_nlist_cuda.cuh"
 
 namespace md::deep {
@@ -21,10 +22,7 @@ __device__ inline bool candidate(const FormatNlistCudaArgs& a, double rcut_sq, i
   if (j == i) return false;
   t_j = a.model_types[j];
   if (a.pair_exclude[t_i * a.n_types + t_j]) return false;
-  const double dx = __dsub_rn(a.positions[3 * j], xi[0]);
-  const double dy = __dsub_rn(a.positions[3 * j + 1], xi[1]);
-  const double dz = __dsub_rn(a.positions[3 * j + 2], xi[2]);
-  r_sq = __dadd_rn(__dadd_rn(__dmul_rn(dx, dx), __dmul_rn(dy, dy)), __dmul_rn(dz, dz));
+  r_sq = distance_sq(a.positions + 3 * static_cast<std::size_t>(j), xi);
   return r_sq <= rcut_sq;
 }
 
@@ -179,7 +177,7 @@ __global__ void format_pairs_kernel(FormatNlistCudaArgs a, const int* center_typ
       neighbor[p] = j;
       slot[p] = first_slot + r;
       for (int d = 0; d < 3; ++d) {
-        diff[3 * static_cast<std::size_t>(p) + d] = __dsub_rn(a.positions[3 * j + d], xi[d]);
+        diff[3 * static_cast<std::size_t>(p) + d] = sub_rn(a.positions[3 * j + d], xi[d]);
       }
     }
   }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// What the engine needs to know about a run, as typed values in engine units (Å, ps, K). The run
-/// config reader (io/run_config) fills these from YAML; the engine never sees YAML or strings.
+/// What the engine needs to know about a run, as typed values in engine units (Å, ps, K): plain
+/// values at the bottom of the module graph, so that io (the config reader fills them from YAML)
+/// and the engine (which never sees YAML or strings) both use them without depending on each
+/// other.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "device/backend.hpp"
-#include "engine/dynamics_settings.hpp"
+#include "core/backend.hpp"
+#include "core/dynamics_settings.hpp"
 
 namespace md {
 
@@ -27,9 +29,29 @@ struct ThermoColumnName {
   const char* keyword;
   const char* header;
 };
-const std::vector<ThermoColumnName>& thermo_column_names();
+inline const std::vector<ThermoColumnName>& thermo_column_names() {
+  static const std::vector<ThermoColumnName> names = {
+      {ThermoColumn::kStep, "step", "Step"},       {ThermoColumn::kTime, "time", "Time"},
+      {ThermoColumn::kPotEng, "pe", "PotEng"},     {ThermoColumn::kKinEng, "ke", "KinEng"},
+      {ThermoColumn::kTotEng, "etotal", "TotEng"}, {ThermoColumn::kTemp, "temp", "Temp"},
+      {ThermoColumn::kPress, "press", "Press"},    {ThermoColumn::kVolume, "vol", "Volume"},
+      {ThermoColumn::kDensity, "density", "Density"}, {ThermoColumn::kAtoms, "atoms", "Atoms"},
+      {ThermoColumn::kLx, "lx", "Lx"},             {ThermoColumn::kLy, "ly", "Ly"},
+      {ThermoColumn::kLz, "lz", "Lz"},             {ThermoColumn::kPxx, "pxx", "Pxx"},
+      {ThermoColumn::kPyy, "pyy", "Pyy"},          {ThermoColumn::kPzz, "pzz", "Pzz"},
+      {ThermoColumn::kPxy, "pxy", "Pxy"},          {ThermoColumn::kPxz, "pxz", "Pxz"},
+      {ThermoColumn::kPyz, "pyz", "Pyz"},          {ThermoColumn::kCpu, "cpu", "CPU"},
+      {ThermoColumn::kEconserve, "econserve", "Econserve"},
+  };
+  return names;
+}
 /// Parses a LAMMPS keyword ("step", "pe", "ke", "etotal", "temp", "press", "vol", ...).
-std::optional<ThermoColumn> parse_thermo_column(const std::string& keyword);
+inline std::optional<ThermoColumn> parse_thermo_column(const std::string& keyword) {
+  for (const auto& name : thermo_column_names()) {
+    if (keyword == name.keyword) return name.column;
+  }
+  return std::nullopt;
+}
 
 /// `velocity all create T seed`: Gaussian velocities keyed by global atom id, so the same seed gives
 /// the same velocities on any number of ranks; net momentum removed, then scaled to exactly T.
