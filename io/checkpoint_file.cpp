@@ -463,24 +463,7 @@ std::string physics_fingerprint(const RunConfig& config) {
   for (int r : config.structure.replicate) out << ' ' << r;
   out << '\n';
   for (const auto& [name, mass] : config.masses) out << "masses." << name << " = " << number(mass) << '\n';
-  const PotentialConfig& p = config.potential;
-  if (p.type == PotentialType::kLennardJones) {
-    out << "potential.type = lj/cut\n";
-    out << "potential.cutoff_A = " << number(p.lj.cutoff) << '\n';
-    out << "potential.shift_energy = " << (p.lj.shift_energy ? "true" : "false") << '\n';
-    for (const auto& pair : p.lj.pairs) {
-      out << "potential.pair." << pair.type_a << '-' << pair.type_b << " = epsilon_eV "
-          << number(pair.epsilon) << ", sigma_A " << number(pair.sigma) << ", cutoff_A "
-          << number(pair.cutoff) << '\n';
-    }
-  } else {
-    out << "potential.type = deepmd\n";
-    out << "potential.fparam =";
-    for (double x : p.deep.fparam) out << ' ' << number(x);
-    out << "\npotential.aparam =";
-    for (double x : p.deep.aparam) out << ' ' << number(x);
-    out << '\n';
-  }
+  out << potential_fingerprint(config.potential);
   out << "run.dt_ps = " << number(config.simulation.dt_ps) << '\n';
   const ThermostatSettings& t = config.simulation.integrator.thermostat;
   switch (t.type) {

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/overloaded.hpp"
 #include "core/units.hpp"
 #include "device/backend.hpp"
 #include "io/yaml_schema.hpp"
@@ -65,8 +66,6 @@ const std::vector<std::string> kCheckpointKeys = {"file", "every_steps", "every_
 const std::vector<std::string> kGuardsKeys = {
     "check_every",   "max_neighbors",           "max_force_eV_A", "max_step_displacement_A",
     "max_temperature_K", "max_energy_jump_eV_per_atom"};
-
-const std::vector<std::string> kPotentialTypes = {"lj/cut", "deepmd"};
 
 // Ranges. The upper bounds are there to catch unit slips, not to limit physics: 50 fs is beyond
 // any stable MD timestep (a `dt_fs: 500` meant as 0.5 fs is caught), 10 Å beyond any useful skin,
@@ -133,7 +132,7 @@ class RunConfigReader {
       read_masses(masses->as_section(), config.structure.type_map, config.masses);
     }
     read_potential(top.get("potential").as_section(), config.structure.type_map, config.potential);
-    read_run(top.get("run").as_section(), config.potential.type, config.simulation);
+    read_run(top.get("run").as_section(), config.backend, config.simulation);
     if (auto neighbor = top.find("neighbor")) {
       read_neighbor(neighbor->as_section(), config.simulation);
     }
@@ -255,25 +254,35 @@ class RunConfigReader {
     }
   }
 
+  /// The keys of each potential kind's section (`type` included).
+  static const std::vector<std::string>& potential_keys(const PotentialSpec& kind) {
+    return std::visit(
+        overloaded{[](const LennardJonesSpec&) -> const std::vector<std::string>& {
+                     return kLennardJonesKeys;
+                   },
+                   [](const DeepPotentialOptions&) -> const std::vector<std::string>& {
+                     return kDeepmdKeys;
+                   }},
+        kind);
+  }
+
   void read_potential(const Section& section, const std::vector<std::string>& type_map,
-                      PotentialConfig& out) const {
-    const std::string type = section.get("type").as_choice(kPotentialTypes);
-    const bool is_lj = type == "lj/cut";
-    const std::vector<std::string>& own_keys = is_lj ? kLennardJonesKeys : kDeepmdKeys;
-    const std::vector<std::string>& other_keys = is_lj ? kDeepmdKeys : kLennardJonesKeys;
-    const std::string other_type = is_lj ? "deepmd" : "lj/cut";
-    section.allow_only(own_keys, [&](const std::string& key) -> std::string {
-      if (!contains(other_keys, key)) return "";
-      return "key '" + key + "' is not valid for potential type '" + type + "' (it is a '" +
-             other_type + "' key)";
+                      PotentialSpec& out) const {
+    const std::string type = section.get("type").as_choice(potential_type_names());
+    out = empty_potential_spec(type);
+    section.allow_only(potential_keys(out), [&](const std::string& key) -> std::string {
+      // A key of another kind is named as such: the user likely changed `type` and kept it.
+      for (const std::string& other : potential_type_names()) {
+        if (other != type && contains(potential_keys(empty_potential_spec(other)), key)) {
+          return "key '" + key + "' is not valid for potential type '" + type + "' (it is a '" +
+                 other + "' key)";
+        }
+      }
+      return "";
     });
-    if (is_lj) {
-      out.type = PotentialType::kLennardJones;
-      read_lennard_jones(section, type_map, out.lj);
-    } else {
-      out.type = PotentialType::kDeepmd;
-      read_deepmd(section, out.deep);
-    }
+    std::visit(overloaded{[&](LennardJonesSpec& lj) { read_lennard_jones(section, type_map, lj); },
+                          [&](DeepPotentialOptions& deep) { read_deepmd(section, deep); }},
+               out);
   }
 
   static void read_lennard_jones(const Section& section, const std::vector<std::string>& type_map,
@@ -333,28 +342,26 @@ class RunConfigReader {
     }
   }
 
-  static void read_run(const Section& section, PotentialType potential, SimulationSettings& out) {
+  static void read_run(const Section& section, BackendRequest& backend, SimulationSettings& out) {
     section.allow_only(kRunKeys);
     out.steps = section.get("steps").as_integer(0);
     const Range dt_range{0.0, kMaxDtFs, false, true, "fs"};
     out.dt_ps = section.get("dt_fs").as_number(dt_range) / units::kFsPerPs;
-    if (auto backend = section.find("backend")) out.backend = read_backend(*backend, potential);
+    if (auto value = section.find("backend")) backend = read_backend(*value);
   }
 
-  /// `auto` picks the fastest backend the potential has on this machine: CUDA for the Deep
-  /// Potential when a device is visible; the CPU otherwise and always for lj/cut (CPU only).
-  static Backend read_backend(const Value& value, PotentialType potential) {
+  /// `cpu`, `cuda` or `auto` (resolved at set-up: potential/potential_spec.hpp resolve_backend).
+  /// Whether CUDA was compiled in is a fact of this build, not of the machine, so `cuda` in a build
+  /// without it is refused here, with the config line.
+  static BackendRequest read_backend(const Value& value) {
     const std::string name = value.as_choice({"cpu", "cuda", "auto"});
-    if (name == "auto") {
-      const bool gpu = cuda_compiled() && cuda_device_count() > 0;
-      return gpu && potential == PotentialType::kDeepmd ? Backend::kCuda : Backend::kCpu;
-    }
+    if (name == "auto") return BackendRequest::kAuto;
     if (name == "cuda" && !cuda_compiled()) {
       value.fail(value.name() +
                  " is 'cuda' but this mdrun was built without CUDA (configure with "
                  "-DMD_ENABLE_CUDA=ON, or use backend: cpu or auto)");
     }
-    return parse_backend(name);
+    return name == "cuda" ? BackendRequest::kCuda : BackendRequest::kCpu;
   }
 
   static void read_neighbor(const Section& section, SimulationSettings& out) {
@@ -519,8 +526,7 @@ class RunConfigReader {
     section.allow_only(kTrajectoryKeys);
     TrajectoryConfig t;
     if (auto format = section.find("format")) {
-      t.format = format->as_choice({"h5md", "dump"}) == "h5md" ? TrajectoryConfig::Format::kH5md
-                                                               : TrajectoryConfig::Format::kDump;
+      t.format = parse_trajectory_format(format->as_choice(trajectory_format_names()));
     }
     t.file = fs::path(section.get("file").as_nonempty_string()).lexically_normal().string();
     t.every = section.get("every").as_integer(1);

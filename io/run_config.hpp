@@ -19,8 +19,8 @@
 
 #include "core/settings.hpp"
 #include "core/trajectory_frame.hpp"
-#include "potential/deep/deep_potential_options.hpp"
-#include "potential/lennard_jones.hpp"
+#include "io/trajectory_formats.hpp"
+#include "potential/potential_spec.hpp"
 
 namespace md {
 
@@ -34,17 +34,9 @@ struct StructureConfig {
   std::array<int, 3> replicate{1, 1, 1};
 };
 
-enum class PotentialType { kLennardJones, kDeepmd };
-
-struct PotentialConfig {
-  PotentialType type = PotentialType::kLennardJones;
-  LennardJonesSpec lj;        ///< when type == kLennardJones
-  DeepPotentialOptions deep;  ///< when type == kDeepmd
-};
-
 /// One trajectory output (`output.trajectory`, a section or a list of them).
 struct TrajectoryConfig {
-  enum class Format { kH5md, kDump };
+  using Format = TrajectoryFormat;
   Format format = Format::kH5md;
   std::string file;          ///< relative to the working directory
   std::int64_t every = 0;    ///< a frame on every step divisible by this
@@ -81,7 +73,10 @@ struct RunConfig {
   std::vector<std::string> overrides;  ///< the `--set key.path=value` texts applied
   std::string resolved_yaml;  ///< the document after the overrides, as YAML (for the log)
   StructureConfig structure;
-  PotentialConfig potential;
+  PotentialSpec potential;  ///< the `potential` section: one alternative per kind
+  /// `run.backend`. Resolved into simulation.backend at set-up (resolve_backend, which may probe
+  /// the devices); until then simulation.backend is the CPU.
+  BackendRequest backend = BackendRequest::kCpu;
   SimulationSettings simulation;
   OutputConfig output;
   CheckpointConfig checkpoint;

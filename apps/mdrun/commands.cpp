@@ -32,7 +32,7 @@ void log_banner(const RunConfig& config, const PreparedRun& run, const Communica
     types += (t ? ", " : "") + run.type_names[t];
   }
   spdlog::info("config {} | {} ranks | backend {} | potential {}", config.config_path,
-               comm.size(), to_string(config.simulation.backend), run.potential_name);
+               comm.size(), to_string(run.backend), run.potential_name);
   spdlog::info("structure {} | {} atoms | types [{}]", config.structure.file, run.n_atoms, types);
 }
 
@@ -168,7 +168,7 @@ int run_md(const RunOptions& options, const Communicator& comm) {
   }
   sim.finish_observers();
   // Sampled at the end: device buffers only grow, so the end of the run is their peak.
-  if (config.simulation.backend == Backend::kCuda) {
+  if (run.backend == Backend::kCuda) {
     report.device_memory = measure_device_memory(sim.device_memory_bytes(), comm);
   }
   if (comm.is_root()) {
@@ -195,7 +195,7 @@ int run_md(const RunOptions& options, const Communicator& comm) {
   }
   if (!config.output.summary_json.empty()) {
     const RunIdentity identity{version_string(), config.config_path, config.overrides,
-                               config.resolved_yaml, to_string(config.simulation.backend),
+                               config.resolved_yaml, to_string(run.backend),
                                run.potential_name};
     write_output(
         comm, config.output.summary_json, [&] { return run_summary_json(report, identity); },

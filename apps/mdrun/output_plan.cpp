@@ -136,8 +136,8 @@ std::vector<RunFile> run_inputs(const RunConfig& config, const std::string& chec
   std::vector<RunFile> in;
   if (!config.config_path.empty()) in.push_back({"the config file", config.config_path});
   in.push_back({"structure.file", config.structure.file});
-  if (config.potential.type == PotentialType::kDeepmd) {
-    in.push_back({"potential.model", config.potential.deep.model_file});
+  for (const std::string& model : model_files(config.potential)) {
+    in.push_back({"potential.model", model});
   }
   if (!checkpoint_in.empty()) in.push_back({"--cpi", checkpoint_in});
   return in;

@@ -16,7 +16,7 @@
 #include "engine/guards.hpp"
 #include "io/checkpoint_file.hpp"
 #include "io/dump_writer.hpp"
-#include "io/h5md_writer.hpp"
+#include "io/trajectory_formats.hpp"
 #include "io/output_path.hpp"
 #include "comm/root_task.hpp"
 
@@ -107,8 +107,15 @@ RunFingerprint fingerprint_run(const RunConfig& config, const Communicator& comm
   f.fingerprint = physics_fingerprint(config);
   f.config_hash = sha256_hex(f.fingerprint.data(), f.fingerprint.size());
   on_root(comm, [&] {
-    if (config.potential.type == PotentialType::kDeepmd) {
-      f.model_hash = sha256_file(config.potential.deep.model_file);
+    // One model: its file's hash (as checkpoints have always stored); several: the hash of
+    // their hashes, in order. None (lj/cut): empty.
+    const std::vector<std::string> models = model_files(config.potential);
+    if (models.size() == 1) {
+      f.model_hash = sha256_file(models.front());
+    } else if (models.size() > 1) {
+      std::string hashes;
+      for (const std::string& model : models) hashes += sha256_file(model) + "\n";
+      f.model_hash = sha256_hex(hashes.data(), hashes.size());
     }
   });
   return f;
@@ -140,24 +147,18 @@ CheckpointState load_restart_checkpoint(const std::string& path, const RunFinger
 
 void attach_trajectories(Simulation& simulation, const RunConfig& config, const PreparedRun& run,
                          std::int64_t append_after_step, const Communicator& comm) {
-  const std::string text = comm.is_root() ? config_text(config) : std::string();
+  TrajectoryProvenance provenance;
+  if (comm.is_root()) {
+    provenance.type_names = run.type_names;
+    provenance.creator_version = version_string();
+    provenance.config_text = config_text(config);
+    provenance.config_file = config.config_path;
+    if (const char* user = std::getenv("USER")) provenance.author = user;
+  }
   for (const TrajectoryConfig& t : config.output.trajectories) {
     std::unique_ptr<TrajectoryWriter> writer;
     on_root(comm, [&] {
-      if (t.format == TrajectoryConfig::Format::kH5md) {
-        H5mdOptions options;
-        options.path = t.file;
-        options.fields = t.fields;
-        options.type_names = run.type_names;
-        options.creator_version = version_string();
-        options.config_text = text;
-        options.config_file = config.config_path;
-        options.append_after_step = append_after_step;
-        if (const char* user = std::getenv("USER")) options.author = user;
-        writer = std::make_unique<H5mdWriter>(options);
-      } else {
-        writer = std::make_unique<DumpWriter>(t.file, t.fields, append_after_step);
-      }
+      writer = open_trajectory_writer(t.format, t.file, t.fields, provenance, append_after_step);
     });
     simulation.add_observer(
         std::make_unique<TrajectoryObserver>(comm, std::move(writer), t.every, t.fields));

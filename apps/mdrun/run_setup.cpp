@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/format.hpp"
+#include "core/overloaded.hpp"
 #include "device/device_selection.hpp"
 #include "engine/distribute.hpp"
 #include "engine/replicate.hpp"
@@ -146,16 +147,20 @@ void select_device(const Communicator& comm) {
   }
 }
 
-std::unique_ptr<Potential> build_potential(const RunConfig& config,
-                                           const std::vector<std::string>& type_names) {
-  switch (config.potential.type) {
-    case PotentialType::kLennardJones:
-      return make_lennard_jones(config.potential.lj, type_names, config.simulation.backend);
-    case PotentialType::kDeepmd:
-      return make_deep_potential(read_deepmd_model(config.potential.deep.model_file),
-                                 config.potential.deep, type_names, config.simulation.backend);
-  }
-  throw internal_error("unknown potential type");
+/// The potential of `spec` on `backend`: the one place that reads a kind's model files (io) and
+/// hands them to its factory (potential/make_potential.hpp).
+std::unique_ptr<Potential> build_potential(const PotentialSpec& spec,
+                                           const std::vector<std::string>& type_names,
+                                           Backend backend) {
+  return std::visit(
+      overloaded{[&](const LennardJonesSpec& lj) {
+                   return make_lennard_jones(lj, type_names, backend);
+                 },
+                 [&](const DeepPotentialOptions& deep) {
+                   return make_deep_potential(read_deepmd_model(deep.model_file), deep,
+                                              type_names, backend);
+                 }},
+      spec);
 }
 
 /// Every atom of the structure can be placed: inside the box along non-periodic dimensions, and
@@ -223,13 +228,16 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
     check_fits_in_memory(run.n_atoms, comm.size(), comm.node_local_size(), node_memory_bytes());
   });
 
-  // 3. The potential (every rank reads the model): the run's types must all be in it, which is
-  //    checked before the masses (a type missing from the model is a model error, exit code 4,
-  //    even when it also has no mass).
-  if (config.simulation.backend == Backend::kCuda) select_device(comm);
+  // 3. The backend (`auto` is CUDA only when every rank sees a device) and the potential (every
+  //    rank reads the model): the run's types must all be in it, which is checked before the
+  //    masses (a type missing from the model is a model error, exit code 4, even when it also has
+  //    no mass).
+  on_all_ranks(comm, [&] { run.backend = resolve_backend(config.backend, config.potential); });
+  if (comm.any(run.backend == Backend::kCpu)) run.backend = Backend::kCpu;
+  if (run.backend == Backend::kCuda) select_device(comm);
   std::unique_ptr<Potential> potential;
   on_all_ranks(comm, [&] {
-    potential = build_potential(config, run.type_names);
+    potential = build_potential(config.potential, run.type_names, run.backend);
     check_box_for_radius(run_box, potential->cutoff() + config.simulation.skin);
   });
   run.potential_name = potential->name();
@@ -250,8 +258,10 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
   } else {
     owned = scatter_atoms(comm, *domain, owned);
   }
+  SimulationSettings settings = config.simulation;
+  settings.backend = run.backend;
   run.simulation = std::make_unique<Simulation>(
-      config.simulation, comm, std::move(*domain), std::move(owned), run.type_names,
+      settings, comm, std::move(*domain), std::move(owned), run.type_names,
       run.type_masses, std::move(potential), std::move(thermo_sink));
   return run;
 }

@@ -23,6 +23,7 @@ struct PreparedRun {
   std::vector<double> type_masses;
   std::int64_t n_atoms = 0;
   std::string potential_name;
+  Backend backend = Backend::kCpu;  ///< run.backend resolved (resolve_backend)
   std::string title;  ///< of the input structure
   bool input_had_type_labels = false;  ///< the data file had `Atom Type Labels`
   bool input_had_tilt_line = false;    ///< the data file had an `xy xz yz` line (all zero)

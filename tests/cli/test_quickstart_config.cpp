@@ -21,8 +21,9 @@ TEST_CASE("configs/water.yaml is the 1,536-atom NVT water quickstart and runs", 
   const md::RunConfig config = md::load_run_config(path);
   CHECK(config.structure.replicate == std::array<int, 3>{2, 2, 2});
   CHECK(config.structure.type_map == std::vector<std::string>{"O", "H"});
-  CHECK(config.potential.type == md::PotentialType::kDeepmd);
-  CHECK(std::filesystem::path(config.potential.deep.model_file).filename() == "water_se_e2_a.dp");
+  REQUIRE(std::holds_alternative<md::DeepPotentialOptions>(config.potential));
+  CHECK(std::filesystem::path(std::get<md::DeepPotentialOptions>(config.potential).model_file)
+            .filename() == "water_se_e2_a.dp");
   const md::ThermostatSettings& t = config.simulation.integrator.thermostat;
   CHECK(t.type == md::ThermostatType::kNoseHooverChain);
   CHECK(t.temperature_K == 300.0);

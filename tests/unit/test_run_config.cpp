@@ -59,8 +59,8 @@ TEST_CASE("run config: a complete config sets every field", "[io][config]") {
   REQUIRE(config.masses.size() == 1);
   CHECK(config.masses.at("Ar") == 39.948);
 
-  REQUIRE(config.potential.type == md::PotentialType::kLennardJones);
-  const md::LennardJonesSpec& lj = config.potential.lj;
+  REQUIRE(std::holds_alternative<md::LennardJonesSpec>(config.potential));
+  const md::LennardJonesSpec& lj = std::get<md::LennardJonesSpec>(config.potential);
   CHECK(lj.cutoff == 8.5125);
   CHECK(lj.shift_energy);
   REQUIRE(lj.pairs.size() == 1);
@@ -73,7 +73,7 @@ TEST_CASE("run config: a complete config sets every field", "[io][config]") {
   const md::SimulationSettings& sim = config.simulation;
   CHECK(sim.steps == 1000);
   CHECK(sim.dt_ps == 2.0 / md::units::kFsPerPs);
-  CHECK(sim.backend == md::Backend::kCpu);
+  CHECK(config.backend == md::BackendRequest::kCpu);
   CHECK(sim.skin == 2.0);
   REQUIRE(sim.velocity_create.has_value());
   CHECK(sim.velocity_create->temperature_K == 94.4);
@@ -94,19 +94,22 @@ TEST_CASE("run config: a complete config sets every field", "[io][config]") {
 
 TEST_CASE("run config: the deepmd example config", "[io][config]") {
   const md::RunConfig config = md::load_run_config(kConfigDir + "/deepmd_water.yaml");
-  REQUIRE(config.potential.type == md::PotentialType::kDeepmd);
+  REQUIRE(std::holds_alternative<md::DeepPotentialOptions>(config.potential));
+  const md::DeepPotentialOptions& deep = std::get<md::DeepPotentialOptions>(config.potential);
   const std::string expected_model =
       fs::path(kConfigDir + "/../../../../shared/data/deepmd/deeppot_sea.dp")
           .lexically_normal()
           .string();
-  CHECK(config.potential.deep.model_file == expected_model);
-  CHECK(config.potential.deep.sel_overflow == md::SelOverflowPolicy::kError);
+  CHECK(deep.model_file == expected_model);
+  CHECK(deep.sel_overflow == md::SelOverflowPolicy::kError);
   CHECK(config.structure.type_map == std::vector<std::string>{"O", "H"});
   CHECK(config.simulation.dt_ps == 0.5 / md::units::kFsPerPs);
   CHECK(config.masses.at("H") == 1.008);
-  // backend: auto picks CUDA only when it is compiled in and a device is visible.
+  // backend: auto picks CUDA only when it is compiled in and a device is visible (at set-up).
+  CHECK(config.backend == md::BackendRequest::kAuto);
   const bool cuda = md::cuda_compiled() && md::cuda_device_count() > 0;
-  CHECK(config.simulation.backend == (cuda ? md::Backend::kCuda : md::Backend::kCpu));
+  CHECK(md::resolve_backend(config.backend, config.potential) ==
+        (cuda ? md::Backend::kCuda : md::Backend::kCpu));
 }
 
 TEST_CASE("run config: defaults of optional keys", "[io][config]") {
@@ -119,11 +122,13 @@ TEST_CASE("run config: defaults of optional keys", "[io][config]") {
   CHECK(config.structure.periodic == std::array<bool, 3>{true, true, true});
   CHECK(config.structure.replicate == std::array<int, 3>{1, 1, 1});
   CHECK(config.masses.empty());
-  CHECK_FALSE(config.potential.lj.shift_energy);
-  CHECK(config.potential.lj.pairs.at(0).cutoff == 0.0);  // 0 = the global cutoff
+  CHECK_FALSE(std::get<md::LennardJonesSpec>(config.potential).shift_energy);
+  // 0 = the global cutoff
+  CHECK(std::get<md::LennardJonesSpec>(config.potential).pairs.at(0).cutoff == 0.0);
   CHECK(config.simulation.steps == 10);
   CHECK(config.simulation.dt_ps == 1.0 / md::units::kFsPerPs);
-  CHECK(config.simulation.backend == md::Backend::kCpu);
+  CHECK(config.backend == md::BackendRequest::kCpu);
+  CHECK(config.simulation.backend == md::Backend::kCpu);  // until set-up resolves config.backend
   CHECK(config.simulation.skin == defaults.skin);
   CHECK(config.simulation.thermo_every == defaults.thermo_every);
   CHECK(config.simulation.thermo_columns == defaults.thermo_columns);
@@ -148,11 +153,12 @@ TEST_CASE("run config: defaults of optional keys", "[io][config]") {
                 "  pairs:\n    - {types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}\n",
                 "  aparam: [-0.5]\n");
     const md::RunConfig c = parse(replace(deep, "type: lj/cut", "type: deepmd"));
-    CHECK(c.potential.type == md::PotentialType::kDeepmd);
-    CHECK(c.potential.deep.sel_overflow == md::SelOverflowPolicy::kWarn);
-    CHECK(c.potential.deep.fparam == std::vector<double>{0.25, 1.0});
-    CHECK(c.potential.deep.aparam == std::vector<double>{-0.5});
-    CHECK(c.potential.deep.model_file == "/base/m.dp");
+    REQUIRE(std::holds_alternative<md::DeepPotentialOptions>(c.potential));
+    const md::DeepPotentialOptions& options = std::get<md::DeepPotentialOptions>(c.potential);
+    CHECK(options.sel_overflow == md::SelOverflowPolicy::kWarn);
+    CHECK(options.fparam == std::vector<double>{0.25, 1.0});
+    CHECK(options.aparam == std::vector<double>{-0.5});
+    CHECK(options.model_file == "/base/m.dp");
   }
 }
 
@@ -179,7 +185,8 @@ TEST_CASE("run config: boundaries, replicas, booleans and limits", "[io][config]
       parse(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 50") + "neighbor: {skin_A: 10}\n");
   CHECK(high.simulation.dt_ps == 50.0 / md::units::kFsPerPs);
   CHECK(high.simulation.skin == 10.0);
-  CHECK(parse(kMinimal, {"potential.shift_energy=true"}).potential.lj.shift_energy);
+  CHECK(std::get<md::LennardJonesSpec>(parse(kMinimal, {"potential.shift_energy=true"}).potential)
+            .shift_energy);
 }
 
 TEST_CASE("run config: input paths resolve against the config's directory", "[io][config]") {
@@ -244,7 +251,7 @@ TEST_CASE("run config: --set overrides", "[io][config]") {
         parse("", {"structure.file=a.data", "potential={type: deepmd, model: m.dp}",
                    "run={steps: 1, dt_fs: 1}"});
     CHECK(c.structure.file == "/base/a.data");
-    CHECK(c.potential.type == md::PotentialType::kDeepmd);
+    CHECK(std::holds_alternative<md::DeepPotentialOptions>(c.potential));
   }
 }
 
@@ -410,15 +417,16 @@ TEST_CASE("run config: units, integrator, thermo columns and backend", "[io][con
 
   const std::string cuda = replace(kMinimal, "dt_fs: 1.0", "dt_fs: 1.0\n  backend: cuda");
   if (md::cuda_compiled()) {
-    CHECK(parse(cuda).simulation.backend == md::Backend::kCuda);
+    CHECK(parse(cuda).backend == md::BackendRequest::kCuda);
   } else {
     CHECK_THAT(parse_error(cuda),
                Contains("run.backend is 'cuda' but this mdrun was built without CUDA"));
   }
-  const md::Backend resolved =
-      parse(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 1.0\n  backend: auto")).simulation.backend;
-  const bool have_gpu = md::cuda_compiled() && md::cuda_device_count() > 0;
-  CHECK(resolved == (have_gpu ? md::Backend::kCuda : md::Backend::kCpu));
+  // auto on lj/cut (no CUDA evaluator) is the CPU wherever it runs.
+  const md::RunConfig automatic =
+      parse(replace(kMinimal, "dt_fs: 1.0", "dt_fs: 1.0\n  backend: auto"));
+  CHECK(automatic.backend == md::BackendRequest::kAuto);
+  CHECK(md::resolve_backend(automatic.backend, automatic.potential) == md::Backend::kCpu);
 }
 
 TEST_CASE("run config: document-level errors", "[io][config]") {
