@@ -22,25 +22,28 @@
 ///    or throw md::unstable_error.
 ///
 /// Pipeline per chunk of local atoms (one op per file pair, `<op>.hpp` + `<op>_cpu.cpp`):
-///   format_nlist → env_mat → embedding_net → descriptor → fitting_net (forward + backward) →
-///   descriptor backward → prod_force_virial.
-/// Workspaces are members and only grow, so a steady-state step allocates nothing (apart from
-/// the message when sel overflows).
+///   format_nlist → descriptor stage (se_e2_a: env_mat → embedding_net → descriptor; the seam of
+///   descriptor_stage_cpu.hpp) → fitting (nn/energy_net, forward + backward) → descriptor stage
+///   backward → prod_force_virial.
+/// The model is prepared once (prepared_model.hpp: checks, type mapping, fitting extras, vacuum
+/// energies, padding), exactly as for DeepPotentialCuda. Workspaces are members and only grow, so
+/// a steady-state step allocates nothing (apart from the message when sel overflows).
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "potential/deep/deep_model.hpp"
 #include "potential/deep/deep_potential_options.hpp"
-#include "potential/deep/descriptor.hpp"
-#include "potential/deep/embedding_net.hpp"
-#include "potential/deep/fitting_net.hpp"
+#include "potential/deep/descriptor_stage_cpu.hpp"
 #include "potential/deep/format_nlist.hpp"
 #include "potential/deep/pair_groups.hpp"
+#include "potential/deep/prepared_model.hpp"
+#include "potential/deep/sel_overflow_report.hpp"
 #include "potential/element_contacts.hpp"
+#include "potential/nn/energy_net.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
@@ -52,9 +55,12 @@ class DeepPotential final : public Potential {
   /// match the model's numb_fparam/numb_aparam (md::config_error otherwise).
   DeepPotential(DeepModel model, DeepPotentialOptions options,
                 const std::vector<std::string>& run_type_names);
+  // The descriptor stage keeps a reference to prepared_.
+  DeepPotential(const DeepPotential&) = delete;
+  DeepPotential& operator=(const DeepPotential&) = delete;
 
   std::string name() const override { return "deepmd"; }
-  double cutoff() const override { return model_.rcut; }
+  double cutoff() const override { return prepared_.model.rcut; }
   NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
   double natural_distance(int a, int b) const override { return contacts_.distance(a, b); }
   std::string natural_distance_basis() const override { return ElementContacts::basis(); }
@@ -71,48 +77,39 @@ class DeepPotential final : public Potential {
   /// path to rounding; tests use it to check one path against the other.
   void use_explicit_statistics();
 
-  const DeepModel& model() const { return model_; }
+  const DeepModel& model() const { return prepared_.model; }
   /// The fitting net's extra inputs after the descriptor: normalised fparam, aparam and case
-  /// embedding (the CUDA evaluator takes them from here).
-  const std::vector<double>& fitting_extra() const { return fitting_extra_; }
+  /// embedding.
+  const std::vector<double>& fitting_extra() const { return prepared_.fitting_extra; }
   /// [T] the fitting net's output at a zero descriptor, subtracted per type (0 where not removed).
-  const std::vector<double>& vacuum_energy() const { return vacuum_energy_; }
+  const std::vector<double>& vacuum_energy() const { return prepared_.vacuum_energy; }
   /// How many sel-overflow warnings have been logged (at most one per neighbour-list build).
-  std::uint64_t sel_overflow_warnings() const { return overflow_warnings_; }
+  std::uint64_t sel_overflow_warnings() const { return overflow_report_.warnings(); }
   /// True when davg/dstd are uniform per (centre type, neighbour-type block) and the constant
   /// padded-slot shortcut is in use.
-  bool uses_uniform_statistics() const { return padding_.uniform; }
+  bool uses_uniform_statistics() const { return prepared_.padding.uniform; }
 
  private:
-  /// Runs format_nlist, env_mat, embedding_net and the descriptor forward for one chunk.
+  /// Runs format_nlist and the descriptor stage forward for one chunk (into descriptor_).
   void forward_descriptor(const AtomsView& atoms, const NeighborView& neighbors, int begin,
                           int n_centers, bool skip_excluded);
   /// Fitting forward and backward for the chunk's centres, one batch per fitting net: writes
   /// atom_energy_ (eV, biases included; 0 for skipped centres) and grad_descriptor_ (∂E_i/∂D_i).
   void fit_chunk(int n_centers);
-  void report_overflow(const deep::SelOverflow& overflow, std::uint64_t build_count);
 
-  DeepModel model_;
+  deep::PreparedDeepModel prepared_;
   DeepPotentialOptions options_;
   ElementContacts contacts_;
-  std::vector<int> run_to_model_;  ///< [run types] model type index
-  deep::PaddingTable padding_;
-  bool sort_always_ = false;
-  std::vector<double> fitting_extra_;  ///< normalised fparam, aparam, case embedding
-  std::vector<double> vacuum_energy_;  ///< [T] net output at a zero descriptor, or 0
-  std::optional<std::uint64_t> last_overflow_warning_;  ///< build_count of the last warning
-  std::uint64_t overflow_warnings_ = 0;
+  std::unique_ptr<deep::DescriptorStageCpu> descriptor_stage_;
+  deep::SelOverflowReport overflow_report_;
 
   // Workspaces (grow-only).
   std::vector<int> model_types_;  ///< [n_all]
   deep::ChunkPairs chunk_;
   deep::FormatNlistWorkspace format_ws_;
-  deep::EmbeddingWorkspace embedding_ws_;
-  deep::FittingWorkspace fitting_ws_;
-  std::vector<double> gr_;               ///< [chunk][4][ng]
+  nn::EnergyNetWorkspace fitting_ws_;
   std::vector<double> descriptor_;       ///< [chunk][ng·M2]
   std::vector<double> grad_descriptor_;  ///< [chunk][ng·M2]
-  std::vector<double> grad_gr_;          ///< [chunk][4][ng]
   std::vector<double> fit_input_;        ///< [rows][fitting input]
   std::vector<double> fit_grad_;         ///< [rows][fitting input]
   std::vector<double> fit_energy_;       ///< [rows]

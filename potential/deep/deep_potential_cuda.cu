@@ -1,31 +1,29 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// DeepPotentialCuda: set-up (validation shared with the CPU class, type mapping, device copies
-/// of the model in the chosen precision), chunk planning from the memory budget, and the
+/// DeepPotentialCuda: set-up (the model prepared as for the CPU class, prepared_model.hpp; device
+/// copies of it in the chosen precision), chunk planning from the memory budget, and the
 /// per-chunk orchestration of the CUDA ops. Like deep_potential.cpp, the math lives in the ops.
 ///
 /// The host part (type mapping, which centres go to which fitting net, the compensated energy
 /// sum, the sel-overflow report) is precision independent; the device part is
 /// DeepPotentialCuda::Engine, implemented once as EngineImpl<Real> for Real = double and float.
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <climits>
-#include <sstream>
 
 #include "core/compensated_sum.hpp"
 #include "core/error.hpp"
+#include "core/exact_math.hpp"
 #include "device/device_buffer.hpp"
-#include "potential/deep/blas_cuda.cuh"
-#include "potential/deep/deep_potential.hpp"
+#include "potential/nn/blas_cuda.cuh"
 #include "potential/deep/deep_potential_cuda.hpp"
-#include "potential/deep/dense_net_cuda.cuh"
+#include "potential/nn/dense_net_cuda.cuh"
 #include "potential/deep/descriptor.hpp"
 #include "potential/deep/descriptor_cuda.cuh"
 #include "potential/deep/embedding_net_cuda.cuh"
 #include "potential/deep/env_mat_cuda.cuh"
-#include "potential/deep/fitting_net.hpp"
-#include "potential/deep/fitting_net_cuda.cuh"
+#include "potential/nn/energy_net.hpp"
+#include "potential/nn/energy_net_cuda.cuh"
 #include "potential/deep/format_nlist_cuda.cuh"
 #include "potential/deep/pair_groups_cuda.cuh"
 #include "potential/deep/prod_force_virial_cuda.cuh"
@@ -190,8 +188,7 @@ void zero_fill(T* device, std::size_t n, cudaStream_t stream) {
 template <class Real>
 class EngineImpl final : public DeepPotentialCuda::Engine {
  public:
-  EngineImpl(const DeepModel& model, const std::vector<double>& fitting_extra,
-             const std::vector<double>& vacuum_energy, std::size_t memory_budget_bytes);
+  EngineImpl(const deep::PreparedDeepModel& prepared, std::size_t memory_budget_bytes);
 
   void evaluate(const Inputs& in, const Outputs& out, double* virial,
                 unsigned long long* overflow) override;
@@ -202,8 +199,14 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   std::size_t chunk_bytes() const override;
 
  private:
-  /// format_nlist, env_mat, embedding_net and the descriptor forward for one chunk.
+  /// format_nlist and descriptor_forward for one chunk.
   void forward(const Inputs& in, int begin, int n_centers);
+  /// The descriptor seam on the device (the CPU's is descriptor_stage_cpu.hpp): from the chunk's
+  /// formatted pairs to descriptor_ [n_centers][dim_d] (se_e2_a: env_mat, embedding_net per
+  /// group, descriptor), and back from grad_descriptor_ to the pairs' ∂E/∂R̃. Another descriptor
+  /// form, or the tabulated embedding, is selected here.
+  void descriptor_forward(int n_centers);
+  void descriptor_backward(int n_centers);
   /// Fitting forward and backward for the chunk's rows, one batch per fitting net; the atomic
   /// energies of the chunk's centres go to atom_energy[begin + c].
   void fit(int chunk, int begin, int n_centers, const Inputs& in, double* atom_energy);
@@ -219,15 +222,15 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   int dim_d_ = 0;
   int fit_in_ = 0;
   bool sort_always_ = false;
-  deep::CublasHandle cublas_;
+  nn::CublasHandle cublas_;
   DeviceBuffer<int> sel_, sel_offset_;
   DeviceBuffer<char> pair_exclude_, descriptor_exclude_, atom_exclude_;
   DeviceBuffer<double> davg_, dstd_;
   DeviceBuffer<double> vacuum_, bias_atom_e_, out_bias_;
   DeviceBuffer<Real> fitting_extra_;
   deep::DevicePaddingTable<Real> padding_;
-  std::vector<deep::DeviceDenseNet<Real>> embedding_nets_;
-  std::vector<deep::DeviceDenseNet<Real>> fitting_nets_;
+  std::vector<nn::DeviceDenseNet<Real>> embedding_nets_;
+  std::vector<nn::DeviceDenseNet<Real>> fitting_nets_;
 
   // Memory plan.
   std::size_t budget_ = 0;
@@ -237,17 +240,17 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   // Chunk state.
   deep::DeviceChunkPairs<Real> pairs_;
   deep::EmbeddingCudaWorkspace<Real> embedding_ws_;
-  deep::FittingCudaWorkspace<Real> fitting_ws_;
+  nn::EnergyNetCudaWorkspace<Real> fitting_ws_;
   DeviceBuffer<Real> gr_, descriptor_, grad_descriptor_, grad_gr_;
   DeviceBuffer<Real> fit_input_, fit_grad_, fit_energy_;
   std::vector<Real> host_descriptor_;
 };
 
 template <class Real>
-EngineImpl<Real>::EngineImpl(const DeepModel& model, const std::vector<double>& fitting_extra,
-                             const std::vector<double>& vacuum_energy,
+EngineImpl<Real>::EngineImpl(const deep::PreparedDeepModel& prepared,
                              std::size_t memory_budget_bytes)
-    : model_(model), cublas_(stream_.get()) {
+    : model_(prepared.model), cublas_(stream_.get()) {
+  const DeepModel& model = prepared.model;
   cudaStream_t s = stream_.get();
   n_types_ = model.n_types();
   n_nei_ = model.n_nei();
@@ -264,16 +267,15 @@ EngineImpl<Real>::EngineImpl(const DeepModel& model, const std::vector<double>& 
   atom_exclude_.upload(model.atom_exclude.data(), model.atom_exclude.size(), s);
   davg_.upload(model.davg.data(), model.davg.size(), s);
   dstd_.upload(model.dstd.data(), model.dstd.size(), s);
-  vacuum_.upload(vacuum_energy.data(), vacuum_energy.size(), s);
+  vacuum_.upload(prepared.vacuum_energy.data(), prepared.vacuum_energy.size(), s);
   bias_atom_e_.upload(model.bias_atom_e.data(), model.bias_atom_e.size(), s);
   out_bias_.upload(model.out_bias.data(), model.out_bias.size(), s);
-  const std::vector<Real> extra(fitting_extra.begin(), fitting_extra.end());
+  const std::vector<Real> extra(prepared.fitting_extra.begin(), prepared.fitting_extra.end());
   fitting_extra_.resize(std::max<std::size_t>(1, extra.size()));
   if (!extra.empty()) fitting_extra_.upload(extra.data(), extra.size(), s);
 
-  const deep::PaddingTable padding = deep::build_padding_table(model, false);
-  sort_always_ = !padding.uniform;
-  padding_.upload(padding, s);
+  sort_always_ = prepared.sort_always;
+  padding_.upload(prepared.padding, s);
   for (const DenseNet& net : model.embedding_nets) embedding_nets_.emplace_back(net, s);
   for (const DenseNet& net : model.fitting_nets) fitting_nets_.emplace_back(net, s);
   stream_.synchronize();
@@ -391,7 +393,12 @@ void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
   fmt.sort_always = sort_always_;
   fmt.overflow = overflow_.data();
   deep::format_nlist_cuda(fmt, pairs_, s);
+  descriptor_forward(n_centers);
+}
 
+template <class Real>
+void EngineImpl<Real>::descriptor_forward(int n_centers) {
+  cudaStream_t s = stream_.get();
   deep::EnvMatCudaArgs env;
   env.rcut_smth = model_.rcut_smth;
   env.rcut = model_.rcut;
@@ -416,6 +423,13 @@ void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
 }
 
 template <class Real>
+void EngineImpl<Real>::descriptor_backward(int n_centers) {
+  grad_gr_.resize(static_cast<std::size_t>(n_centers) * 4 * ng_);
+  deep::descriptor_backward_cuda(descriptor_args(), gr_.data(), grad_descriptor_.data(), pairs_,
+                                 grad_gr_.data(), stream_.get());
+}
+
+template <class Real>
 void EngineImpl<Real>::fit(int chunk, int begin, int n_centers, const Inputs& in,
                            double* atom_energy) {
   cudaStream_t s = stream_.get();
@@ -436,7 +450,7 @@ void EngineImpl<Real>::fit(int chunk, int begin, int n_centers, const Inputs& in
         rows, dim_d_, fit_in_, d_rows, descriptor_.data(), fitting_extra_.data(),
         fit_input_.data());
     MD_CUDA_CHECK_LAUNCH(s);
-    deep::fitting_net_cuda(fitting_nets_[f], rows, fit_input_.data(), fit_energy_.data(),
+    nn::energy_net_cuda(fitting_nets_[f], rows, fit_input_.data(), fit_energy_.data(),
                            fit_grad_.data(), fitting_ws_, cublas_.get(), s);
     const std::size_t n_out = static_cast<std::size_t>(rows) * dim_d_;
     scatter_fitting_output_kernel<Real><<<blocks_for(n_out, kThreads), kThreads, 0, s>>>(
@@ -458,7 +472,6 @@ void EngineImpl<Real>::evaluate(const Inputs& in, const Outputs& out, double* vi
   virial_.fill_zero(9, s);
   overflow_.fill_zero(2, s);
 
-  const deep::DescriptorCudaArgs<Real> desc = descriptor_args();
   deep::ProdForceVirialCudaArgs pfv;
   pfv.n_nei = n_nei_;
   pfv.dstd = dstd_.data();
@@ -468,9 +481,7 @@ void EngineImpl<Real>::evaluate(const Inputs& in, const Outputs& out, double* vi
     const int n_centers = std::min(chunk_centers_, in.n_local - begin);
     forward(in, begin, n_centers);
     fit(chunk, begin, n_centers, in, out.atom_energies);
-    grad_gr_.resize(static_cast<std::size_t>(n_centers) * 4 * ng_);
-    deep::descriptor_backward_cuda(desc, gr_.data(), grad_descriptor_.data(), pairs_,
-                                   grad_gr_.data(), s);
+    descriptor_backward(n_centers);
     pfv.center_begin = begin;
     deep::prod_force_virial_cuda(pfv, pairs_, out.forces, virial_.data(), out.atom_virials, s);
   }
@@ -499,22 +510,14 @@ void EngineImpl<Real>::descriptors(const Inputs& in, double* out) {
 DeepPotentialCuda::DeepPotentialCuda(DeepModel model, DeepPotentialOptions options,
                                      const std::vector<std::string>& run_type_names,
                                      std::size_t memory_budget_bytes)
-    : model_(std::move(model)), options_(std::move(options)), contacts_(run_type_names) {
-  // The CPU evaluator's constructor is the one definition of what a usable model and options
-  // are (shapes, type names, fparam/aparam counts) and of the fitting net's extra inputs and
-  // vacuum energies: building one runs exactly those checks, throws exactly those errors, and
-  // gives the constants the device evaluation uploads. It is discarded afterwards.
-  const DeepPotential reference(model_, options_, run_type_names);
-  for (const auto& name : run_type_names) {
-    const auto it = std::find(model_.type_map.begin(), model_.type_map.end(), name);
-    run_to_model_.push_back(static_cast<int>(it - model_.type_map.begin()));
-  }
-  const std::vector<double>& extra = reference.fitting_extra();
-  const std::vector<double>& vacuum = reference.vacuum_energy();
+    : prepared_(deep::prepare_deep_model(std::move(model), options, run_type_names)),
+      options_(std::move(options)),
+      contacts_(run_type_names),
+      overflow_report_(options_.sel_overflow) {
   if (options_.precision == DeepPrecision::kMixed) {
-    engine_ = std::make_unique<EngineImpl<float>>(model_, extra, vacuum, memory_budget_bytes);
+    engine_ = std::make_unique<EngineImpl<float>>(prepared_, memory_budget_bytes);
   } else {
-    engine_ = std::make_unique<EngineImpl<double>>(model_, extra, vacuum, memory_budget_bytes);
+    engine_ = std::make_unique<EngineImpl<double>>(prepared_, memory_budget_bytes);
   }
 }
 
@@ -531,7 +534,7 @@ int DeepPotentialCuda::max_chunk_centers() const { return engine_->max_chunk_cen
 
 void DeepPotentialCuda::plan_chunks(int n_local, bool skip_excluded) {
   const int chunk = engine_->max_chunk_centers();
-  const int n_nets = static_cast<int>(model_.fitting_nets.size());
+  const int n_nets = static_cast<int>(prepared_.model.fitting_nets.size());
   fit_rows_.clear();
   fit_net_begin_.clear();
   for (int begin = 0; begin < n_local; begin += chunk) {
@@ -540,8 +543,8 @@ void DeepPotentialCuda::plan_chunks(int n_local, bool skip_excluded) {
       fit_net_begin_.push_back(static_cast<int>(fit_rows_.size()));
       for (int c = 0; c < n_centers; ++c) {
         const int t = model_types_[begin + c];
-        if (skip_excluded && model_.atom_exclude[t]) continue;
-        if (model_.fitting_index(t) == f) fit_rows_.push_back(c);
+        if (skip_excluded && prepared_.model.atom_exclude[t]) continue;
+        if (prepared_.model.fitting_index(t) == f) fit_rows_.push_back(c);
       }
     }
     fit_net_begin_.push_back(static_cast<int>(fit_rows_.size()));
@@ -560,7 +563,7 @@ void require_full_list(NeighborKind kind) {
 void DeepPotentialCuda::prepare_types(Span<const int> types, int n_local, int n_all,
                                       bool skip_excluded) {
   device_types_key_.reset();  // the uploads below replace what compute_device() planned
-  deep::map_run_types(types, n_all, run_to_model_, model_types_);
+  deep::map_run_types(types, n_all, prepared_.run_to_model, model_types_);
   plan_chunks(n_local, skip_excluded);
   engine_->upload_types(model_types_, n_all, fit_rows_);
 }
@@ -574,45 +577,33 @@ double DeepPotentialCuda::sum_atom_energies(int n_local) const {
 template <class WorstRow>
 void DeepPotentialCuda::report_overflow(const unsigned long long overflow[2],
                                         std::uint64_t build_count, const WorstRow& worst_row) {
-  const unsigned long long n_atoms = overflow[0];
-  if (n_atoms == 0) return;
-  if (options_.sel_overflow == SelOverflowPolicy::kWarn && last_overflow_warning_ &&
-      *last_overflow_warning_ == build_count) {
-    return;
-  }
+  if (overflow[0] == 0 || !overflow_report_.due(build_count)) return;
+  const DeepModel& model = prepared_.model;
   int excess = 0, worst = 0;
   deep::decode_overflow(overflow[1], excess, worst);
   // The per-type counts of the worst centre, recounted on the host with format_nlist's rules.
   const OverflowRow row = worst_row(worst);
-  const int n_types = model_.n_types();
-  std::vector<int> counts(static_cast<std::size_t>(n_types), 0);
+  const int n_types = model.n_types();
+  deep::SelOverflow found;
+  found.n_atoms = static_cast<int>(std::min<unsigned long long>(overflow[0], INT_MAX));
+  found.worst_excess = excess;
+  found.worst_atom = worst;
+  found.worst_atom_type = model_types_[worst];
+  found.worst_counts.assign(static_cast<std::size_t>(n_types), 0);
   const double* x = row.positions;
-  const int t_i = model_types_[worst];
-  const double rcut_sq = model_.rcut * model_.rcut;
+  const int t_i = found.worst_atom_type;
+  const double rcut_sq = model.rcut * model.rcut;
   for (int k = 0; k < row.count; ++k) {
     const int j = row.neighbors[k];
     if (j == worst) continue;
     const int t_j = model_types_[j];
-    if (model_.pair_exclude[static_cast<std::size_t>(t_i) * n_types + t_j]) continue;
-    const double dx = x[3 * j] - x[3 * worst], dy = x[3 * j + 1] - x[3 * worst + 1],
-                 dz = x[3 * j + 2] - x[3 * worst + 2];
-    if (dx * dx + dy * dy + dz * dz <= rcut_sq) ++counts[t_j];
+    if (model.pair_exclude[static_cast<std::size_t>(t_i) * n_types + t_j]) continue;
+    if (distance_sq(x + 3 * static_cast<std::size_t>(j), x + 3 * static_cast<std::size_t>(worst)) <=
+        rcut_sq) {
+      ++found.worst_counts[t_j];
+    }
   }
-  std::ostringstream msg;
-  msg << "deepmd: " << n_atoms
-      << " local atom(s) have more neighbours within rcut = " << model_.rcut
-      << " Å than the model's sel allows; worst: local atom " << worst << " (type "
-      << model_.type_map[t_i] << ") has";
-  for (int t = 0; t < n_types; ++t) {
-    msg << (t ? "," : "") << " " << counts[t] << " " << model_.type_map[t] << " (sel "
-        << model_.sel[t] << ")";
-  }
-  msg << ". Like DeePMD-kit, only the nearest are kept, so the energy is not smooth; the "
-         "structure is unphysical or the model's sel is too small";
-  if (options_.sel_overflow == SelOverflowPolicy::kError) throw unstable_error(msg.str());
-  spdlog::warn("{}", msg.str());
-  last_overflow_warning_ = build_count;
-  ++overflow_warnings_;
+  overflow_report_.report(model, found, build_count);
 }
 
 void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neighbors,
@@ -628,7 +619,7 @@ void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neig
   unsigned long long overflow[2] = {0, 0};
   engine_->evaluate(in, device_out, virial, overflow);
   engine_->download(device_out.forces, out.forces.data(), 3 * n_all);
-  deep::ensure_size(atom_energy_, n_local);
+  ensure_size(atom_energy_, n_local);
   engine_->download(device_out.atom_energies, atom_energy_.data(), n_local);
   if (request.atom_virial) {
     engine_->download(device_out.atom_virials, out.atom_virials.data(), 9 * n_all);
@@ -690,7 +681,7 @@ void DeepPotentialCuda::compute_device(const DeviceAtomsView& atoms,
 
   double energy = 0.0;
   if (request.energy) {
-    deep::ensure_size(atom_energy_, n_local);
+    ensure_size(atom_energy_, n_local);
     engine_->download(device_out.atom_energies, atom_energy_.data(), n_local);
     energy = sum_atom_energies(atoms.n_local);
   }
@@ -716,7 +707,7 @@ void DeepPotentialCuda::compute_descriptors(const AtomsView& atoms, const Neighb
   require_full_list(neighbors.kind);
   prepare_types(atoms.types, atoms.n_local, atoms.n_all, false);
   const Engine::Inputs in = engine_->upload_inputs(atoms, neighbors, false, fit_net_begin_);
-  out.assign(static_cast<std::size_t>(atoms.n_local) * model_.descriptor_dim(), 0.0);
+  out.assign(static_cast<std::size_t>(atoms.n_local) * prepared_.model.descriptor_dim(), 0.0);
   engine_->descriptors(in, out.data());
 }
 

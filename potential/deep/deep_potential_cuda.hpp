@@ -6,8 +6,8 @@
 /// which is the reference: read its header for the physics and the per-atom conventions). Each
 /// op of the CPU pipeline has a CUDA twin with the same contract (potential/deep/<op>_cuda.cu):
 ///
-///   format_nlist → env_mat → embedding_net (cuBLAS) → descriptor → fitting_net (cuBLAS, forward
-///   and backward) → descriptor backward → prod_force_virial (atomicAdd scatter)
+///   format_nlist → env_mat → embedding_net (cuBLAS) → descriptor → fitting (nn/energy_net,
+///   cuBLAS, forward and backward) → descriptor backward → prod_force_virial (atomicAdd scatter)
 ///
 /// and every per-pair formula (switch, env row and its derivative, activations, pair force) is the
 /// MD_HOST_DEVICE function the CPU calls (architecture rule 1).
@@ -58,6 +58,8 @@
 
 #include "potential/deep/deep_model.hpp"
 #include "potential/deep/deep_potential_options.hpp"
+#include "potential/deep/prepared_model.hpp"
+#include "potential/deep/sel_overflow_report.hpp"
 #include "potential/element_contacts.hpp"
 #include "potential/potential.hpp"
 
@@ -65,7 +67,8 @@ namespace md {
 
 class DeepPotentialCuda final : public Potential {
  public:
-  /// Same arguments and checks (and error messages) as DeepPotential; additionally
+  /// Same arguments and checks (and error messages) as DeepPotential (both prepare the model with
+  /// deep::prepare_deep_model); additionally
   /// `options.precision` selects double or mixed arithmetic. `memory_budget_bytes` bounds the
   /// chunk state on the device (0: half of the device memory free at construction, at most
   /// 16 GiB); a budget smaller than one centre's state still evaluates one centre per chunk.
@@ -78,7 +81,7 @@ class DeepPotentialCuda final : public Potential {
   DeepPotentialCuda& operator=(const DeepPotentialCuda&) = delete;
 
   std::string name() const override;
-  double cutoff() const override { return model_.rcut; }
+  double cutoff() const override { return prepared_.model.rcut; }
   NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
   double natural_distance(int a, int b) const override { return contacts_.distance(a, b); }
   std::string natural_distance_basis() const override { return ElementContacts::basis(); }
@@ -100,7 +103,7 @@ class DeepPotentialCuda final : public Potential {
   void compute_descriptors(const AtomsView& atoms, const NeighborView& neighbors,
                            std::vector<double>& out);
 
-  const DeepModel& model() const { return model_; }
+  const DeepModel& model() const { return prepared_.model; }
   DeepPrecision precision() const { return options_.precision; }
   /// Device bytes held now: model, per-atom state and chunk state.
   std::size_t device_memory_bytes() const override;
@@ -110,7 +113,7 @@ class DeepPotentialCuda final : public Potential {
   /// Local centres per chunk that the budget allows.
   int max_chunk_centers() const;
   /// How many sel-overflow warnings have been logged (at most one per neighbour-list build).
-  std::uint64_t sel_overflow_warnings() const { return overflow_warnings_; }
+  std::uint64_t sel_overflow_warnings() const { return overflow_report_.warnings(); }
 
   class Engine;  ///< the device side, per precision (deep_potential_cuda.cu)
 
@@ -129,24 +132,22 @@ class DeepPotentialCuda final : public Potential {
   void plan_chunks(int n_local, bool skip_excluded);
   /// The compensated sum of atom_energy_[0, n_local) (DeepPotential's energy).
   double sum_atom_energies(int n_local) const;
-  /// Warns (once per `build_count`) or throws, per options_.sel_overflow, when the device
-  /// counters `overflow` ([0] overflowing centres, [1] packed worst centre) report one. Only then
-  /// is `worst_row(worst)` called for an OverflowRow (both entry points, one message; defined
-  /// and instantiated in deep_potential_cuda.cu).
+  /// Hands the device counters `overflow` ([0] overflowing centres, [1] packed worst centre) to
+  /// the sel-overflow report (sel_overflow_report.hpp) when they report one and it is due; only
+  /// then is `worst_row(worst)` called for an OverflowRow, whose per-type counts the message
+  /// gives (both entry points; defined and instantiated in deep_potential_cuda.cu).
   template <class WorstRow>
   void report_overflow(const unsigned long long overflow[2], std::uint64_t build_count,
                        const WorstRow& worst_row);
 
-  DeepModel model_;
+  deep::PreparedDeepModel prepared_;
   DeepPotentialOptions options_;
   ElementContacts contacts_;
-  std::vector<int> run_to_model_;  ///< [run types] model type index
+  deep::SelOverflowReport overflow_report_;
   std::unique_ptr<Engine> engine_;
-  std::optional<std::uint64_t> last_overflow_warning_;
   /// (build_count, n_local, n_all) of the types uploaded for compute_device(); empty after a host
   /// entry point overwrote them.
   std::optional<std::tuple<std::uint64_t, int, int>> device_types_key_;
-  std::uint64_t overflow_warnings_ = 0;
 
   // Host workspaces (grow-only).
   std::vector<int> model_types_;     ///< [n_all]

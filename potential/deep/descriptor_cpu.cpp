@@ -7,7 +7,7 @@
 /// Double8 partial sums (cpu_dispatch.hpp).
 #include <algorithm>
 
-#include "potential/deep/cpu_dispatch.hpp"
+#include "core/cpu_dispatch.hpp"
 #include "potential/deep/descriptor.hpp"
 #include "potential/deep/embedding_net.hpp"
 

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 
-#include "potential/deep/activation.hpp"
-#include "potential/deep/cpu_dispatch.hpp"
+#include "potential/nn/activation.hpp"
+#include "core/cpu_dispatch.hpp"
 #include "potential/deep/embedding_net.hpp"
 
 namespace md::deep {
@@ -24,7 +24,7 @@ MD_VECTOR_CLONES void activate_flat(const Activation act, std::size_t count,
                                     double* __restrict y, double* __restrict dy) {
   for (std::size_t k = 0; k < count; ++k) {
     double slope;
-    y[k] = activation<K>(act, z[k], slope);
+    y[k] = nn::activation<K>(act, z[k], slope);
     dy[k] = slope * tz[k];
   }
 }
@@ -170,7 +170,7 @@ void embedding_net_single(const DenseNet& net, double s, double* g, double* g_de
         tz += dx[m] * layer.weight[static_cast<std::size_t>(m) * layer.n_out + k];
       }
       double slope;
-      y[k] = activation(layer.activation, z, slope);
+      y[k] = nn::activation(layer.activation, z, slope);
       dy[k] = slope * tz;
       if (!layer.timestep.empty()) {
         y[k] *= layer.timestep[k];

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "potential/deep/activation.hpp"
-#include "potential/deep/blas_cuda.cuh"
+#include "potential/nn/activation.hpp"
+#include "potential/nn/blas_cuda.cuh"
 #include "potential/deep/embedding_net_cuda.cuh"
 
 namespace md::deep {
@@ -19,7 +19,7 @@ constexpr int kThreads = 256;
 /// tangent W (ds̃/ds̃ = 1) from s = env[4·r]; later layers: z = product + b over the tangent
 /// rows of `product`, residual from `input`. Writes y (values) and dy (tangents), [rows][n_out].
 template <class Real, ActivationKind K>
-__global__ void embedding_layer_kernel(DeviceDenseLayer<Real> layer, int rows, bool first,
+__global__ void embedding_layer_kernel(nn::DeviceDenseLayer<Real> layer, int rows, bool first,
                                        const Real* env, const Real* product, const Real* input,
                                        Real* y, Real* dy) {
   const std::size_t idx = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -43,7 +43,7 @@ __global__ void embedding_layer_kernel(DeviceDenseLayer<Real> layer, int rows, b
     tx = input[(rows + r) * n_in + m];
   }
   Real slope;
-  Real value = activation<K>(layer.activation, z, slope);
+  Real value = nn::activation<K>(layer.activation, z, slope);
   Real tangent = slope * tz;
   if (layer.timestep != nullptr) {
     value *= layer.timestep[k];
@@ -60,7 +60,7 @@ __global__ void embedding_layer_kernel(DeviceDenseLayer<Real> layer, int rows, b
 }  // namespace
 
 template <class Real>
-void embedding_net_cuda(const DeviceDenseNet<Real>& net, int pair_begin, int n_pairs,
+void embedding_net_cuda(const nn::DeviceDenseNet<Real>& net, int pair_begin, int n_pairs,
                         int block_rows, DeviceChunkPairs<Real>& pairs,
                         EmbeddingCudaWorkspace<Real>& ws, cublasHandle_t handle,
                         cudaStream_t stream) {
@@ -81,16 +81,16 @@ void embedding_net_cuda(const DeviceDenseNet<Real>& net, int pair_begin, int n_p
     Real* current = ws.current.data();
     Real* next = ws.next.data();
     for (std::size_t l = 0; l < layers.size(); ++l) {
-      const DeviceDenseLayer<Real>& layer = layers[l];
+      const nn::DeviceDenseLayer<Real>& layer = layers[l];
       const bool last = l + 1 == layers.size();
       const std::size_t count = static_cast<std::size_t>(rows) * layer.n_out;
       Real* y = last ? pairs.g.data() + static_cast<std::size_t>(first) * ng : next;
       Real* dy = last ? pairs.g_deriv.data() + static_cast<std::size_t>(first) * ng : next + count;
       if (l > 0) {
-        matmul(handle, 2 * rows, layer.n_in, layer.n_out, current, layer.weight, ws.product.data());
+        nn::matmul(handle, 2 * rows, layer.n_in, layer.n_out, current, layer.weight, ws.product.data());
       }
       const Real* env = pairs.env.data() + 4 * static_cast<std::size_t>(first);
-      dispatch_activation(layer.activation.kind, [&](auto kind) {
+      nn::dispatch_activation(layer.activation.kind, [&](auto kind) {
         embedding_layer_kernel<Real, decltype(kind)::value>
             <<<blocks_for(count, kThreads), kThreads, 0, stream>>>(
                 layer, rows, l == 0, env, ws.product.data(), current, y, dy);
@@ -101,10 +101,10 @@ void embedding_net_cuda(const DeviceDenseNet<Real>& net, int pair_begin, int n_p
   }
 }
 
-template void embedding_net_cuda<double>(const DeviceDenseNet<double>&, int, int, int,
+template void embedding_net_cuda<double>(const nn::DeviceDenseNet<double>&, int, int, int,
                                          DeviceChunkPairs<double>&, EmbeddingCudaWorkspace<double>&,
                                          cublasHandle_t, cudaStream_t);
-template void embedding_net_cuda<float>(const DeviceDenseNet<float>&, int, int, int,
+template void embedding_net_cuda<float>(const nn::DeviceDenseNet<float>&, int, int, int,
                                         DeviceChunkPairs<float>&, EmbeddingCudaWorkspace<float>&,
                                         cublasHandle_t, cudaStream_t);
 

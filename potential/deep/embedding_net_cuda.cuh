@@ -18,7 +18,7 @@
 
 #include <cublas_v2.h>
 
-#include "potential/deep/dense_net_cuda.cuh"
+#include "potential/nn/dense_net_cuda.cuh"
 #include "potential/deep/pair_groups_cuda.cuh"
 
 namespace md::deep {
@@ -36,7 +36,7 @@ struct EmbeddingCudaWorkspace {
 
 /// CUDA implementation; see the file comment. `net.layers()[0]` must have one input.
 template <class Real>
-void embedding_net_cuda(const DeviceDenseNet<Real>& net, int pair_begin, int n_pairs,
+void embedding_net_cuda(const nn::DeviceDenseNet<Real>& net, int pair_begin, int n_pairs,
                         int block_rows, DeviceChunkPairs<Real>& pairs,
                         EmbeddingCudaWorkspace<Real>& ws, cublasHandle_t handle,
                         cudaStream_t stream);

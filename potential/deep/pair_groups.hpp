@@ -14,13 +14,9 @@
 #include <cstddef>
 #include <vector>
 
-namespace md::deep {
+#include "core/ensure_size.hpp"
 
-/// Grows `v` to at least `n` elements (never shrinks; new elements value-initialised).
-template <class T>
-void ensure_size(std::vector<T>& v, std::size_t n) {
-  if (v.size() < n) v.resize(n);
-}
+namespace md::deep {
 
 /// The real neighbour slots of one chunk of centres that share an embedding net.
 struct PairGroup {

@@ -8,10 +8,10 @@
 #include <random>
 
 #include "core/error.hpp"
-#include "potential/deep/activation.hpp"
+#include "potential/nn/activation.hpp"
 #include "potential/deep/embedding_net.hpp"
 #include "potential/deep/env_mat.hpp"
-#include "potential/deep/fitting_net.hpp"
+#include "potential/nn/energy_net.hpp"
 #include "potential/deep/format_nlist.hpp"
 #include "tests/support/deep_test_util.hpp"
 
@@ -52,15 +52,15 @@ TEST_CASE("deepmd ops: tanh_fast agrees with std::tanh to 4e-16", "[deepmd][unit
   double worst = 0.0;
   for (int k = 0; k < 200000; ++k) {
     const double x = (k % 2 == 0) ? wide(rng) : narrow(rng);
-    worst = std::max(worst, std::fabs(md::deep::tanh_fast(x) - std::tanh(x)));
+    worst = std::max(worst, std::fabs(md::nn::tanh_fast(x) - std::tanh(x)));
   }
   for (double x : {0.0, -0.0, 1e-300, 19.0, 20.0, 400.0, -400.0, 1e308, -1e308}) {
-    worst = std::max(worst, std::fabs(md::deep::tanh_fast(x) - std::tanh(x)));
+    worst = std::max(worst, std::fabs(md::nn::tanh_fast(x) - std::tanh(x)));
   }
   CHECK(worst < 4e-16);
   // exp_fast: relative error of a double rounding or two.
   for (double x : {-700.0, -20.5, -1.0, -1e-9, 0.0, 0.3, 1.0, 50.0, 700.0}) {
-    CHECK(md::deep::exp_fast(x) == Approx(std::exp(x)).epsilon(4e-16));
+    CHECK(md::nn::exp_fast(x) == Approx(std::exp(x)).epsilon(4e-16));
   }
 }
 
@@ -78,11 +78,11 @@ TEST_CASE("deepmd ops: activation derivatives match finite differences", "[deepm
     act.kind = kind;
     for (double x : {-3.7, -0.8, 0.3, 1.1, 2.5, 4.2, 7.5}) {
       double dy = 0.0;
-      md::deep::activation(act, x, dy);
+      md::nn::activation(act, x, dy);
       const double fd = derivative(
           [&](double v) {
             double unused;
-            return md::deep::activation(act, v, unused);
+            return md::nn::activation(act, v, unused);
           },
           x, 1e-6);
       INFO("kind " << static_cast<int>(kind) << " at x = " << x);
@@ -93,15 +93,15 @@ TEST_CASE("deepmd ops: activation derivatives match finite differences", "[deepm
   double dy;
   act.kind = ActivationKind::kGelu;
   const double x = 0.7;
-  CHECK(md::deep::activation(act, x, dy) ==
+  CHECK(md::nn::activation(act, x, dy) ==
         Approx(0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)))));
   act.kind = ActivationKind::kSilut;
-  CHECK(md::deep::activation(act, 1.0, dy) == Approx(1.0 / (1.0 + std::exp(-1.0))));
-  CHECK(md::deep::activation(act, 3.0, dy) == Approx(std::tanh(act.slope * 1.0) + act.offset));
+  CHECK(md::nn::activation(act, 1.0, dy) == Approx(1.0 / (1.0 + std::exp(-1.0))));
+  CHECK(md::nn::activation(act, 3.0, dy) == Approx(std::tanh(act.slope * 1.0) + act.offset));
   act.kind = ActivationKind::kSoftplus;
-  CHECK(md::deep::activation(act, 800.0, dy) == Approx(800.0));  // no overflow
+  CHECK(md::nn::activation(act, 800.0, dy) == Approx(800.0));  // no overflow
   act.kind = ActivationKind::kRelu6;
-  CHECK(md::deep::activation(act, 9.0, dy) == 6.0);
+  CHECK(md::nn::activation(act, 9.0, dy) == 6.0);
 }
 
 TEST_CASE("deepmd ops: switch and env row values and derivatives", "[deepmd][unit]") {
@@ -192,16 +192,16 @@ TEST_CASE("deepmd ops: the fitting net gradient matches finite differences", "[d
   std::normal_distribution<double> normal(0.0, 1.0);
   std::vector<double> input(rows * 6), energy(rows), grad(rows * 6);
   for (double& x : input) x = normal(rng);
-  md::deep::FittingWorkspace ws;
-  md::deep::fitting_net_cpu(net, rows, input.data(), energy.data(), grad.data(), ws);
+  md::nn::EnergyNetWorkspace ws;
+  md::nn::energy_net_cpu(net, rows, input.data(), energy.data(), grad.data(), ws);
   for (int r = 0; r < rows; ++r) {
-    CHECK(energy[r] == Approx(md::deep::fitting_net_single(net, &input[6 * r])).margin(1e-14));
+    CHECK(energy[r] == Approx(md::nn::energy_net_single(net, &input[6 * r])).margin(1e-14));
     for (int k = 0; k < 6; ++k) {
       std::vector<double> x(input.begin() + 6 * r, input.begin() + 6 * r + 6);
       const double fd = derivative(
           [&](double v) {
             x[k] = v;
-            return md::deep::fitting_net_single(net, x.data());
+            return md::nn::energy_net_single(net, x.data());
           },
           input[6 * r + k], 1e-6);
       CHECK(grad[6 * r + k] == Approx(fd).margin(1e-8));

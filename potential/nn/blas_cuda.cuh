@@ -17,7 +17,7 @@
 #include "core/error.hpp"
 #include "device/device_buffer.hpp"
 
-namespace md::deep {
+namespace md::nn {
 
 /// Throws md::Error unless `status` is CUBLAS_STATUS_SUCCESS (allocation failures map to
 /// ExitCode::kOutOfMemory, everything else to ExitCode::kInternal).
@@ -30,7 +30,7 @@ inline void cublas_check(cublasStatus_t status, const char* expr, const char* fi
   throw internal_error(msg.str());
 }
 
-#define MD_CUBLAS_CHECK(expr) ::md::deep::cublas_check((expr), #expr, __FILE__, __LINE__)
+#define MD_CUBLAS_CHECK(expr) ::md::nn::cublas_check((expr), #expr, __FILE__, __LINE__)
 
 /// A cuBLAS handle whose work is queued on one stream.
 class CublasHandle {
@@ -83,4 +83,4 @@ void matmul_transposed(cublasHandle_t handle, int rows, int n_out, int n_in, con
                        n_out, &zero, gx, n_in));
 }
 
-}  // namespace md::deep
+}  // namespace md::nn

@@ -3,8 +3,8 @@
 /// Activation functions of DeePMD-kit networks and their derivatives, per element.
 ///
 /// Written once as MD_HOST_DEVICE inline functions (architecture rule 1) and called from the CPU
-/// layer loops (embedding_net_cpu.cpp, fitting_net_cpu.cpp) and from the CUDA kernels
-/// (embedding_net_cuda.cu, fitting_net_cuda.cu; in float for the mixed precision).
+/// layer loops (embedding_net_cpu.cpp, energy_net_cpu.cpp) and from the CUDA kernels
+/// (embedding_net_cuda.cu, energy_net_cuda.cu; in float for the mixed precision).
 /// Definitions follow `get_activation_fn` in deepmd/dpmodel/utils/network.py:
 ///
 ///   tanh, relu = max(x,0), relu6 = min(max(x,0),6), softplus = log(1+eˣ),
@@ -24,9 +24,9 @@
 #include <cstring>
 
 #include "core/portability.hpp"
-#include "potential/deep/deep_model.hpp"
+#include "potential/nn/dense_net.hpp"
 
-namespace md::deep {
+namespace md::nn {
 
 /// e^x for x in the normal range; arguments are clamped to [kExpMin, kExpMax].
 MD_HOST_DEVICE inline double exp_fast(double x) {
@@ -175,4 +175,4 @@ MD_HOST_DEVICE inline T activation(const Activation& a, T x, T& dy) {
   return x;
 }
 
-}  // namespace md::deep
+}  // namespace md::nn

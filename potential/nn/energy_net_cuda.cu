@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// CUDA implementation of fitting_net (contracts in fitting_net.hpp and fitting_net_cuda.cuh).
+/// CUDA implementation of energy_net (contracts in energy_net.hpp and energy_net_cuda.cuh).
 #include <utility>
 
-#include "potential/deep/activation.hpp"
-#include "potential/deep/blas_cuda.cuh"
-#include "potential/deep/fitting_net_cuda.cuh"
+#include "potential/nn/activation.hpp"
+#include "potential/nn/blas_cuda.cuh"
+#include "potential/nn/energy_net_cuda.cuh"
 
-namespace md::deep {
+namespace md::nn {
 namespace {
 
 constexpr int kThreads = 256;
@@ -62,8 +62,8 @@ __global__ void residual_backward_kernel(int rows, int n_in, int n_out, bool dou
 }  // namespace
 
 template <class Real>
-void fitting_net_cuda(const DeviceDenseNet<Real>& net, int n_rows, const Real* input, Real* energy,
-                      Real* grad_input, FittingCudaWorkspace<Real>& ws, cublasHandle_t handle,
+void energy_net_cuda(const DeviceDenseNet<Real>& net, int n_rows, const Real* input, Real* energy,
+                      Real* grad_input, EnergyNetCudaWorkspace<Real>& ws, cublasHandle_t handle,
                       cudaStream_t stream) {
   if (n_rows <= 0) return;
   const auto& layers = net.layers();
@@ -122,11 +122,11 @@ void fitting_net_cuda(const DeviceDenseNet<Real>& net, int n_rows, const Real* i
   }
 }
 
-template void fitting_net_cuda<double>(const DeviceDenseNet<double>&, int, const double*, double*,
-                                       double*, FittingCudaWorkspace<double>&, cublasHandle_t,
+template void energy_net_cuda<double>(const DeviceDenseNet<double>&, int, const double*, double*,
+                                       double*, EnergyNetCudaWorkspace<double>&, cublasHandle_t,
                                        cudaStream_t);
-template void fitting_net_cuda<float>(const DeviceDenseNet<float>&, int, const float*, float*,
-                                      float*, FittingCudaWorkspace<float>&, cublasHandle_t,
+template void energy_net_cuda<float>(const DeviceDenseNet<float>&, int, const float*, float*,
+                                      float*, EnergyNetCudaWorkspace<float>&, cublasHandle_t,
                                       cudaStream_t);
 
-}  // namespace md::deep
+}  // namespace md::nn

@@ -4,9 +4,9 @@
 /// device allocation (one upload per net at load; nothing per step).
 #include <algorithm>
 
-#include "potential/deep/dense_net_cuda.cuh"
+#include "potential/nn/dense_net_cuda.cuh"
 
-namespace md::deep {
+namespace md::nn {
 
 template <class Real>
 DeviceDenseNet<Real>::DeviceDenseNet(const DenseNet& net, cudaStream_t stream) {
@@ -48,4 +48,4 @@ DeviceDenseNet<Real>::DeviceDenseNet(const DenseNet& net, cudaStream_t stream) {
 template class DeviceDenseNet<double>;
 template class DeviceDenseNet<float>;
 
-}  // namespace md::deep
+}  // namespace md::nn

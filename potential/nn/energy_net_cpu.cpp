@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// CPU implementation of fitting_net (contract in fitting_net.hpp): cblas_dgemm per layer
+/// CPU implementation of energy_net (contract in energy_net.hpp): cblas_dgemm per layer
 /// forward (x·W) and backward ((∂E/∂z)·Wᵀ), with vectorisable element-wise loops between them.
 #include <cblas.h>
 
 #include <algorithm>
 
-#include "potential/deep/activation.hpp"
-#include "potential/deep/cpu_dispatch.hpp"
-#include "potential/deep/fitting_net.hpp"
-#include "potential/deep/pair_groups.hpp"
+#include "potential/nn/activation.hpp"
+#include "core/cpu_dispatch.hpp"
+#include "potential/nn/energy_net.hpp"
+#include "core/ensure_size.hpp"
 
-namespace md::deep {
+namespace md::nn {
 namespace {
 
 /// y = φ(z + b) ⊙ idt in place of z, gate = φ'(z + b) ⊙ idt.
@@ -75,8 +75,8 @@ void add_residual(const DenseLayer& layer, int rows, const double* x, double* y)
 
 }  // namespace
 
-void fitting_net_cpu(const DenseNet& net, int n_rows, const double* input, double* energy,
-                     double* grad_input, FittingWorkspace& ws) {
+void energy_net_cpu(const DenseNet& net, int n_rows, const double* input, double* energy,
+                     double* grad_input, EnergyNetWorkspace& ws) {
   const std::size_t n_layers = net.layers.size();
   if (ws.inputs.size() < n_layers) ws.inputs.resize(n_layers);
   if (ws.gates.size() < n_layers) ws.gates.resize(n_layers);
@@ -133,7 +133,7 @@ void fitting_net_cpu(const DenseNet& net, int n_rows, const double* input, doubl
   }
 }
 
-double fitting_net_single(const DenseNet& net, const double* input) {
+double energy_net_single(const DenseNet& net, const double* input) {
   std::vector<double> x(input, input + net.n_in());
   for (const auto& layer : net.layers) {
     std::vector<double> y(layer.n_out);
@@ -152,4 +152,4 @@ double fitting_net_single(const DenseNet& net, const double* input) {
   return x[0];
 }
 
-}  // namespace md::deep
+}  // namespace md::nn

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// CUDA twin of fitting_net (contract in fitting_net.hpp): atomic energies of a batch of rows and
+/// CUDA twin of energy_net (contract in energy_net.hpp): atomic energies of a batch of rows and
 /// their gradient with respect to the input, by reverse mode.
 ///
-/// Same scheme as fitting_net_cpu: per layer one cuBLAS GEMM forward (x·W), then an element-wise
+/// Same scheme as energy_net_cpu: per layer one cuBLAS GEMM forward (x·W), then an element-wise
 /// kernel that adds the bias, applies the shared MD_HOST_DEVICE activation<K, Real>, scales by
 /// the timestep, keeps the gate φ'(z) ⊙ idt and adds the residual; backward from ∂E/∂y = 1,
 /// ∂E/∂z = ∂E/∂y ⊙ gate, one GEMM (∂E/∂z)·Wᵀ, plus the residual's transpose.
@@ -16,13 +16,13 @@
 
 #include <vector>
 
-#include "potential/deep/dense_net_cuda.cuh"
+#include "potential/nn/dense_net_cuda.cuh"
 
-namespace md::deep {
+namespace md::nn {
 
-/// Scratch of fitting_net_cuda (grow-only).
+/// Scratch of energy_net_cuda (grow-only).
 template <class Real>
-struct FittingCudaWorkspace {
+struct EnergyNetCudaWorkspace {
   std::vector<DeviceBuffer<Real>> inputs;  ///< [layer][n_rows][n_in] input of layers ≥ 1
   std::vector<DeviceBuffer<Real>> gates;   ///< [layer][n_rows][n_out] φ'(z) ⊙ idt
   DeviceBuffer<Real> output;               ///< [n_rows][width] last output / backward scratch
@@ -39,8 +39,8 @@ struct FittingCudaWorkspace {
 
 /// CUDA implementation; see the file comment.
 template <class Real>
-void fitting_net_cuda(const DeviceDenseNet<Real>& net, int n_rows, const Real* input, Real* energy,
-                      Real* grad_input, FittingCudaWorkspace<Real>& ws, cublasHandle_t handle,
+void energy_net_cuda(const DeviceDenseNet<Real>& net, int n_rows, const Real* input, Real* energy,
+                      Real* grad_input, EnergyNetCudaWorkspace<Real>& ws, cublasHandle_t handle,
                       cudaStream_t stream);
 
-}  // namespace md::deep
+}  // namespace md::nn

@@ -3,7 +3,7 @@
 /// A DenseNet (deep_model.hpp) resident on the device, in the evaluation precision, plus the
 /// helper that turns a run-time ActivationKind into a compile-time kernel template argument.
 ///
-/// The CUDA twins of embedding_net and fitting_net read their weights from here. Weights are
+/// The CUDA twins of embedding_net and energy_net read their weights from here. Weights are
 /// converted to `Real` once, at load (float for the mixed precision), and live in one device
 /// allocation per net; each layer keeps raw pointers into it. Layer semantics are those of
 /// deep_model.hpp: y = φ(x·W + b) ⊙ idt + residual(x).
@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "device/device_buffer.hpp"
-#include "potential/deep/deep_model.hpp"
+#include "potential/nn/dense_net.hpp"
 
-namespace md::deep {
+namespace md::nn {
 
 /// One dense layer on the device (pointers into DeviceDenseNet's storage).
 template <class Real>
@@ -79,4 +79,4 @@ void dispatch_activation(ActivationKind kind, F&& f) {
   }
 }
 
-}  // namespace md::deep
+}  // namespace md::nn

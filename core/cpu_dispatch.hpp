@@ -26,7 +26,7 @@
 #define MD_VECTOR_CLONES
 #endif
 
-namespace md::deep {
+namespace md {
 
 using Double8 = double __attribute__((vector_size(64), aligned(8)));
 
@@ -49,4 +49,4 @@ using Double8 = double __attribute__((vector_size(64), aligned(8)));
 
 #pragma GCC diagnostic pop
 
-}  // namespace md::deep
+}  // namespace md
