@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "comm/collectives.hpp"
 #include "comm/communicator.hpp"
 #include "core/error.hpp"
 
@@ -59,11 +60,8 @@ inline void raise_if_failed(const Communicator& comm, const LocalFailure& failur
   const int owner = static_cast<int>(lowest);
   int code = failure.failed() ? static_cast<int>(failure.error()->code()) : 0;
   std::string message = failure.failed() ? std::string(failure.error()->what()) : std::string();
-  comm.broadcast_bytes(&code, sizeof code, owner);
-  std::uint64_t size = message.size();
-  comm.broadcast_bytes(&size, sizeof size, owner);
-  message.resize(size);
-  comm.broadcast_bytes(message.data(), size, owner);
+  broadcast(comm, code, owner);
+  broadcast(comm, message, owner);
   throw Error(static_cast<ExitCode>(code), message, /*collective=*/true);
 }
 
@@ -90,28 +88,10 @@ void on_root(const Communicator& comm, Task&& task) {
       message = failure.error()->what();
     }
   }
-  comm.broadcast_bytes(&code, sizeof code, 0);
+  broadcast(comm, code);
   if (code == 0) return;
-  std::uint64_t size = message.size();
-  comm.broadcast_bytes(&size, sizeof size, 0);
-  message.resize(size);
-  comm.broadcast_bytes(message.data(), size, 0);
+  broadcast(comm, message);
   throw Error(static_cast<ExitCode>(code), message, /*collective=*/true);
-}
-
-/// Sends rank 0's strings to every rank.
-inline std::vector<std::string> broadcast_strings(const Communicator& comm,
-                                                  std::vector<std::string> values) {
-  std::uint64_t count = values.size();
-  comm.broadcast_bytes(&count, sizeof count, 0);
-  values.resize(count);
-  for (auto& value : values) {
-    std::uint64_t size = value.size();
-    comm.broadcast_bytes(&size, sizeof size, 0);
-    value.resize(size);
-    comm.broadcast_bytes(value.data(), size, 0);
-  }
-  return values;
 }
 
 }  // namespace md

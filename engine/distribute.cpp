@@ -6,6 +6,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "comm/collectives.hpp"
 #include "core/error.hpp"
 
 namespace md {
@@ -54,11 +55,10 @@ AtomSet set_of(const AtomRecord* records, std::size_t n) {
 }  // namespace
 
 AtomSet scatter_atoms(const Communicator& comm, const Domain& domain, const AtomSet& all) {
-  std::vector<char> blocks;
-  std::vector<std::size_t> counts;
+  std::vector<std::vector<AtomRecord>> per_rank;
   if (comm.rank() == 0) {
     const Box& box = domain.box();
-    std::vector<std::vector<AtomRecord>> per_rank(comm.size());
+    per_rank.resize(comm.size());
     for (std::size_t i = 0; i < all.size(); ++i) {
       AtomRecord r = record_of(all, i);
       std::array<int, 3> cell{};
@@ -78,16 +78,8 @@ AtomSet scatter_atoms(const Communicator& comm, const Domain& domain, const Atom
       }
       per_rank[domain.rank_of(cell)].push_back(r);
     }
-    for (const auto& records : per_rank) {
-      const std::size_t bytes = records.size() * sizeof(AtomRecord);
-      counts.push_back(bytes);
-      const char* begin = reinterpret_cast<const char*>(records.data());
-      blocks.insert(blocks.end(), begin, begin + bytes);
-    }
   }
-  const std::vector<char> mine = comm.scatter_bytes(blocks, counts, 0);
-  std::vector<AtomRecord> records(mine.size() / sizeof(AtomRecord));
-  std::memcpy(records.data(), mine.data(), mine.size());
+  const std::vector<AtomRecord> records = scatter(comm, per_rank);
   return set_of(records.data(), records.size());
 }
 
@@ -97,10 +89,7 @@ AtomSet broadcast_atoms(const Communicator& comm, const AtomSet& atoms) {
     records.resize(atoms.size());
     for (std::size_t i = 0; i < atoms.size(); ++i) records[i] = record_of(atoms, i);
   }
-  std::uint64_t count = records.size();
-  comm.broadcast_bytes(&count, sizeof count, 0);
-  records.resize(count);
-  comm.broadcast_bytes(records.data(), count * sizeof(AtomRecord), 0);
+  broadcast(comm, records);
   return set_of(records.data(), records.size());
 }
 
@@ -115,11 +104,11 @@ std::vector<double> gather_by_id(const Communicator& comm, const std::vector<std
               values + static_cast<std::size_t>(i + 1) * components,
               &mine[static_cast<std::size_t>(i) * row + 1]);
   }
-  const std::vector<char> bytes = comm.gather_bytes(mine.data(), mine.size() * sizeof(double), 0);
+  const std::vector<double> gathered = gather(comm, mine.data(), mine.size());
   if (comm.rank() != 0) return {};
-  const std::size_t n_total = bytes.size() / (sizeof(double) * row);
+  const std::size_t n_total = gathered.size() / row;
   std::vector<std::pair<std::int64_t, std::size_t>> order(n_total);
-  const double* rows = reinterpret_cast<const double*>(bytes.data());
+  const double* rows = gathered.data();
   for (std::size_t k = 0; k < n_total; ++k) {
     std::memcpy(&order[k].first, &rows[k * row], sizeof(std::int64_t));
     order[k].second = k;
@@ -136,11 +125,8 @@ std::vector<double> gather_by_id(const Communicator& comm, const std::vector<std
 AtomSet gather_atoms(const Communicator& comm, const AtomSet& mine) {
   std::vector<AtomRecord> records(mine.size());
   for (std::size_t i = 0; i < mine.size(); ++i) records[i] = record_of(mine, i);
-  const std::vector<char> bytes =
-      comm.gather_bytes(records.data(), records.size() * sizeof(AtomRecord), 0);
+  std::vector<AtomRecord> all = gather(comm, records.data(), records.size());
   if (comm.rank() != 0) return {};
-  std::vector<AtomRecord> all(bytes.size() / sizeof(AtomRecord));
-  std::memcpy(all.data(), bytes.data(), bytes.size());
   std::sort(all.begin(), all.end(),
             [](const AtomRecord& a, const AtomRecord& b) { return a.id < b.id; });
   return set_of(all.data(), all.size());

@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 
+#include "comm/collectives.hpp"
 #include "core/exact_math.hpp"
 #include "core/format.hpp"
 
@@ -37,10 +38,7 @@ void raise_if_any(const Communicator& comm, std::int64_t problem_count,
   const double my_rank = problem_count > 0 ? comm.rank() : std::numeric_limits<double>::max();
   const int owner = static_cast<int>(comm.min(my_rank));
   std::string text = comm.rank() == owner ? message : std::string();
-  std::uint64_t size = text.size();
-  comm.broadcast_bytes(&size, sizeof size, owner);
-  text.resize(size);
-  comm.broadcast_bytes(text.data(), size, owner);
+  broadcast(comm, text, owner);
   if (total > 1) text += " (" + std::to_string(total) + " atoms affected)";
   throw UnstableDynamics(text);
 }
@@ -143,10 +141,7 @@ std::string close_contact_warning(const ParticleState& state, const NeighborView
   // The lowest rank with the smallest ratio sends its text to rank 0.
   const double owner = comm.min(mine ? static_cast<double>(comm.rank()) : INFINITY);
   if (!std::isfinite(owner)) return "";
-  std::uint64_t size = message.size();
-  comm.broadcast_bytes(&size, sizeof size, static_cast<int>(owner));
-  message.resize(size);
-  comm.broadcast_bytes(message.data(), size, static_cast<int>(owner));
+  broadcast(comm, message, static_cast<int>(owner));
   return message;
 }
 

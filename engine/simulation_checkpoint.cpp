@@ -5,6 +5,7 @@
 /// rebuilds the halo and list from the positions of the last build), by position otherwise.
 #include <cstring>
 
+#include "comm/collectives.hpp"
 #include "comm/root_task.hpp"
 #include "core/error.hpp"
 #include "engine/distribute.hpp"
@@ -14,32 +15,6 @@
 namespace md {
 
 namespace {
-
-/// Gathers `count` values of `data` from every rank onto rank 0, concatenated in rank order.
-template <class T>
-std::vector<T> gather_values(const Communicator& comm, const T* data, std::size_t count) {
-  const std::vector<char> bytes = comm.gather_bytes(data, count * sizeof(T), 0);
-  std::vector<T> out(bytes.size() / sizeof(T));
-  if (!out.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
-  return out;
-}
-
-/// Sends rank 0's string to every rank.
-std::string broadcast_string(const Communicator& comm, std::string text) {
-  std::uint64_t size = text.size();
-  comm.broadcast_bytes(&size, sizeof size, 0);
-  text.resize(size);
-  comm.broadcast_bytes(text.data(), size, 0);
-  return text;
-}
-
-std::vector<double> broadcast_doubles(const Communicator& comm, std::vector<double> values) {
-  std::uint64_t size = values.size();
-  comm.broadcast_bytes(&size, sizeof size, 0);
-  values.resize(size);
-  comm.broadcast_bytes(values.data(), size * sizeof(double), 0);
-  return values;
-}
 
 /// One atom of a checkpoint block, as bytes for the scatter.
 struct CheckpointRecord {
@@ -69,15 +44,15 @@ CheckpointState Simulation::gather_checkpoint() const {
 
   const std::size_t n = state_.n_local;
   const std::int64_t count = state_.n_local;
-  c.rank_counts = gather_values(comm_, &count, 1);
-  c.ids = gather_values(comm_, state_.ids.data(), n);
-  c.types = gather_values(comm_, state_.types.data(), n);
-  c.positions = gather_values(comm_, state_.positions.data(), 3 * n);
+  c.rank_counts = gather(comm_, &count, 1);
+  c.ids = gather(comm_, state_.ids.data(), n);
+  c.types = gather(comm_, state_.types.data(), n);
+  c.positions = gather(comm_, state_.positions.data(), 3 * n);
   const std::vector<double>& rebuild_positions = backend_->reference_positions();
-  c.rebuild_positions = gather_values(comm_, rebuild_positions.data(), 3 * n);
-  c.velocities = gather_values(comm_, state_.velocities.data(), 3 * n);
-  c.images = gather_values(comm_, state_.images.data(), 3 * n);
-  c.local_heat = gather_values(comm_, &integrator.local_heat, 1);
+  c.rebuild_positions = gather(comm_, rebuild_positions.data(), 3 * n);
+  c.velocities = gather(comm_, state_.velocities.data(), 3 * n);
+  c.images = gather(comm_, state_.images.data(), 3 * n);
+  c.local_heat = gather(comm_, &integrator.local_heat, 1);
   return c;
 }
 
@@ -116,7 +91,7 @@ void Simulation::restore(const CheckpointState& checkpoint) {
     int grid[3];
   } header{checkpoint.step, checkpoint.n_ranks,
            {checkpoint.grid[0], checkpoint.grid[1], checkpoint.grid[2]}};
-  comm_.broadcast_bytes(&header, sizeof header, 0);
+  broadcast(comm_, header);
   const bool same_layout = header.n_ranks == comm_.size() && header.grid[0] == domain_.grid()[0] &&
                            header.grid[1] == domain_.grid()[1] &&
                            header.grid[2] == domain_.grid()[2];
@@ -124,16 +99,19 @@ void Simulation::restore(const CheckpointState& checkpoint) {
   // The run continues in the checkpoint's box (a barostat may have changed it since the
   // structure file was written).
   Box box = checkpoint.box;
-  comm_.broadcast_bytes(&box, sizeof box, 0);
+  broadcast(comm_, box);
   on_all_ranks(comm_, [&] { check_box_for_radius(box, potential_->cutoff() + settings_.skin); });
   domain_.set_box(box);
 
   IntegratorState integrator;
-  integrator.kind = broadcast_string(comm_, checkpoint.integrator_kind);
-  integrator.scalars = broadcast_doubles(comm_, checkpoint.integrator_scalars);
+  integrator.kind = checkpoint.integrator_kind;
+  broadcast(comm_, integrator.kind);
+  integrator.scalars = checkpoint.integrator_scalars;
+  broadcast(comm_, integrator.scalars);
   {
     // Langevin's heat is kept per rank: each rank takes back its share, or rank 0 takes the sum.
-    std::vector<double> heat = broadcast_doubles(comm_, checkpoint.local_heat);
+    std::vector<double> heat = checkpoint.local_heat;
+    broadcast(comm_, heat);
     double total = 0.0;
     for (double h : heat) total += h;
     integrator.local_heat =
@@ -153,12 +131,11 @@ void Simulation::restore(const CheckpointState& checkpoint) {
 }
 
 void Simulation::restore_atoms_in_place(const CheckpointState& checkpoint) {
-  std::vector<char> blocks;
-  std::vector<std::size_t> counts;
+  std::vector<std::vector<CheckpointRecord>> per_rank;
   if (comm_.is_root()) {
     std::size_t first = 0;
     for (std::int64_t n : checkpoint.rank_counts) {
-      std::vector<CheckpointRecord> records(n);
+      std::vector<CheckpointRecord>& records = per_rank.emplace_back(n);
       for (std::int64_t k = 0; k < n; ++k) {
         const std::size_t i = first + k;
         CheckpointRecord& r = records[k];
@@ -171,15 +148,10 @@ void Simulation::restore_atoms_in_place(const CheckpointState& checkpoint) {
           r.velocity[d] = checkpoint.velocities[3 * i + d];
         }
       }
-      const char* begin = reinterpret_cast<const char*>(records.data());
-      blocks.insert(blocks.end(), begin, begin + records.size() * sizeof(CheckpointRecord));
-      counts.push_back(records.size() * sizeof(CheckpointRecord));
       first += n;
     }
   }
-  const std::vector<char> mine = comm_.scatter_bytes(blocks, counts, 0);
-  std::vector<CheckpointRecord> records(mine.size() / sizeof(CheckpointRecord));
-  if (!records.empty()) std::memcpy(records.data(), mine.data(), mine.size());
+  const std::vector<CheckpointRecord> records = scatter(comm_, per_rank);
 
   const std::size_t n = records.size();
   state_.n_local = static_cast<int>(n);

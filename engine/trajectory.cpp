@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "engine/trajectory.hpp"
 
+#include "comm/collectives.hpp"
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
 
@@ -11,9 +12,8 @@ TrajectoryObserver::TrajectoryObserver(const Communicator& comm,
                                        std::int64_t every, TrajectoryFields fields)
     : comm_(comm), writer_(std::move(writer)), every_(every), fields_(fields) {
   // Every rank must take the same decisions; only rank 0 has the writer to ask.
-  int wants = writer_ && writer_->wants_observables() ? 1 : 0;
-  comm_.broadcast_bytes(&wants, sizeof wants, 0);
-  observables_ = wants != 0;
+  observables_ = writer_ && writer_->wants_observables();
+  broadcast(comm_, observables_);
 }
 
 void TrajectoryObserver::on_step(const Simulation& simulation) {

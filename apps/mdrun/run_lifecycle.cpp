@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 
+#include "comm/collectives.hpp"
 #include "commands.hpp"
 #include "output_plan.hpp"
 #include "core/error.hpp"
@@ -141,7 +142,7 @@ CheckpointState load_restart_checkpoint(const std::string& path, const RunFinger
                  "ranks",
                  used, state.step, state.time_ps, state.mdrun_version, state.n_ranks);
   });
-  comm.broadcast_bytes(&state.step, sizeof state.step, 0);
+  broadcast(comm, state.step);
   return state;
 }
 

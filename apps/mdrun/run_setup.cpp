@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "comm/collectives.hpp"
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/overloaded.hpp"
@@ -119,13 +120,11 @@ void select_device(const Communicator& comm) {
   mine.ordinal = device.ordinal;
   mine.total_gib = static_cast<double>(device.total_memory_bytes) / (1024.0 * 1024.0 * 1024.0);
   std::strncpy(mine.name, device.name.c_str(), sizeof mine.name - 1);
-  const std::vector<char> bytes = comm.gather_bytes(&mine, sizeof mine, 0);
+  const std::vector<RankDevice> ranks = gather(comm, &mine, 1);
   if (!comm.is_root()) return;
 
   constexpr int kListedRanks = 16;
   int first_shared = -1;  // a rank on a node with more ranks than devices
-  std::vector<RankDevice> ranks(comm.size());
-  std::memcpy(ranks.data(), bytes.data(), ranks.size() * sizeof(RankDevice));
   for (int r = 0; r < comm.size(); ++r) {
     const RankDevice& d = ranks[r];
     if (first_shared < 0 && d.node_local_size > d.device_count) first_shared = r;
@@ -209,14 +208,12 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
     run.input_had_type_labels = !data.type_labels.empty();
     run.input_had_tilt_line = data.has_tilt_line;
   });
-  run.type_names = broadcast_strings(comm, run.type_names);
-  comm.broadcast_bytes(&box, sizeof box, 0);
-  comm.broadcast_bytes(&n_base, sizeof n_base, 0);
-  comm.broadcast_bytes(&max_base_id, sizeof max_base_id, 0);
-  bool flags[2] = {run.input_had_type_labels, run.input_had_tilt_line};
-  comm.broadcast_bytes(flags, sizeof flags, 0);
-  run.input_had_type_labels = flags[0];
-  run.input_had_tilt_line = flags[1];
+  broadcast(comm, run.type_names);
+  broadcast(comm, box);
+  broadcast(comm, n_base);
+  broadcast(comm, max_base_id);
+  broadcast(comm, run.input_had_type_labels);
+  broadcast(comm, run.input_had_tilt_line);
   const std::array<int, 3>& counts = config.structure.replicate;
   const bool replicated = counts != std::array<int, 3>{1, 1, 1};
   const Box run_box = replicated ? replicated_box(box, counts) : box;
@@ -242,8 +239,7 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
   });
   run.potential_name = potential->name();
   on_root(comm, [&] { run.type_masses = resolve_masses(config, data, run.type_names); });
-  run.type_masses.resize(run.type_names.size());
-  comm.broadcast_bytes(run.type_masses.data(), run.type_masses.size() * sizeof(double), 0);
+  broadcast(comm, run.type_masses);
 
   // 4. The decomposition and this rank's atoms.
   std::optional<Domain> domain;
