@@ -32,15 +32,23 @@ constexpr double kMicroPerSecond = 1e6;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s MODEL.dp WATER.lmp [replicas ...] [--steps N]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s MODEL.dp WATER.lmp [replicas ...] [--steps N] [--compress] "
+                 "[--min-dist A]\n",
+                 argv[0]);
     return 2;
   }
   std::vector<int> replicas;
   int min_steps = 3;
+  md::DeepPotentialOptions options;  // --compress: tabulated embedding (potential.compress)
   for (int k = 3; k < argc; ++k) {
     const std::string arg = argv[k];
     if (arg == "--steps" && k + 1 < argc) {
       min_steps = std::atoi(argv[++k]);
+    } else if (arg == "--compress") {
+      options.compress.enabled = true;
+    } else if (arg == "--min-dist" && k + 1 < argc) {
+      options.compress.min_neighbor_distance = std::atof(argv[++k]);
     } else {
       replicas.push_back(std::atoi(arg.c_str()));
     }
@@ -48,7 +56,7 @@ int main(int argc, char** argv) {
   if (replicas.empty()) replicas = {2, 4};
   try {
     const md::DeepModel model = md::read_deepmd_model(argv[1]);
-    md::DeepPotential potential(model, md::DeepPotentialOptions{}, {"O", "H"});
+    md::DeepPotential potential(model, options, {"O", "H"});
     const md::test::LammpsData base = md::test::read_lammps_data(argv[2]);
     std::printf("model %s: embedding", argv[1]);
     for (const auto& layer : model.embedding_nets[0].layers) std::printf(" %d", layer.n_out);
@@ -56,7 +64,7 @@ int main(int argc, char** argv) {
     for (const auto& layer : model.fitting_nets[0].layers) std::printf(" %d", layer.n_out);
     std::printf(", sel");
     for (int s : model.sel) std::printf(" %d", s);
-    std::printf(", rcut %.2f Å\n", model.rcut);
+    std::printf(", rcut %.2f Å%s\n", model.rcut, options.compress.enabled ? ", compressed" : "");
     for (int n : replicas) {
       const md::test::LammpsData data = md::test::replicate(base, n, n, n);
       const auto sys = md::test::make_periodic_system(

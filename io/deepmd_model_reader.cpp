@@ -387,8 +387,16 @@ void parse_descriptor(const Node& desc, DeepModel& m) {
   if (type != "se_e2_a" && type != "se_a") {
     desc.at("type").fail("descriptor type \"" + type + "\" is not supported (only se_e2_a / se_a)");
   }
-  if (desc.has("compress")) {
-    desc.at("compress").fail("compressed models are not supported; use the uncompressed model");
+  // DeePMD-kit's compressed .dp files (`dp --pt compress`: descriptor @version 3 with
+  // compress_info/compress_data, or a "compress" entry) carry its tables; mdrun builds its own from
+  // the uncompressed model instead.
+  for (const char* key : {"compress", "compress_info", "compress_data"}) {
+    if (desc.has(key)) {
+      desc.at(key).fail(
+          "this is a compressed model (made by `dp compress`); mdrun tabulates models itself: "
+          "give it the uncompressed .dp file and set potential.compress: true "
+          "(docs/model-format.md, \"Compression\")");
+    }
   }
   desc.expect_class("Descriptor", kDescriptorVersionMax);
   if (desc.has("spin")) desc.at("spin").fail("spin models are not supported");
@@ -642,6 +650,17 @@ DeepModel read_deepmd_model(const std::string& path) {
     m.software_version = top.at("version").as_string();
   }
   parse_model(top.at("model"), m);
+  // The training data's closest pair (DeePMD-kit records it for `dp compress`); optional.
+  if (top.has("@variables")) {
+    std::vector<double> min_nbor_dist;
+    if (top.read_optional("min_nbor_dist", {{}, {1}}, min_nbor_dist)) {
+      m.min_nbor_dist = min_nbor_dist.front();
+      if (!(m.min_nbor_dist > 0.0)) {
+        throw model_error(path + ": @variables.min_nbor_dist is " +
+                          std::to_string(m.min_nbor_dist) + ", not a positive distance");
+      }
+    }
+  }
   m.stored_single_precision = ctx.single_precision;
   return m;
 }

@@ -40,8 +40,9 @@ const std::vector<std::string> kTopLevelKeys = {"units",  "structure", "masses",
 const std::vector<std::string> kStructureKeys = {"file",     "format",   "atom_style",
                                                  "type_map", "boundary", "replicate"};
 const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_energy", "pairs"};
-const std::vector<std::string> kDeepmdKeys = {"type",   "model",  "sel_overflow",
-                                              "fparam", "aparam", "precision"};
+const std::vector<std::string> kDeepmdKeys = {
+    "type",      "model",        "sel_overflow", "fparam", "aparam", "precision", "compress",
+    "compress_min_neighbor_distance_A", "compress_extrapolate", "compress_step"};
 const std::vector<std::string> kPairKeys = {"types", "epsilon_eV", "sigma_A", "cutoff_A"};
 const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
 const std::vector<std::string> kNeighborKeys = {"skin_A"};
@@ -72,6 +73,10 @@ const std::vector<std::string> kGuardsKeys = {
 // and 1e5 K beyond any condensed-phase run.
 constexpr double kMaxDtFs = 50.0;
 constexpr double kMaxSkinA = 10.0;
+// Table settings: a coarse part beyond 100× the fine one, or a fine stride beyond 1 (in units of
+// the normalised s, whose table spans ~10), would be a slip, not a choice.
+constexpr double kMaxCompressExtrapolate = 100.0;
+constexpr double kMaxCompressStep = 1.0;
 constexpr double kMaxTemperatureK = 1.0e5;
 // Thermostat coupling times beyond 10 ns couple to nothing (a slip of units, ps for fs, is caught
 // the other way by the timestep check); chains longer than 10 links add nothing.
@@ -339,6 +344,29 @@ class RunConfigReader {
     if (auto precision = section.find("precision")) {
       out.precision = precision->as_choice({"double", "mixed"}) == "double" ? DeepPrecision::kDouble
                                                                           : DeepPrecision::kMixed;
+    }
+    read_compression(section, out.compress);
+  }
+
+  /// `compress: true` and the table settings (DeePMD-kit's `dp compress` options; the settings
+  /// are refused without compress: true, where they would silently do nothing).
+  static void read_compression(const Section& section, DeepCompression& out) {
+    if (auto compress = section.find("compress")) out.enabled = compress->as_bool();
+    const auto setting = [&](const char* key) {
+      auto value = section.find(key);
+      if (value && !out.enabled) {
+        value->fail(value->name() + " is set but potential.compress is not true");
+      }
+      return value;
+    };
+    if (auto r_min = setting("compress_min_neighbor_distance_A")) {
+      out.min_neighbor_distance = r_min->as_number(Range::positive("Å"));
+    }
+    if (auto extrapolate = setting("compress_extrapolate")) {
+      out.extrapolate = extrapolate->as_number(Range{1.0, kMaxCompressExtrapolate, false, true, ""});
+    }
+    if (auto step = setting("compress_step")) {
+      out.step = step->as_number(Range{0.0, kMaxCompressStep, false, true, ""});
     }
   }
 

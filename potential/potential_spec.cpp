@@ -85,6 +85,15 @@ std::string potential_fingerprint(const PotentialSpec& spec) {
                           out << "\npotential.aparam =";
                           for (double x : deep.aparam) out << ' ' << exact_number(x);
                           out << '\n';
+                          // Compression changes the forces (at the tables' accuracy); absent
+                          // when off, so that existing checkpoints keep their fingerprint.
+                          const DeepCompression& c = deep.compress;
+                          if (c.enabled) {
+                            out << "potential.compress = min_neighbor_distance_A "
+                                << exact_number(c.min_neighbor_distance) << ", extrapolate "
+                                << exact_number(c.extrapolate) << ", step "
+                                << exact_number(c.step) << '\n';
+                          }
                         }},
              spec);
   return out.str();

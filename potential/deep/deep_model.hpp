@@ -61,6 +61,12 @@ struct DeepModel {
   /// [T]: 1 where the fitting subtracts its own output at a zero descriptor (atom_ener).
   std::vector<char> remove_vacuum;
 
+  // --- training provenance ---------------------------------------------------------------
+  /// The closest pair distance in the training data (Å; DeePMD-kit's `min_nbor_dist`), 0 when the
+  /// file does not record it. Tabulation (embedding_table.hpp) uses it by default, as
+  /// `dp compress` does.
+  double min_nbor_dist = 0.0;
+
   // --- provenance ------------------------------------------------------------------------
   std::string descriptor_precision;      ///< as declared: "float64" or "float32"
   std::string fitting_precision;         ///< as declared

@@ -59,7 +59,9 @@ class DeepPotential final : public Potential {
   DeepPotential(const DeepPotential&) = delete;
   DeepPotential& operator=(const DeepPotential&) = delete;
 
-  std::string name() const override { return "deepmd"; }
+  std::string name() const override {
+    return prepared_.tables ? "deepmd/compressed" : "deepmd";
+  }
   double cutoff() const override { return prepared_.model.rcut; }
   NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
   double natural_distance(int a, int b) const override { return contacts_.distance(a, b); }

@@ -27,6 +27,8 @@
 #include "potential/deep/format_nlist_cuda.cuh"
 #include "potential/deep/pair_groups_cuda.cuh"
 #include "potential/deep/prod_force_virial_cuda.cuh"
+#include "potential/deep/tabulated_embedding.hpp"
+#include "potential/deep/tabulated_embedding_cuda.cuh"
 #include "potential/deep/type_mapping.hpp"
 
 namespace md {
@@ -105,15 +107,17 @@ class DeepPotentialCuda::Engine {
 
   Engine() {
     virial_.resize(9);
-    overflow_.resize(2);
+    overflow_.resize(4);
   }
   virtual ~Engine() = default;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   /// Evaluates with the types of the last upload_types(): writes `out`, and downloads the virial
-  /// (`virial`, host [9], eV) and the sel-overflow counters (`overflow`, host [2]). On return all
-  /// work is complete (the downloads synchronise the stream).
+  /// (`virial`, host [9], eV) and the counters (`overflow`, host [4]: [0..1] sel overflow, see
+  /// format_nlist_cuda; [2..3] pairs outside the compressed model's tables, see
+  /// tabulated_embedding_cuda.cuh). On return all work is complete (the downloads synchronise
+  /// the stream).
   virtual void evaluate(const Inputs& in, const Outputs& out, double* virial,
                         unsigned long long* overflow) = 0;
   /// Descriptors of all local centres into `out` (host, [n_local][ng·M2]).
@@ -171,7 +175,13 @@ class DeepPotentialCuda::Engine {
   DeviceBuffer<double> positions_;
   DeviceBuffer<int> model_types_, offsets_, neighbors_, fit_rows_;
   DeviceBuffer<double> forces_, atom_energy_, virial_, atom_virial_;
-  DeviceBuffer<unsigned long long> overflow_;
+  DeviceBuffer<unsigned long long> overflow_;  ///< [4], see evaluate()
+
+  /// Clears the counters: zero, except the smallest missed pair key (all ones).
+  void reset_counters(cudaStream_t s) {
+    overflow_.fill_zero(4, s);
+    MD_CUDA_CHECK(cudaMemsetAsync(overflow_.data() + 3, 0xff, sizeof(unsigned long long), s));
+  }
 };
 
 namespace {
@@ -229,6 +239,9 @@ class EngineImpl final : public DeepPotentialCuda::Engine {
   DeviceBuffer<double> vacuum_, bias_atom_e_, out_bias_;
   DeviceBuffer<Real> fitting_extra_;
   deep::DevicePaddingTable<Real> padding_;
+  /// The compressed model's tables (prepared.tables); then the embedding nets are not uploaded
+  /// and no per-pair G is stored.
+  std::unique_ptr<deep::DeviceEmbeddingTables<Real>> tables_;
   std::vector<nn::DeviceDenseNet<Real>> embedding_nets_;
   std::vector<nn::DeviceDenseNet<Real>> fitting_nets_;
 
@@ -276,7 +289,12 @@ EngineImpl<Real>::EngineImpl(const deep::PreparedDeepModel& prepared,
 
   sort_always_ = prepared.sort_always;
   padding_.upload(prepared.padding, s);
-  for (const DenseNet& net : model.embedding_nets) embedding_nets_.emplace_back(net, s);
+  if (prepared.tables) {
+    tables_ = std::make_unique<deep::DeviceEmbeddingTables<Real>>();
+    tables_->upload(*prepared.tables, s);
+  } else {
+    for (const DenseNet& net : model.embedding_nets) embedding_nets_.emplace_back(net, s);
+  }
   for (const DenseNet& net : model.fitting_nets) fitting_nets_.emplace_back(net, s);
   stream_.synchronize();
   plan_memory(memory_budget_bytes);
@@ -308,7 +326,9 @@ void EngineImpl<Real>::plan_memory(std::size_t memory_budget_bytes) {
   const std::size_t block_rows = std::clamp(budget_ / kEmbeddingBudgetDivisor / bytes_per_block_row,
                                             kMinBlockRows, kMaxBlockRows);
   block_rows_ = static_cast<int>(block_rows);
-  const std::size_t embedding_bytes = block_rows * bytes_per_block_row;
+  // Compressed: no embedding workspace and no per-pair G (the tables are model constants).
+  const std::size_t embedding_bytes = tables_ ? 0 : block_rows * bytes_per_block_row;
+  const int stored_ng = tables_ ? 0 : ng_;
 
   // Per centre: its worst case of nnei pairs, the per-centre pair bookkeeping, gr, D, ∂E/∂D,
   // ∂E/∂gr, and the fitting rows (input, gradient, energy, per-layer inputs and gates, three
@@ -320,7 +340,7 @@ void EngineImpl<Real>::plan_memory(std::size_t memory_budget_bytes) {
     fit_row = std::max(fit_row, (2 * fit_in + 1 + layers) * real);
   }
   const std::size_t per_center =
-      nnei * deep::DeviceChunkPairs<Real>::bytes_per_pair(ng_) +
+      nnei * deep::DeviceChunkPairs<Real>::bytes_per_pair(stored_ng) +
       sizeof(int) * (nnei + static_cast<std::size_t>(n_types_) + 1 + 2 * n_groups) +
       real * (8 * ng + 2 * dim_d) + fit_row;
   const std::size_t fixed = embedding_bytes + sizeof(int) * (n_groups + 1);  // + group sizes
@@ -346,7 +366,8 @@ std::size_t EngineImpl<Real>::device_bytes() const {
            descriptor_exclude_.capacity_bytes() + atom_exclude_.capacity_bytes() +
            davg_.capacity_bytes() + dstd_.capacity_bytes() + vacuum_.capacity_bytes() +
            bias_atom_e_.capacity_bytes() + out_bias_.capacity_bytes() +
-           fitting_extra_.capacity_bytes() + padding_.device_bytes();
+           fitting_extra_.capacity_bytes() + padding_.device_bytes() +
+           (tables_ ? tables_->device_bytes() : 0);
   for (const auto& net : embedding_nets_) bytes += net.device_bytes();
   for (const auto& net : fitting_nets_) bytes += net.device_bytes();
   bytes += positions_.capacity_bytes() + model_types_.capacity_bytes() + offsets_.capacity_bytes() +
@@ -382,7 +403,7 @@ void EngineImpl<Real>::forward(const Inputs& in, int begin, int n_centers) {
   fmt.n_centers = n_centers;
   fmt.n_types = n_types_;
   fmt.n_nei = n_nei_;
-  fmt.ng = ng_;
+  fmt.ng = tables_ ? 0 : ng_;  // sizes the per-pair G arrays, which the tables do without
   fmt.sel = sel_.data();
   fmt.sel_offset = sel_offset_.data();
   fmt.rcut = model_.rcut;
@@ -408,23 +429,33 @@ void EngineImpl<Real>::descriptor_forward(int n_centers) {
   env.dstd = dstd_.data();
   deep::env_mat_cuda(env, pairs_, s);
 
+  const auto centers = static_cast<std::size_t>(n_centers);
+  gr_.resize(centers * 4 * ng_);
+  descriptor_.resize(centers * dim_d_);
+  const deep::DescriptorCudaArgs<Real> desc = descriptor_args();
+  if (tables_) {
+    deep::tabulated_embedding_forward_cuda(desc, *tables_, pairs_, gr_.data(), descriptor_.data(),
+                                           overflow_.data() + 2, s);
+    return;
+  }
   for (int e = 0; e < pairs_.n_groups; ++e) {
     const int first = pairs_.group_begin[e];
     const int count = pairs_.group_begin[e + 1] - first;
     deep::embedding_net_cuda(embedding_nets_[e], first, count, block_rows_, pairs_, embedding_ws_,
                              cublas_.get(), s);
   }
-
-  const auto centers = static_cast<std::size_t>(n_centers);
-  gr_.resize(centers * 4 * ng_);
-  descriptor_.resize(centers * dim_d_);
-  const deep::DescriptorCudaArgs<Real> desc = descriptor_args();
   deep::descriptor_forward_cuda(desc, pairs_, gr_.data(), descriptor_.data(), s);
 }
 
 template <class Real>
 void EngineImpl<Real>::descriptor_backward(int n_centers) {
   grad_gr_.resize(static_cast<std::size_t>(n_centers) * 4 * ng_);
+  if (tables_) {
+    deep::descriptor_grad_gr_cuda(descriptor_args(), gr_.data(), grad_descriptor_.data(),
+                                  n_centers, grad_gr_.data(), stream_.get());
+    deep::tabulated_embedding_backward_cuda(*tables_, grad_gr_.data(), pairs_, stream_.get());
+    return;
+  }
   deep::descriptor_backward_cuda(descriptor_args(), gr_.data(), grad_descriptor_.data(), pairs_,
                                  grad_gr_.data(), stream_.get());
 }
@@ -470,7 +501,7 @@ void EngineImpl<Real>::evaluate(const Inputs& in, const Outputs& out, double* vi
   zero_fill(out.atom_energies, out.atom_energy_rows, s);
   if (out.atom_virials != nullptr) zero_fill(out.atom_virials, 9 * n_all, s);
   virial_.fill_zero(9, s);
-  overflow_.fill_zero(2, s);
+  reset_counters(s);
 
   deep::ProdForceVirialCudaArgs pfv;
   pfv.n_nei = n_nei_;
@@ -487,13 +518,13 @@ void EngineImpl<Real>::evaluate(const Inputs& in, const Outputs& out, double* vi
   }
 
   virial_.download(virial, 9, s);
-  overflow_.download(overflow, 2, s);
+  overflow_.download(overflow, 4, s);
 }
 
 template <class Real>
 void EngineImpl<Real>::descriptors(const Inputs& in, double* out) {
   cudaStream_t s = stream_.get();
-  overflow_.fill_zero(2, s);
+  reset_counters(s);
   for (int begin = 0; begin < in.n_local; begin += chunk_centers_) {
     const int n_centers = std::min(chunk_centers_, in.n_local - begin);
     forward(in, begin, n_centers);
@@ -524,7 +555,8 @@ DeepPotentialCuda::DeepPotentialCuda(DeepModel model, DeepPotentialOptions optio
 DeepPotentialCuda::~DeepPotentialCuda() = default;
 
 std::string DeepPotentialCuda::name() const {
-  return options_.precision == DeepPrecision::kMixed ? "deepmd/mixed" : "deepmd";
+  return std::string("deepmd") + (options_.precision == DeepPrecision::kMixed ? "/mixed" : "") +
+         (prepared_.tables ? "/compressed" : "");
 }
 
 std::size_t DeepPotentialCuda::device_memory_bytes() const { return engine_->device_bytes(); }
@@ -606,6 +638,20 @@ void DeepPotentialCuda::report_overflow(const unsigned long long overflow[2],
   overflow_report_.report(model, found, build_count);
 }
 
+template <class PositionOf>
+void DeepPotentialCuda::report_table_miss(const unsigned long long counters[4],
+                                          const PositionOf& position_of) const {
+  if (counters[2] == 0) return;
+  int center = 0, neighbor = 0;
+  deep::decode_table_miss(counters[3], center, neighbor);
+  double xi[3], xj[3];
+  position_of(center, xi);
+  position_of(neighbor, xj);
+  throw unstable_error(deep::table_miss_message(
+      prepared_.model, *prepared_.tables, center, model_types_[center], neighbor,
+      std::sqrt(distance_sq(xj, xi)), static_cast<long long>(counters[2])));
+}
+
 void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neighbors,
                                 const ComputeRequest& request, ForceOutput& out) {
   require_full_list(neighbors.kind);
@@ -616,7 +662,7 @@ void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neig
   const Engine::Outputs device_out =
       engine_->own_outputs(atoms.n_local, atoms.n_all, request.atom_virial);
   double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-  unsigned long long overflow[2] = {0, 0};
+  unsigned long long overflow[4] = {0, 0, 0, 0};
   engine_->evaluate(in, device_out, virial, overflow);
   engine_->download(device_out.forces, out.forces.data(), 3 * n_all);
   ensure_size(atom_energy_, n_local);
@@ -630,6 +676,10 @@ void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neig
     std::copy(atom_energy_.begin(), atom_energy_.begin() + n_local, out.atom_energies.begin());
     std::fill(out.atom_energies.begin() + n_local, out.atom_energies.begin() + n_all, 0.0);
   }
+  report_table_miss(overflow, [&](int atom, double* x) {
+    std::copy(&atoms.positions[3 * static_cast<std::size_t>(atom)],
+              &atoms.positions[3 * static_cast<std::size_t>(atom)] + 3, x);
+  });
   report_overflow(overflow, neighbors.build_count, [&](int worst) {
     const int begin = neighbors.offsets[worst];
     return OverflowRow{atoms.positions.data(), neighbors.neighbors.data() + begin,
@@ -676,7 +726,7 @@ void DeepPotentialCuda::compute_device(const DeviceAtomsView& atoms,
     device_out.atom_energy_rows = n_local;
   }
   double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-  unsigned long long overflow[2] = {0, 0};
+  unsigned long long overflow[4] = {0, 0, 0, 0};
   engine_->evaluate(in, device_out, virial, overflow);
 
   double energy = 0.0;
@@ -685,6 +735,9 @@ void DeepPotentialCuda::compute_device(const DeviceAtomsView& atoms,
     engine_->download(device_out.atom_energies, atom_energy_.data(), n_local);
     energy = sum_atom_energies(atoms.n_local);
   }
+  report_table_miss(overflow, [&](int atom, double* x) {
+    engine_->download(atoms.positions.data() + 3 * static_cast<std::size_t>(atom), x, 3);
+  });
   // Rare path: fetch only the worst centre's row (two offsets, its neighbours) and the positions.
   std::vector<int> worst_neighbors;
   std::vector<double> positions;

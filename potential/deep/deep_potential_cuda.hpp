@@ -139,6 +139,12 @@ class DeepPotentialCuda final : public Potential {
   template <class WorstRow>
   void report_overflow(const unsigned long long overflow[2], std::uint64_t build_count,
                        const WorstRow& worst_row);
+  /// Stops the run when the device counters `counters` ([2] pairs outside the compressed model's
+  /// tables, [3] the first's key) report any; `position_of(atom, x)` fetches an atom's position
+  /// (both entry points, one message: deep::table_miss_message).
+  template <class PositionOf>
+  void report_table_miss(const unsigned long long counters[4],
+                         const PositionOf& position_of) const;
 
   deep::PreparedDeepModel prepared_;
   DeepPotentialOptions options_;

@@ -24,6 +24,16 @@ enum class DeepPrecision {
   kMixed,
 };
 
+/// Tabulation of the embedding nets at load (`potential.compress`; potential/deep/embedding_table.hpp):
+/// DeePMD-kit's `dp compress`, with its options and defaults.
+struct DeepCompression {
+  bool enabled = false;
+  /// r_min, Å, the closest pair the fine table reaches; 0: the model's min_nbor_dist.
+  double min_neighbor_distance = 0.0;
+  double extrapolate = 5.0;  ///< the coarse table ends at extrapolate × the fine table's end
+  double step = 0.01;        ///< fine stride in x; the coarse stride is 10 × step
+};
+
 struct DeepPotentialOptions {
   std::string model_file;  ///< path of the `.dp` model (resolved relative to the config file)
   SelOverflowPolicy sel_overflow = SelOverflowPolicy::kWarn;
@@ -32,6 +42,7 @@ struct DeepPotentialOptions {
   /// numb_aparam > 0 (the config gives a single list, not one per atom).
   std::vector<double> aparam;
   DeepPrecision precision = DeepPrecision::kDouble;  ///< CUDA backend only (see DeepPrecision)
+  DeepCompression compress;
 };
 
 }  // namespace md

@@ -25,10 +25,16 @@
 /// reads gr and grad_descriptor [n_centers][ng·M2] (eV) and OVERWRITES group.grad_env [n_pairs][4]
 /// (eV) of every group.
 ///
+/// Each is two halves, so that another embedding (the tabulated one, tabulated_embedding.hpp) can
+/// replace the pair sums and keep the rest: forward = the pair sums Σ_k G_k ⊗ R̃_k into gr, then
+/// descriptor_finish_cpu (padded slots, 1/nnei, D = gr·grᵀ); backward = descriptor_grad_gr_cpu
+/// (B = ∂E/∂gr / nnei), then the per-pair gradients.
+///
 /// Twins: descriptor_{forward,backward}_cpu (descriptor_cpu.cpp) and
 /// descriptor_{forward,backward}_cuda (descriptor_cuda.cuh/.cu, PaddingTable copied to the device).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "potential/deep/deep_model.hpp"
@@ -55,8 +61,13 @@ struct PaddingTable {
 /// True when davg/dstd are constant over every (centre type, neighbour-type block).
 bool statistics_uniform(const DeepModel& model);
 
+/// G(x) of embedding net `net` into g[ng]: how a padding table evaluates the embedding.
+using EmbeddingAt = std::function<void(int net, double x, double* g)>;
+
 /// Builds the padding table; `explicit_slots` forces the per-slot form even for uniform stats.
-PaddingTable build_padding_table(const DeepModel& model, bool explicit_slots);
+/// G is the network's, or `embed`'s when given (the tabulated embedding's).
+PaddingTable build_padding_table(const DeepModel& model, bool explicit_slots,
+                                 const EmbeddingAt& embed = nullptr);
 
 struct DescriptorArgs {
   int n_types = 0;
@@ -70,6 +81,18 @@ struct DescriptorArgs {
 /// CPU forward; see the file comment for the contract.
 void descriptor_forward_cpu(const DescriptorArgs& args, const ChunkPairs& pairs, double* gr,
                             double* descriptor);
+
+/// The second half of the forward pass: gr holds the pair sums Σ_k G_k ⊗ R̃_k of the real
+/// slots; adds the padded slots and scales by 1/nnei (gr then holds gr), and OVERWRITES
+/// descriptor.
+void descriptor_finish_cpu(const DescriptorArgs& args, const ChunkPairs& pairs, double* gr,
+                           double* descriptor);
+
+/// The first half of the backward pass: OVERWRITES grad_gr [n_centers][4][ng] (grow-only) with
+/// B = (∂E/∂gr)/nnei.
+void descriptor_grad_gr_cpu(const DescriptorArgs& args, const double* gr,
+                            const double* grad_descriptor, int n_centers,
+                            std::vector<double>& grad_gr);
 
 /// CPU backward; `grad_gr` is scratch ([n_centers][4][ng], grow-only).
 void descriptor_backward_cpu(const DescriptorArgs& args, const double* gr,

@@ -50,7 +50,8 @@ bool statistics_uniform(const DeepModel& model) {
   return true;
 }
 
-PaddingTable build_padding_table(const DeepModel& model, bool explicit_slots) {
+PaddingTable build_padding_table(const DeepModel& model, bool explicit_slots,
+                                 const EmbeddingAt& embed) {
   PaddingTable table;
   table.n_types = model.n_types();
   table.ng = model.embedding_width();
@@ -64,8 +65,12 @@ PaddingTable build_padding_table(const DeepModel& model, bool explicit_slots) {
     const std::size_t stat = (static_cast<std::size_t>(t_i) * n_nei + slot) * 4;
     double row[4];
     for (int c = 0; c < 4; ++c) row[c] = (0.0 - model.davg[stat + c]) / model.dstd[stat + c];
-    embedding_net_single(model.embedding_nets[model.embedding_index(t_i, t_j)], row[0], g.data(),
-                         nullptr);
+    const int net = model.embedding_index(t_i, t_j);
+    if (embed) {
+      embed(net, row[0], g.data());
+    } else {
+      embedding_net_single(model.embedding_nets[net], row[0], g.data(), nullptr);
+    }
     for (int a = 0; a < table.ng; ++a) {
       for (int c = 0; c < 4; ++c) out[c * table.ng + a] += g[a] * row[c];
     }
@@ -104,10 +109,8 @@ constexpr int kLanes = 8;
 MD_VECTOR_CLONES void descriptor_forward_cpu(const DescriptorArgs& args, const ChunkPairs& pairs,
                                              double* gr, double* descriptor) {
   const int ng = args.ng;
-  const int m2 = args.axis_neuron;
   const std::size_t gr_width = static_cast<std::size_t>(ng) * 4;
-  const int n_centers = pairs.n_centers;
-  std::fill(gr, gr + n_centers * gr_width, 0.0);
+  std::fill(gr, gr + pairs.n_centers * gr_width, 0.0);
   for (const PairGroup& group : pairs.groups) {
     for (int p = 0; p < group.n_pairs; ++p) {
       double* __restrict acc = gr + group.center[p] * gr_width;
@@ -120,6 +123,15 @@ MD_VECTOR_CLONES void descriptor_forward_cpu(const DescriptorArgs& args, const C
       }
     }
   }
+  descriptor_finish_cpu(args, pairs, gr, descriptor);
+}
+
+MD_VECTOR_CLONES void descriptor_finish_cpu(const DescriptorArgs& args, const ChunkPairs& pairs,
+                                            double* gr, double* descriptor) {
+  const int ng = args.ng;
+  const int m2 = args.axis_neuron;
+  const std::size_t gr_width = static_cast<std::size_t>(ng) * 4;
+  const int n_centers = pairs.n_centers;
   const double inv_nnei = 1.0 / static_cast<double>(args.n_nei);
   for (int c = 0; c < n_centers; ++c) {
     double* acc = gr + c * gr_width;
@@ -138,13 +150,12 @@ MD_VECTOR_CLONES void descriptor_forward_cpu(const DescriptorArgs& args, const C
   }
 }
 
-MD_VECTOR_CLONES void descriptor_backward_cpu(const DescriptorArgs& args, const double* gr,
-                                              const double* grad_descriptor, ChunkPairs& pairs,
-                                              std::vector<double>& grad_gr) {
+MD_VECTOR_CLONES void descriptor_grad_gr_cpu(const DescriptorArgs& args, const double* gr,
+                                             const double* grad_descriptor, int n_centers,
+                                             std::vector<double>& grad_gr) {
   const int ng = args.ng;
   const int m2 = args.axis_neuron;
   const std::size_t gr_width = static_cast<std::size_t>(ng) * 4;
-  const int n_centers = pairs.n_centers;
   ensure_size(grad_gr, n_centers * gr_width);
   const double inv_nnei = 1.0 / static_cast<double>(args.n_nei);
   // B = A/nnei, A[k][a] = Σ_b g_D[a][b]·gr[k][b] + [a < M2] Σ_a' g_D[a'][a]·gr[k][a'].
@@ -177,6 +188,14 @@ MD_VECTOR_CLONES void descriptor_backward_cpu(const DescriptorArgs& args, const 
       for (int a = 0; a < ng; ++a) bk[a] *= inv_nnei;
     }
   }
+}
+
+MD_VECTOR_CLONES void descriptor_backward_cpu(const DescriptorArgs& args, const double* gr,
+                                              const double* grad_descriptor, ChunkPairs& pairs,
+                                              std::vector<double>& grad_gr) {
+  descriptor_grad_gr_cpu(args, gr, grad_descriptor, pairs.n_centers, grad_gr);
+  const int ng = args.ng;
+  const std::size_t gr_width = static_cast<std::size_t>(ng) * 4;
   const int n_full = ng - ng % kLanes;
   for (PairGroup& group : pairs.groups) {
     ensure_size(group.grad_env, 4 * static_cast<std::size_t>(group.n_pairs));

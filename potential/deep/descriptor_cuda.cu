@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "potential/deep/descriptor_cuda.cuh"
+#include "potential/deep/descriptor_finish_cuda.cuh"
 
 namespace md::deep {
 namespace {
@@ -33,10 +34,7 @@ __global__ void descriptor_forward_kernel(DescriptorCudaArgs<Real> a, int n_cent
   Real* s_gr = reinterpret_cast<Real*>(s_raw);  // [4][ng]
   const int c = static_cast<int>(blockIdx.x);
   const int ng = a.ng;
-  const int n_types = a.n_types;
   const int t_i = center_type[c];
-  const Real inv_nnei = Real(1.0 / static_cast<double>(a.n_nei));
-  const std::size_t gr_width = 4 * static_cast<std::size_t>(ng);
   for (int f = static_cast<int>(threadIdx.x); f < ng; f += static_cast<int>(blockDim.x)) {
     Real acc[4] = {Real(0), Real(0), Real(0), Real(0)};
     for (int e = 0; e < n_groups; ++e) {
@@ -48,33 +46,10 @@ __global__ void descriptor_forward_kernel(DescriptorCudaArgs<Real> a, int n_cent
         for (int k = 0; k < 4; ++k) acc[k] += gv * row[k];
       }
     }
-    for (int t_j = 0; t_j < n_types; ++t_j) {  // padded slots (PaddingTable::add)
-      const int kept = n_kept[c * n_types + t_j];
-      const Real* block = a.padding_values + a.padding_offset[t_i * n_types + t_j];
-      if (a.padding_uniform) {
-        const int n_pad = a.sel[t_j] - kept;
-        if (n_pad == 0) continue;
-        for (int k = 0; k < 4; ++k) acc[k] += Real(n_pad) * block[k * ng + f];
-      } else {
-        const Real* suffix = block + static_cast<std::size_t>(kept) * gr_width;
-        for (int k = 0; k < 4; ++k) acc[k] += suffix[k * ng + f];
-      }
-    }
-    for (int k = 0; k < 4; ++k) {
-      acc[k] *= inv_nnei;
-      s_gr[k * ng + f] = acc[k];
-      gr[c * gr_width + k * ng + f] = acc[k];
-    }
+    finish_gr_feature(a, c, t_i, n_kept, f, acc, s_gr, gr);
   }
   __syncthreads();
-  const int m2 = a.axis_neuron;
-  Real* d = descriptor + static_cast<std::size_t>(c) * ng * m2;
-  for (int o = static_cast<int>(threadIdx.x); o < ng * m2; o += static_cast<int>(blockDim.x)) {
-    const int fa = o / m2;
-    const int fb = o - fa * m2;
-    d[o] = s_gr[fa] * s_gr[fb] + s_gr[ng + fa] * s_gr[ng + fb] +
-           s_gr[2 * ng + fa] * s_gr[2 * ng + fb] + s_gr[3 * ng + fa] * s_gr[3 * ng + fb];
-  }
+  contract_descriptor(a, c, s_gr, descriptor);
 }
 
 /// B = A/nnei per centre: A[k][a] = Σ_b g_D[a·M2+b]·gr[k][b] + [a < M2] Σ_a'
@@ -181,16 +156,24 @@ void descriptor_forward_cuda(const DescriptorCudaArgs<Real>& args,
 }
 
 template <class Real>
-void descriptor_backward_cuda(const DescriptorCudaArgs<Real>& args, const Real* gr,
-                              const Real* grad_descriptor, DeviceChunkPairs<Real>& pairs,
-                              Real* grad_gr, cudaStream_t stream) {
-  if (pairs.n_centers == 0) return;
+void descriptor_grad_gr_cuda(const DescriptorCudaArgs<Real>& args, const Real* gr,
+                             const Real* grad_descriptor, int n_centers, Real* grad_gr,
+                             cudaStream_t stream) {
+  if (n_centers == 0) return;
   const std::size_t shared =
       (4 + static_cast<std::size_t>(args.axis_neuron)) * args.ng * sizeof(Real);
   allow_shared_memory(descriptor_grad_gr_kernel<Real>, shared);
   descriptor_grad_gr_kernel<Real>
-      <<<pairs.n_centers, kCenterThreads, shared, stream>>>(args, gr, grad_descriptor, grad_gr);
+      <<<n_centers, kCenterThreads, shared, stream>>>(args, gr, grad_descriptor, grad_gr);
   MD_CUDA_CHECK_LAUNCH(stream);
+}
+
+template <class Real>
+void descriptor_backward_cuda(const DescriptorCudaArgs<Real>& args, const Real* gr,
+                              const Real* grad_descriptor, DeviceChunkPairs<Real>& pairs,
+                              Real* grad_gr, cudaStream_t stream) {
+  if (pairs.n_centers == 0) return;
+  descriptor_grad_gr_cuda(args, gr, grad_descriptor, pairs.n_centers, grad_gr, stream);
   const int n_pairs = pairs.n_pairs();
   if (n_pairs == 0) return;
   descriptor_grad_env_kernel<Real>
@@ -208,6 +191,10 @@ template void descriptor_forward_cuda<double>(const DescriptorCudaArgs<double>&,
 template void descriptor_forward_cuda<float>(const DescriptorCudaArgs<float>&,
                                              const DeviceChunkPairs<float>&, float*, float*,
                                              cudaStream_t);
+template void descriptor_grad_gr_cuda<double>(const DescriptorCudaArgs<double>&, const double*,
+                                              const double*, int, double*, cudaStream_t);
+template void descriptor_grad_gr_cuda<float>(const DescriptorCudaArgs<float>&, const float*,
+                                             const float*, int, float*, cudaStream_t);
 template void descriptor_backward_cuda<double>(const DescriptorCudaArgs<double>&, const double*,
                                                const double*, DeviceChunkPairs<double>&, double*,
                                                cudaStream_t);

@@ -49,6 +49,13 @@ struct DescriptorCudaArgs {
   const long long* padding_offset = nullptr;  ///< device [T][T]
 };
 
+/// The first half of the backward pass (descriptor_grad_gr_cpu's twin): OVERWRITES grad_gr
+/// [n_centers][4][ng] with B = (∂E/∂gr)/nnei.
+template <class Real>
+void descriptor_grad_gr_cuda(const DescriptorCudaArgs<Real>& args, const Real* gr,
+                             const Real* grad_descriptor, int n_centers, Real* grad_gr,
+                             cudaStream_t stream);
+
 /// CUDA forward; see the file comment.
 template <class Real>
 void descriptor_forward_cuda(const DescriptorCudaArgs<Real>& args,

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "potential/deep/prepared_model.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "potential/deep/embedding_net.hpp"
 #include "potential/nn/energy_net.hpp"
 
 namespace md::deep {
@@ -44,8 +47,33 @@ void append_normalised(const std::vector<double>& value, const std::vector<doubl
 
 }  // namespace
 
+namespace {
+
+/// G from the tables where x lies in its table, from the network elsewhere (a net without a
+/// table: descriptor-excluded pairs, whose padding the exact model also evaluates).
+EmbeddingAt tabulated_embedding_at(const DeepModel& model,
+                                   std::shared_ptr<const EmbeddingTables> tables) {
+  return [&model, tables](int net, double x, double* g) {
+    const EmbeddingTable& table = tables->nets[net];
+    int interval = 0;
+    double t = 0.0;
+    if (table.empty() || !table_locate(table.geometry, x, interval, t)) {
+      embedding_net_single(model.embedding_nets[net], x, g, nullptr);
+      return;
+    }
+    const double* c = &table.coeff[static_cast<std::size_t>(interval) * 6 * table.ng];
+    for (int a = 0; a < table.ng; ++a) {
+      double slope = 0.0;
+      table_value_slope(c, table.ng, a, t, g[a], slope);
+    }
+  };
+}
+
+}  // namespace
+
 void PreparedDeepModel::use_explicit_statistics() {
-  padding = build_padding_table(model, true);
+  padding = build_padding_table(model, true,
+                                tables ? tabulated_embedding_at(model, tables) : nullptr);
   sort_always = true;
 }
 
@@ -95,7 +123,16 @@ PreparedDeepModel prepare_deep_model(DeepModel model, const DeepPotentialOptions
     }
   }
 
-  p.padding = build_padding_table(m, false);
+  if (options.compress.enabled) {
+    TableSettings settings;
+    settings.min_neighbor_distance = options.compress.min_neighbor_distance;
+    settings.extrapolate = options.compress.extrapolate;
+    settings.stride0 = options.compress.step;
+    p.tables = std::make_shared<const EmbeddingTables>(build_embedding_tables(m, settings));
+    spdlog::info("{}", describe_tables(*p.tables, m));
+  }
+  p.padding =
+      build_padding_table(m, false, p.tables ? tabulated_embedding_at(m, p.tables) : nullptr);
   p.sort_always = !p.padding.uniform;
   return p;
 }

@@ -7,12 +7,14 @@
 /// Whatever the evaluator, the checks, the error messages and these numbers are the same.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "potential/deep/deep_model.hpp"
 #include "potential/deep/deep_potential_options.hpp"
 #include "potential/deep/descriptor.hpp"
+#include "potential/deep/embedding_table.hpp"
 
 namespace md::deep {
 
@@ -31,6 +33,9 @@ struct PreparedDeepModel {
   /// Assign slots in DeePMD-kit's sorted order even without overflow (needed when the padding
   /// table is per slot: then which slot a neighbour takes matters).
   bool sort_always = false;
+  /// The tabulated embedding nets when the model runs compressed (options.compress.enabled);
+  /// null otherwise. The padding table then holds the tables' G, as `dp compress`'s model does.
+  std::shared_ptr<const EmbeddingTables> tables;
 
   /// Switches to the per-slot padding table and sorted slots even for uniform statistics (the
   /// general path; tests check one path against the other).
@@ -40,7 +45,8 @@ struct PreparedDeepModel {
 /// Checks `model` (shapes consistent: md::model_error), maps `run_type_names` onto its type_map
 /// (a name not in it: md::model_error listing the model's types), checks fparam/aparam against
 /// numb_fparam/numb_aparam (md::config_error; a model's default fparam is used when none is
-/// given) and derives the constants above.
+/// given) and derives the constants above; with options.compress.enabled, also the tables
+/// (build_embedding_tables: config Errors for unusable settings).
 PreparedDeepModel prepare_deep_model(DeepModel model, const DeepPotentialOptions& options,
                                      const std::vector<std::string>& run_type_names);
 

@@ -224,7 +224,17 @@ TEST_CASE("deepmd reader: unsupported and malformed models are refused with thei
                                   j["model"]["descriptor"]["compress"] = {
                                       {"@variables", {{"compress_data", json::array()}}}};
                                 }),
-                   {"compressed models are not supported; use the uncompressed model"});
+                   {"model.descriptor.compress: this is a compressed model (made by `dp compress`)",
+                    "give it the uncompressed .dp file and set potential.compress: true"});
+    // DeePMD-kit's newest layout: compress_info / compress_data beside the descriptor's keys.
+    expect_refusal(edited_model(dir, "compressed_v3.dp",
+                                [](hid_t, json& j) {
+                                  j["model"]["descriptor"]["@version"] = 3;
+                                  j["model"]["descriptor"]["compress_info"] = json::array();
+                                  j["model"]["descriptor"]["compress_data"] = json::array();
+                                }),
+                   {"model.descriptor.compress_info: this is a compressed model",
+                    "potential.compress: true"});
   }
   SECTION("missing dataset") {
     std::string name;
