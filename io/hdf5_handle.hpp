@@ -146,9 +146,14 @@ inline std::string stored_size_problem(hid_t ds, long long elements) {
          " (truncated, corrupt or never written?)";
 }
 
-/// Reads a whole dataset as T; `dims` receives its shape.
+/// Reads a whole dataset as T; `dims` receives its shape. A shape of more than 2^60 values is an
+/// error. With `stored_only`, so is a shape whose data the file does not hold
+/// (stored_size_problem), before anything is allocated: readers of files from elsewhere
+/// (checkpoints) set it; the H5MD appender, which may meet its own extended-but-unwritten
+/// series after a crash, does not.
 template <class T>
-std::vector<T> read_dataset(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr) {
+std::vector<T> read_dataset(hid_t loc, const std::string& name,
+                            std::vector<hsize_t>* dims = nullptr, bool stored_only = false) {
   Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
   check(ds.valid(), "HDF5 dataset '" + name + "' is missing");
   Handle space(H5Dget_space(ds.get()), H5Sclose);
@@ -156,8 +161,12 @@ std::vector<T> read_dataset(hid_t loc, const std::string& name, std::vector<hsiz
   check(rank >= 0, "cannot read the shape of HDF5 dataset '" + name + "'");
   std::vector<hsize_t> shape(rank);
   H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
-  hsize_t total = 1;
-  for (hsize_t d : shape) total *= d;
+  const long long count = element_count(shape);
+  const std::string problem =
+      stored_only ? stored_size_problem(ds.get(), count)
+                  : (count < 0 ? std::string("its shape holds more than 2^60 values") : "");
+  check(problem.empty(), "HDF5 dataset '" + name + "' cannot be read: " + problem);
+  const auto total = static_cast<std::size_t>(count);
   std::vector<T> out(total);
   if (total > 0) {
     check(H5Dread(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <hdf5.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -156,6 +157,28 @@ TEST_CASE("damaged checkpoints are refused", "[unit][checkpoint]") {
   SECTION("cut in half") {
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), bytes.size() / 2);
     expect_io_error(path, "cannot");
+  }
+  SECTION("a dataset that declares more atoms than the file holds") {
+    // Found by fuzz/fuzz_checkpoint*.cpp (docs/fuzzing.md): the reader allocated whatever shape
+    // the file declared (here 2^31 x 3 doubles, 48 GiB) before any size check.
+    hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    H5Ldelete(file, "atoms/position", H5P_DEFAULT);
+    const hsize_t dims[2] = {hsize_t{1} << 31, 3};
+    const hsize_t chunk[2] = {1024, 3};
+    hid_t space = H5Screate_simple(2, dims, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 2, chunk);
+    hid_t ds =
+        H5Dcreate2(file, "atoms/position", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    REQUIRE(ds >= 0);
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(file);
+    expect_io_error(path,
+                    "HDF5 dataset 'position' cannot be read: its shape declares "
+                    "51539607552 bytes but the file stores 0");
   }
   SECTION("not there, or not HDF5") {
     expect_io_error((dir / "missing.h5").string(), "does not exist");
