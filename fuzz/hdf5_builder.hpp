@@ -11,6 +11,7 @@
 ///     attr    = "text"                       fixed-length string (NUL-padded, as mdrun writes)
 ///             | {"vlen": "text" | json}      variable-length UTF-8 string (json: its dump)
 ///             | {"fixed": json}              fixed-length string holding json's dump
+///               (both with "count": n ≤ 64: a list of n copies instead of one string)
 ///             | 12 | 1.5 | [1, 2]           int64 / double scalar, 1-D list
 ///             | {"type": T, "value": x | [x, ...]}   T: i1 i4 i8 u8 f4 f8
 ///     dataset = {"type": T, "shape": [n, ...], "data": [x, ...], "chunked": bool,
@@ -147,8 +148,9 @@ class Hdf5Builder {
     return out;
   }
 
+  /// A string attribute holding `count` copies of `text` (1: a scalar, as mdrun writes them).
   static void string_attribute(hid_t loc, const std::string& name, const std::string& text,
-                               bool variable) {
+                               bool variable, hsize_t count = 1) {
     const Id type{H5Tcopy(H5T_C_S1), H5Tclose};
     if (variable) {
       H5Tset_size(type.id, H5T_VARIABLE);
@@ -157,16 +159,19 @@ class Hdf5Builder {
       H5Tset_size(type.id, text.empty() ? 1 : text.size());
       H5Tset_strpad(type.id, H5T_STR_NULLPAD);
     }
-    const Id space{H5Screate(H5S_SCALAR), H5Sclose};
+    const Id space{count == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &count, nullptr),
+                   H5Sclose};
     const Id attr{H5Acreate2(loc, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT),
                   H5Aclose};
-    if (attr.id < 0) return;
+    if (attr.id < 0 || count == 0) return;
     if (variable) {
-      const char* pointer = text.c_str();
-      H5Awrite(attr.id, type.id, &pointer);
+      const std::vector<const char*> pointers(count, text.c_str());
+      H5Awrite(attr.id, type.id, pointers.data());
     } else {
-      const std::string padded = text.empty() ? std::string(1, '\0') : text;
-      H5Awrite(attr.id, type.id, padded.data());
+      const std::string one = text.empty() ? std::string(1, '\0') : text;
+      std::string all;
+      for (hsize_t k = 0; k < count; ++k) all += one;
+      H5Awrite(attr.id, type.id, all.data());
     }
   }
 
@@ -178,7 +183,10 @@ class Hdf5Builder {
       for (const char* key : {"vlen", "fixed"}) {
         if (const auto it = value.find(key); it != value.end()) {
           const std::string text = it->is_string() ? it->get<std::string>() : it->dump();
-          return string_attribute(loc, name, text, key[0] == 'v');
+          const json count = value.value("count", json(1));
+          const bool valid = count.is_number_unsigned() && count.get<std::uint64_t>() <= 64;
+          return string_attribute(loc, name, text, key[0] == 'v',
+                                  valid ? count.get<std::uint64_t>() : 1);
         }
       }
       type_name = text_field(value, "type", "f8");

@@ -10,13 +10,16 @@
 A report is classified by where it points:
 
   ours     a harness oracle finding (`==fuzz finding==`), an undefined-behaviour report (only
-           our code is instrumented for it), or a sanitizer report, hang or huge allocation
-           whose innermost frame outside the sanitizer runtime, libc, the C++ library and
-           header-only code is in mdrun's own sources
+           our code is instrumented for it), a bad access to memory our code allocated or to
+           our stack (wherever it happened: HDF5 writing past a buffer we sized), or a
+           sanitizer report, hang or huge allocation whose innermost frame outside the
+           sanitizer runtime, libc, the C++ library and header-only code is in mdrun's sources
   libhdf5  that innermost frame is in libhdf5: a crash inside HDF5 1.10 on a corrupt file
            (docs/fuzzing.md, "Known limitation")
   other    the report points elsewhere (yaml-cpp, ...)
-  unknown  a report without a stack (an out-of-memory of the whole process)
+  unknown  a report without a culprit stack. When the whole process went over the memory limit
+           (libFuzzer then prints a heap profile, not the culprit), the input is first run again
+           with -malloc_limit_mb=256, and the stack of the allocation that trips it decides.
   no-repro (artifact mode) the artifact no longer fails on its own: fixed, or it needed the state
            that earlier inputs left in libhdf5
 
@@ -51,10 +54,28 @@ def classify_report(text, harness, source_root):
         return "ours", next(line for line in text.splitlines() if "==fuzz finding==" in line)
     if "runtime error:" in text:
         return "ours", next(line.strip() for line in text.splitlines() if "runtime error:" in line)
-    for line in text.splitlines():
-        match = FRAME.match(line)
-        if not match:
-            continue
+    # A bad access inside libhdf5 to memory that *our* code allocated (or to our stack frame)
+    # is ours: we handed HDF5 a buffer too small for what it writes (e.g. one string's room for
+    # an attribute holding several).
+    # Only an access just past the end of a live buffer counts; ASan describes a wild address by
+    # the nearest chunk, which says nothing about who owns it.
+    owner = re.search(r"is located in stack of thread \S+ at offset \d+ in frame\n(.*)", text)
+    if owner is None and re.search(r"is located 0 bytes to the right of \d+-byte region", text):
+        owner = re.search(r"\nallocated by thread \S+ here:\n((?:.*\n?)*?)\n", text)
+    if owner is not None:
+        for match in filter(None, map(FRAME.match, owner.group(1).splitlines())):
+            func = match.group("func") or ""
+            where = match.group("where")
+            if (func.startswith(NEUTRAL) or any(place in where for place in NEUTRAL_PLACES)
+                    or where.startswith("(" + harness + "+")):
+                continue
+            if re.search(re.escape(source_root) + r"/\S+:\d+", where):
+                return "ours", f"{summary} [memory of {func} {where.split()[-1]}]"
+            break
+    frames = [m for m in map(FRAME.match, text.splitlines()) if m]
+    if "out-of-memory (used:" in text:
+        return "unknown", summary + " [the process as a whole; no culprit stack]"
+    for k, match in enumerate(frames):
         func = match.group("func") or ""
         where = match.group("where")
         if func.startswith(NEUTRAL) or any(place in where for place in NEUTRAL_PLACES):
@@ -62,17 +83,21 @@ def classify_report(text, harness, source_root):
         if where.startswith("(" + harness + "+"):  # the sanitizer runtime linked into it
             continue
         if "libhdf5" in where:
-            return "libhdf5", f"{summary} [in {func or where.split()[0]}]"
+            # Many of libhdf5's functions have no symbols: name the innermost two that have
+            # (callee < caller).
+            named = [f.group("func") for f in frames[k:]
+                     if "libhdf5" in f.group("where") and f.group("func")][:2]
+            return "libhdf5", f"{summary} [in libhdf5 {' < '.join(named) or '?'}]"
         if re.search(re.escape(source_root) + r"/\S+:\d+", where):
             return "ours", f"{summary} [in {func} {where.split()[-1]}]"
         return "other", f"{summary} [in {func or where}]"
     return "unknown", summary + " [no stack]"
 
 
-def classify(harness, artifact, source_root):
+def classify(harness, artifact, source_root, extra=()):
     """(class, one-line summary) for one artifact, run again through the harness."""
     try:
-        run = subprocess.run([harness, "-timeout=10", "-rss_limit_mb=2048", artifact],
+        run = subprocess.run([harness, "-timeout=10", "-rss_limit_mb=2048", *extra, artifact],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120,
                              check=False)
     except subprocess.TimeoutExpired:
@@ -97,6 +122,19 @@ def main():
             unit = re.search(r"Test unit written to (\S+)", text)
             name = os.path.basename(unit.group(1)) if unit else os.path.basename(item)
             kind, summary = classify_report(text, harness, source_root)
+            # The input: where libFuzzer wrote it, or beside the report's folder (a kept
+            # report, reports/<input>.log, next to artifacts/<input>).
+            candidates = [unit.group(1)] if unit else []
+            candidates.append(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(item))),
+                                           "artifacts", name))
+            artifact = next((c for c in candidates if os.path.exists(c)), None)
+            if "out-of-memory (used:" in text and artifact:
+                # The whole process went over the memory limit: the stacks printed with it are
+                # a heap profile, not the culprit. Run the input again with a low limit on a
+                # single allocation, whose report has the stack that made it.
+                kind, summary = classify(harness, artifact, source_root,
+                                         ("-malloc_limit_mb=256", "-rss_limit_mb=8192"))
+                summary = "memory over the limit; again with -malloc_limit_mb=256: " + summary
         else:
             name = os.path.basename(item)
             kind, summary = classify(harness, item, source_root)

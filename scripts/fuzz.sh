@@ -106,7 +106,7 @@ fuzz() {
   local opts=(-timeout=10 -rss_limit_mb=2048 -max_len="$(max_len_of "$h")"
               -dict="$ROOT/$(dict_of "$h")" -print_final_stats=1
               -artifact_prefix="$dir/artifacts/")
-  local executions=0 start segments=0
+  local executions=0 start segments=0 idle=0
   start=$(date +%s)
   while :; do
     local limit
@@ -131,7 +131,19 @@ fuzz() {
     n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     [ -z "$n" ] && n=$(grep -Eo '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
     executions=$((executions + ${n:-0}))
-    [ "$status" -eq 0 ] && break
+    if [ "${n:-0}" -eq 0 ]; then
+      idle=$((idle + 1))
+      if [ "$idle" -ge 3 ]; then
+        tail -n 40 "$log"
+        echo "fuzz.sh: $h: three runs in a row without an execution; stopping" >&2
+        failed=1
+        break
+      fi
+    else
+      idle=0
+    fi
+    # A clean exit ends the budget (time), or ends short of it (runs; then go on).
+    [ "$status" -eq 0 ] && continue
     local unit
     unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
     if [ -z "$unit" ]; then
@@ -158,7 +170,8 @@ fuzz() {
     fi
   done
   echo "$executions" > "$dir/executions"
-  rm -f "$dir/segment.log"
+  [ -f "$dir/segment.log" ] && mv "$dir/segment.log" "$dir/last-segment.log"
+  return 0
 }
 
 # The classes in findings.txt, e.g. "2 libhdf5, 1 ours", or "none".
@@ -208,7 +221,7 @@ campaign() {
   stats=$(ASAN_OPTIONS=$(asan_options_of "$h") nice -n 19 "$BIN/$h" -runs=0 -timeout=10 \
             -rss_limit_mb=2048 -artifact_prefix="$dir/artifacts/" "$dir/corpus" 2>&1 |
             sed -n 's/.*INITED \(cov: [0-9]* ft: [0-9]* corp: [^ ]*\).*/\1/p')
-  sed 's/^/   /' "$dir/findings.txt" | head -n 40
+  head -n 40 "$dir/findings.txt" | sed 's/^/   /'  # (not `sed | head`: SIGPIPE under pipefail)
   has_our_findings "$dir" && failed=1
   summary+=("$h | $executions executions | ${seconds} s | $((executions / (seconds > 0 ? seconds : 1))) exec/s | ${stats:-replay of the final corpus failed} | findings: $(findings_of "$dir")")
 }

@@ -287,6 +287,25 @@ TEST_CASE("deepmd reader: unsupported and malformed models are refused with thei
     });
     expect_refusal(path, {"dataset " + name, "has shape [1048576,1048576], expected [8,16]"});
   }
+  SECTION("a json attribute holding two strings") {
+    // H5Aread writes one pointer per string: two overran the reader's single char*.
+    const std::string path = copy_model(dir, "two_json.dp");
+    hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    H5Adelete(file, "json");
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    const hsize_t two = 2;
+    hid_t space = H5Screate_simple(1, &two, nullptr);
+    hid_t attr = H5Acreate2(file, "json", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    const char* texts[2] = {"{}", "{}"};
+    REQUIRE(H5Awrite(attr, type, texts) >= 0);
+    H5Aclose(attr);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+    expect_refusal(path, {"the root attribute 'json' holds 2 values (expected one string)"});
+  }
   SECTION("sel whose sum overflows an int") {
     expect_refusal(edited_model(dir, "sel_overflow.dp",
                                 [](hid_t, json& j) {
