@@ -232,6 +232,13 @@ void write_rows(hid_t loc, const std::string& name, const std::vector<T>& values
   }
 }
 
+/// A checkpoint dataset. mdrun writes every one in full, so one that declares more data than
+/// the file holds is refused before memory is allocated for it (hdf5::stored_size_problem).
+template <class T>
+std::vector<T> read_stored(hid_t loc, const char* name) {
+  return hdf5::read_dataset<T>(loc, name, nullptr, /*stored_only=*/true);
+}
+
 }  // namespace
 
 std::string sha256_hex(const void* data, std::size_t size) {
@@ -395,9 +402,9 @@ CheckpointState read_checkpoint_file(const std::string& path) {
     c.type_names = split_lines(hdf5::read_string_attribute(f, "type_names"));
     {
       hdf5::Handle box = hdf5::open_group(f, "box");
-      const auto lo = hdf5::read_dataset<double>(box.get(), "lo");
-      const auto hi = hdf5::read_dataset<double>(box.get(), "hi");
-      const auto periodic = hdf5::read_dataset<int>(box.get(), "periodic");
+      const auto lo = read_stored<double>(box.get(), "lo");
+      const auto hi = read_stored<double>(box.get(), "hi");
+      const auto periodic = read_stored<int>(box.get(), "periodic");
       if (lo.size() != 3 || hi.size() != 3 || periodic.size() != 3) {
         throw io_error("the box must have 3 components");
       }
@@ -410,20 +417,20 @@ CheckpointState read_checkpoint_file(const std::string& path) {
     {
       hdf5::Handle atoms = hdf5::open_group(f, "atoms");
       const hid_t a = atoms.get();
-      c.rank_counts = hdf5::read_dataset<std::int64_t>(a, "rank_counts");
-      c.ids = hdf5::read_dataset<std::int64_t>(a, "id");
-      c.types = hdf5::read_dataset<int>(a, "type");
-      c.positions = hdf5::read_dataset<double>(a, "position");
-      c.rebuild_positions = hdf5::read_dataset<double>(a, "rebuild_position");
-      c.velocities = hdf5::read_dataset<double>(a, "velocity");
-      c.images = hdf5::read_dataset<int>(a, "image");
+      c.rank_counts = read_stored<std::int64_t>(a, "rank_counts");
+      c.ids = read_stored<std::int64_t>(a, "id");
+      c.types = read_stored<int>(a, "type");
+      c.positions = read_stored<double>(a, "position");
+      c.rebuild_positions = read_stored<double>(a, "rebuild_position");
+      c.velocities = read_stored<double>(a, "velocity");
+      c.images = read_stored<int>(a, "image");
     }
     {
       hdf5::Handle integrator = hdf5::open_group(f, "integrator");
       c.integrator_kind = hdf5::read_string_attribute(integrator.get(), "kind");
       c.random_seed = hdf5::read_attribute<std::uint64_t>(integrator.get(), "random_seed");
-      c.integrator_scalars = hdf5::read_dataset<double>(integrator.get(), "scalars");
-      c.local_heat = hdf5::read_dataset<double>(integrator.get(), "local_heat");
+      c.integrator_scalars = read_stored<double>(integrator.get(), "scalars");
+      c.local_heat = read_stored<double>(integrator.get(), "local_heat");
     }
   } catch (const Error& e) {
     throw io_error("checkpoint '" + path + "' cannot be used: " + e.what());

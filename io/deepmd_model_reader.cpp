@@ -12,13 +12,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <utility>
 
 #include "core/error.hpp"
+#include "io/hdf5_handle.hpp"
 
 namespace md {
 namespace {
@@ -35,6 +39,9 @@ constexpr int kEmbeddingNetworkVersionMax = 2;
 constexpr int kFittingNetworkVersionMax = 1;
 constexpr int kLayerVersionMax = 2;
 constexpr double kSilutDefaultThreshold = 3.0;
+/// Most types a model may have. Real type maps name elements (≤ 118); the per-pair masks and
+/// networks are [T][T], so an absurd type_map must not reach them.
+constexpr std::size_t kMaxTypes = 1024;
 
 // ---- HDF5 ----------------------------------------------------------------------------------
 
@@ -113,6 +120,12 @@ class Node {
 
   int as_int() const {
     if (!value_->is_number_integer()) fail("expected an integer");
+    // Both checks on the 64-bit value: get<int>() would wrap 4294967298 to 2.
+    const bool fits =
+        value_->is_number_unsigned()
+            ? value_->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX)
+            : value_->get<std::int64_t>() >= INT_MIN && value_->get<std::int64_t>() <= INT_MAX;
+    if (!fits) fail("integer " + value_->dump() + " out of range (expected a 32-bit integer)");
     return value_->get<int>();
   }
   double as_double() const {
@@ -164,9 +177,11 @@ class Node {
     }
   }
 
-  /// Reads the dataset that `@variables.<name>` points to. Returns false when the entry is
-  /// null or absent (an optional array).
-  bool read_variable(const std::string& name, Array& out) const {
+  /// Reads the dataset that `@variables.<name>` points to, which must have one of `shapes`.
+  /// Returns false when the entry is null or absent (an optional array). The shape, and that the
+  /// file holds the data it declares, are checked before memory is allocated for it.
+  bool read_variable(const std::string& name, const std::vector<std::vector<hsize_t>>& shapes,
+                     Array& out) const {
     const Node vars = at("@variables");
     if (!vars.has(name)) return false;
     const Node ref = vars.at(name);
@@ -184,9 +199,13 @@ class Node {
     if (rank < 0) throw model_error(ctx_->file + ": cannot read the shape of dataset " + where);
     out.dims.assign(static_cast<std::size_t>(rank), 0);
     if (rank > 0) H5Sget_simple_extent_dims(space.get(), out.dims.data(), nullptr);
-    std::size_t count = 1;
-    for (hsize_t d : out.dims) count *= static_cast<std::size_t>(d);
-    out.data.assign(count, 0.0);
+    check_shape(name, out, shapes);
+    const long long count = hdf5::element_count(out.dims);
+    const std::string problem = hdf5::stored_size_problem(ds.get(), count);
+    if (!problem.empty()) {
+      throw model_error(ctx_->file + ": dataset " + where + " cannot be read: " + problem);
+    }
+    out.data.assign(static_cast<std::size_t>(count), 0.0);
     if (count > 0 &&
         H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data.data()) < 0) {
       throw model_error(ctx_->file + ": cannot read dataset " + where +
@@ -202,12 +221,11 @@ class Node {
     return true;
   }
 
-  /// Reads a required variable and checks its shape exactly.
+  /// Reads a required variable of exactly `shape`.
   std::vector<double> read_required(const std::string& name,
                                     const std::vector<hsize_t>& shape) const {
     Array a;
-    if (!read_variable(name, a)) fail("@variables." + name + " is missing or null");
-    check_shape(name, a, {shape});
+    if (!read_variable(name, {shape}, a)) fail("@variables." + name + " is missing or null");
     return std::move(a.data);
   }
 
@@ -215,8 +233,7 @@ class Node {
   bool read_optional(const std::string& name, const std::vector<std::vector<hsize_t>>& shapes,
                      std::vector<double>& out) const {
     Array a;
-    if (!read_variable(name, a)) return false;
-    check_shape(name, a, shapes);
+    if (!read_variable(name, shapes, a)) return false;
     out = std::move(a.data);
     return true;
   }
@@ -417,9 +434,13 @@ void parse_descriptor(const Node& desc, DeepModel& m) {
     desc.at("sel").fail("expected " + std::to_string(n_types) +
                         " entries (one per type of type_map), got " + std::to_string(m.sel.size()));
   }
+  std::int64_t sel_sum = 0;
   for (int s : m.sel) {
     if (s < 0) desc.at("sel").fail("entries must be >= 0");
+    sel_sum += s;
   }
+  if (sel_sum > INT_MAX)
+    desc.at("sel").fail("sum of sel " + std::to_string(sel_sum) + " is too large");
   if (m.n_nei() <= 0) desc.at("sel").fail("sum of sel must be > 0");
   const std::vector<int> neurons = parse_neurons(desc.at("neuron"));
   if (neurons.empty()) desc.at("neuron").fail("the embedding net needs at least one layer");
@@ -553,14 +574,16 @@ void parse_model(const Node& model, DeepModel& m) {
                           "\" is not supported (only standard se_e2_a energy models)");
   }
   model.expect_class("Model", kModelVersionMax);
-  m.type_map = model.at("type_map").as_string_list();
-  if (m.type_map.empty()) model.at("type_map").fail("is empty");
-  for (std::size_t a = 0; a < m.type_map.size(); ++a) {
-    for (std::size_t b = a + 1; b < m.type_map.size(); ++b) {
-      if (m.type_map[a] == m.type_map[b]) {
-        model.at("type_map").fail("type \"" + m.type_map[a] + "\" appears twice");
-      }
-    }
+  const Node type_map = model.at("type_map");
+  if (type_map.size() > kMaxTypes) {
+    type_map.fail(std::to_string(type_map.size()) + " types, more than the " +
+                  std::to_string(kMaxTypes) + " supported");
+  }
+  m.type_map = type_map.as_string_list();
+  if (m.type_map.empty()) type_map.fail("is empty");
+  std::set<std::string> seen;
+  for (const std::string& name : m.type_map) {
+    if (!seen.insert(name).second) type_map.fail("type \"" + name + "\" appears twice");
   }
   const int n_types = m.n_types();
   m.pair_exclude = model.has("pair_exclude_types")
@@ -599,6 +622,7 @@ std::string read_json_attribute(hid_t file, const std::string& path) {
     H5Tset_cset(mtype.get(), H5Tget_cset(ftype.get()));
     char* buffer = nullptr;
     if (H5Aread(attr.get(), mtype.get(), &buffer) < 0 || buffer == nullptr) {
+      if (buffer != nullptr) H5free_memory(buffer);
       throw model_error(path + ": cannot read the root attribute 'json'");
     }
     text = buffer;

@@ -103,9 +103,57 @@ void write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t
   }
 }
 
-/// Reads a whole dataset as T; `dims` receives its shape.
+/// Filtered (compressed) data may expand at most this much when read: deflate cannot do better
+/// than 1032:1 (a 258-byte match costs at least two bits).
+inline constexpr hsize_t kMaxFilterExpansion = 1032;
+
+/// The number of elements of a dataset shape, or -1 when the product exceeds 2^60 (no file holds
+/// that; refusing it also keeps element count times element size from overflowing).
+inline long long element_count(const std::vector<hsize_t>& shape) {
+  for (hsize_t d : shape) {
+    if (d == 0) return 0;
+  }
+  constexpr hsize_t kLimit = hsize_t{1} << 60;
+  hsize_t total = 1;
+  for (hsize_t d : shape) {
+    if (d > kLimit / total) return -1;
+    total *= d;
+  }
+  return static_cast<long long>(total);
+}
+
+/// Why reading all `elements` of dataset `ds` would allocate memory for data the file does not
+/// hold, or "" when it would not. Unfiltered data must be stored in full: a shape declared over
+/// unwritten chunks, or a corrupt dataspace, reads as fill values. Filtered data may expand by
+/// at most kMaxFilterExpansion. Checked before allocating, so that a file of a few kB cannot make
+/// a reader allocate gigabytes.
+inline std::string stored_size_problem(hid_t ds, long long elements) {
+  if (elements < 0) return "its shape holds more than 2^60 values";
+  Handle type(H5Dget_type(ds), H5Tclose);
+  const std::size_t element_size = type.valid() ? H5Tget_size(type.get()) : 0;
+  if (element_size == 0) return "its element type cannot be read";
+  const auto n = static_cast<hsize_t>(elements);
+  if (n > (hsize_t{1} << 62) / element_size) return "its shape holds more than 2^62 bytes";
+  const hsize_t declared = n * element_size;
+  const hsize_t stored = H5Dget_storage_size(ds);
+  Handle dcpl(H5Dget_create_plist(ds), H5Pclose);
+  const int filters = dcpl.valid() ? H5Pget_nfilters(dcpl.get()) : -1;
+  if (filters < 0) return "its storage properties cannot be read";
+  const bool ok = filters == 0 ? stored >= declared : declared / kMaxFilterExpansion <= stored;
+  if (ok) return "";
+  return "its shape declares " + std::to_string(declared) + " bytes but the file stores " +
+         std::to_string(stored) + (filters == 0 ? "" : " (compressed)") +
+         " (truncated, corrupt or never written?)";
+}
+
+/// Reads a whole dataset as T; `dims` receives its shape. A shape of more than 2^60 values is an
+/// error. With `stored_only`, so is a shape whose data the file does not hold
+/// (stored_size_problem), before anything is allocated: readers of files from elsewhere
+/// (checkpoints) set it; the H5MD appender, which may meet its own extended-but-unwritten
+/// series after a crash, does not.
 template <class T>
-std::vector<T> read_dataset(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr) {
+std::vector<T> read_dataset(hid_t loc, const std::string& name,
+                            std::vector<hsize_t>* dims = nullptr, bool stored_only = false) {
   Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
   check(ds.valid(), "HDF5 dataset '" + name + "' is missing");
   Handle space(H5Dget_space(ds.get()), H5Sclose);
@@ -113,8 +161,12 @@ std::vector<T> read_dataset(hid_t loc, const std::string& name, std::vector<hsiz
   check(rank >= 0, "cannot read the shape of HDF5 dataset '" + name + "'");
   std::vector<hsize_t> shape(rank);
   H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
-  hsize_t total = 1;
-  for (hsize_t d : shape) total *= d;
+  const long long count = element_count(shape);
+  const std::string problem =
+      stored_only ? stored_size_problem(ds.get(), count)
+                  : (count < 0 ? std::string("its shape holds more than 2^60 values") : "");
+  check(problem.empty(), "HDF5 dataset '" + name + "' cannot be read: " + problem);
+  const auto total = static_cast<std::size_t>(count);
   std::vector<T> out(total);
   if (total > 0) {
     check(H5Dread(ds.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0,

@@ -12,6 +12,9 @@ packages=(
   libopenblas-dev
   lammps
   python3 python3-numpy python3-h5py python3-yaml
+  # The fuzz harnesses (fuzz/, docs/fuzzing.md): clang 14 and its compiler-rt, which holds
+  # libclang_rt.fuzzer-x86_64.a (clang only recommends it).
+  clang libclang-rt-14-dev
 )
 
 missing=()

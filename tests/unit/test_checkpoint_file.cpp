@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <hdf5.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -156,6 +157,74 @@ TEST_CASE("damaged checkpoints are refused", "[unit][checkpoint]") {
   SECTION("cut in half") {
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), bytes.size() / 2);
     expect_io_error(path, "cannot");
+  }
+  SECTION("a dataset that declares more atoms than the file holds") {
+    // Found by fuzz/fuzz_checkpoint*.cpp (docs/fuzzing.md): the reader allocated whatever shape
+    // the file declared (here 2^31 x 3 doubles, 48 GiB) before any size check.
+    hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    H5Ldelete(file, "atoms/position", H5P_DEFAULT);
+    const hsize_t dims[2] = {hsize_t{1} << 31, 3};
+    const hsize_t chunk[2] = {1024, 3};
+    hid_t space = H5Screate_simple(2, dims, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 2, chunk);
+    hid_t ds =
+        H5Dcreate2(file, "atoms/position", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    REQUIRE(ds >= 0);
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(file);
+    expect_io_error(path,
+                    "HDF5 dataset 'position' cannot be read: its shape declares "
+                    "51539607552 bytes but the file stores 0");
+  }
+  SECTION("a dataset in an external file that declares more than this file holds") {
+    // The declared size of external storage comes from the file too: a stored size above the
+    // file's own size is not believed.
+    hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    H5Ldelete(file, "atoms/position", H5P_DEFAULT);
+    const hsize_t dims[2] = {hsize_t{1} << 31, 3};
+    hid_t space = H5Screate_simple(2, dims, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    REQUIRE(H5Pset_external(dcpl, "elsewhere.bin", 0, hsize_t{51539607552}) >= 0);
+    hid_t ds = H5Dcreate2(file, "atoms/position", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl,
+                          H5P_DEFAULT);
+    REQUIRE(ds >= 0);
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    H5Fclose(file);
+    expect_io_error(path, "HDF5 dataset 'position' cannot be read: its shape declares "
+                          "51539607552 bytes but the file stores ");
+  }
+  SECTION("a string attribute holding two strings") {
+    // H5Aread writes every string of the attribute into the reader's buffer, sized for one
+    // (found in review; fuzz/hdf5_builder.hpp builds such attributes since: "count").
+    hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    H5Adelete(file, "format");
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, 16);
+    const hsize_t two = 2;
+    hid_t space = H5Screate_simple(1, &two, nullptr);
+    hid_t attr = H5Acreate2(file, "format", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    REQUIRE(attr >= 0);
+    REQUIRE(H5Awrite(attr, type, "mdrun checkpointmdrun checkpoint") >= 0);
+    H5Aclose(attr);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+    expect_io_error(path, "HDF5 attribute 'format' holds 2 values (expected one string)");
+  }
+  SECTION("an attribute whose dataspace claims more values than it stores") {
+    // Found by fuzz/fuzz_checkpoint: a damaged dataspace of 'grid' claimed 4.6e18 values, and
+    // the reader sized a vector from it (std::length_error).
+    expect_io_error(std::string(MD_SOURCE_DIR) +
+                        "/fuzz/corpus/checkpoint/regression-grid-attribute-claims-4.6e18-values",
+                    "HDF5 attribute 'grid' declares 4611686018427387907 values but stores");
   }
   SECTION("not there, or not HDF5") {
     expect_io_error((dir / "missing.h5").string(), "does not exist");

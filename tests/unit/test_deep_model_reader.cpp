@@ -8,6 +8,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -91,6 +92,23 @@ std::string edited_model(const ScratchDir& dir, const std::string& name,
 /// The dataset path of the first embedding net's layer `l` weight.
 std::string embedding_weight(const json& j, int l) {
   return j["model"]["descriptor"]["embeddings"]["networks"][0]["layers"][l]["@variables"]["w"];
+}
+
+/// Replaces dataset `name` by a chunked float64 dataset of shape `dims` whose chunks are never
+/// written: HDF5 reads it as fill values, while the file holds none of its data.
+void replace_with_unwritten_dataset(hid_t file, const std::string& name,
+                                    const std::vector<hsize_t>& dims) {
+  H5Ldelete(file, name.c_str(), H5P_DEFAULT);
+  hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  std::vector<hsize_t> chunk(dims.size());
+  for (std::size_t k = 0; k < dims.size(); ++k) chunk[k] = std::min<hsize_t>(dims[k], 64);
+  H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
+  hid_t ds = H5Dcreate2(file, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  REQUIRE(ds >= 0);
+  H5Dclose(ds);
+  H5Pclose(dcpl);
+  H5Sclose(space);
 }
 
 /// Expects read_deepmd_model to refuse `path` with exit code 4 and all of `parts` in the text.
@@ -260,6 +278,68 @@ TEST_CASE("deepmd reader: unsupported and malformed models are refused with thei
       H5Sclose(space);
     });
     expect_refusal(path, {"dataset " + name, "has shape [8,15], expected [8,16]"});
+  }
+  // Found by fuzz/fuzz_deepmd_model*.cpp (docs/fuzzing.md): shapes and counts from the file
+  // used to size allocations, and 64-bit JSON integers narrowed without a check.
+  SECTION("a dataset that declares more data than the file holds") {
+    std::string name;
+    const std::string path = edited_model(dir, "unwritten.dp", [&](hid_t file, json& j) {
+      name = embedding_weight(j, 2);  // 8 → 16 layer: w is [8, 16]
+      replace_with_unwritten_dataset(file, name, {8, 16});
+    });
+    expect_refusal(path, {"dataset " + name, "declares 1024 bytes but the file stores 0"});
+  }
+  SECTION("a huge declared shape is refused before anything is allocated") {
+    std::string name;
+    const std::string path = edited_model(dir, "huge_shape.dp", [&](hid_t file, json& j) {
+      name = embedding_weight(j, 2);
+      replace_with_unwritten_dataset(file, name, {hsize_t{1} << 20, hsize_t{1} << 20});
+    });
+    expect_refusal(path, {"dataset " + name, "has shape [1048576,1048576], expected [8,16]"});
+  }
+  SECTION("a json attribute holding two strings") {
+    // H5Aread writes one pointer per string: two overran the reader's single char*.
+    const std::string path = copy_model(dir, "two_json.dp");
+    hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    REQUIRE(file >= 0);
+    H5Adelete(file, "json");
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    const hsize_t two = 2;
+    hid_t space = H5Screate_simple(1, &two, nullptr);
+    hid_t attr = H5Acreate2(file, "json", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    const char* texts[2] = {"{}", "{}"};
+    REQUIRE(H5Awrite(attr, type, texts) >= 0);
+    H5Aclose(attr);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+    expect_refusal(path, {"the root attribute 'json' holds 2 values (expected one string)"});
+  }
+  SECTION("sel whose sum overflows an int") {
+    expect_refusal(edited_model(dir, "sel_overflow.dp",
+                                [](hid_t, json& j) {
+                                  j["model"]["descriptor"]["sel"] = {2147483647, 1};
+                                }),
+                   {"model.descriptor.sel", "sum of sel 2147483648 is too large"});
+  }
+  SECTION("an integer beyond 32 bits") {
+    // 2^32 + 8 used to be narrowed to the valid axis_neuron 8.
+    expect_refusal(edited_model(dir, "axis_2p32.dp",
+                                [](hid_t, json& j) {
+                                  j["model"]["descriptor"]["axis_neuron"] = 4294967304LL;
+                                }),
+                   {"model.descriptor.axis_neuron", "integer 4294967304 out of range"});
+  }
+  SECTION("an absurd number of types") {
+    expect_refusal(edited_model(dir, "many_types.dp",
+                                [](hid_t, json& j) {
+                                  json names = json::array();
+                                  for (int t = 0; t < 2000; ++t)
+                                    names.push_back("T" + std::to_string(t));
+                                  j["model"]["type_map"] = names;
+                                }),
+                   {"model.type_map", "2000 types, more than the 1024 supported"});
   }
   SECTION("sel of the wrong length") {
     expect_refusal(edited_model(dir, "sel.dp",

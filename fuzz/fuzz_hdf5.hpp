@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// HDF5 pieces shared by the model and checkpoint harnesses: the open-identifier check and the
+/// invariants of a successfully read model and checkpoint.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cmath>
+#include <string>
+
+#include "engine/checkpoint.hpp"
+#include "fuzz/fuzz_common.hpp"
+#include "potential/deep/deep_model.hpp"
+
+namespace md::fuzz {
+
+/// For LLVMFuzzerInitialize of the HDF5 harnesses: no free lists in libhdf5, so that its memory
+/// goes back to the allocator at once. A block HDF5 would otherwise keep for reuse carries state
+/// from one input to the next (a crash then depends on what ran before) and hides a use after
+/// free from AddressSanitizer.
+inline void init_hdf5_harness() {
+  H5set_free_list_limits(0, 0, 0, 0, 0, 0);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+/// A reader must close every HDF5 identifier it opened, also when it throws: a file left open
+/// stays open for the whole process (and HDF5 would hand the stale copy to the next H5Fopen of
+/// the same path).
+inline void require_no_open_hdf5_objects(const char* reader) {
+  const ssize_t open = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+  if (open != 0) {
+    finding(std::string(reader) + " left " + std::to_string(open) + " HDF5 identifiers open");
+  }
+}
+
+inline void check_net(const DenseNet& net, int n_in, const std::string& what) {
+  int width = n_in;
+  for (const DenseLayer& layer : net.layers) {
+    require(layer.n_in == width && layer.n_out > 0, what + ": layer widths do not chain");
+    const auto in = static_cast<std::size_t>(layer.n_in);
+    const auto out = static_cast<std::size_t>(layer.n_out);
+    require(layer.weight.size() == in * out, what + ": weight size is not n_in*n_out");
+    require(layer.bias.empty() || layer.bias.size() == out, what + ": bias size");
+    require(layer.timestep.empty() || layer.timestep.size() == out, what + ": idt size");
+    width = layer.n_out;
+  }
+}
+
+/// What potential/deep relies on in a model that read_deepmd_model accepted.
+inline void check_model(const DeepModel& m) {
+  const int nt = m.n_types();
+  require(nt >= 1, "no types");
+  const auto t = static_cast<std::size_t>(nt);
+  require(m.sel.size() == t && m.n_nei() > 0, "sel");
+  for (int s : m.sel) require(s >= 0, "negative sel");
+  require(m.rcut > 0.0 && m.rcut_smth >= 0.0 && m.rcut_smth < m.rcut, "cutoffs");
+  const std::size_t env = t * static_cast<std::size_t>(m.n_nei()) * 4;
+  require(m.davg.size() == env && m.dstd.size() == env, "davg/dstd size");
+  for (double s : m.dstd) require(s != 0.0 && std::isfinite(s), "dstd");
+  require(m.embedding_nets.size() == (m.type_one_side ? t : t * t), "embedding net count");
+  for (const DenseNet& net : m.embedding_nets) {
+    require(!net.layers.empty(), "empty embedding net");
+    require(net.n_out() == m.embedding_width(), "embedding widths differ");
+    check_net(net, 1, "embedding net");
+  }
+  require(m.axis_neuron >= 1 && m.axis_neuron <= m.embedding_width(), "axis_neuron");
+  require(m.descriptor_dim() > 0, "descriptor width");
+  require(m.fitting_nets.size() == (m.fitting_mixed_types ? 1 : t), "fitting net count");
+  for (const DenseNet& net : m.fitting_nets) {
+    require(net.n_out() == 1, "fitting output width");
+    check_net(net, m.fitting_input_dim(), "fitting net");
+  }
+  require(m.bias_atom_e.size() == t && m.out_bias.size() == t, "energy bias size");
+  require(m.pair_exclude.size() == t * t && m.descriptor_exclude.size() == t * t &&
+              m.atom_exclude.size() == t && m.remove_vacuum.size() == t,
+          "exclusion mask sizes");
+  require(m.numb_fparam >= 0 && m.numb_aparam >= 0, "parameter counts");
+  const auto nf = static_cast<std::size_t>(m.numb_fparam);
+  const auto na = static_cast<std::size_t>(m.numb_aparam);
+  require(m.fparam_avg.size() == nf && m.fparam_inv_std.size() == nf, "fparam sizes");
+  require(m.aparam_avg.size() == na && m.aparam_inv_std.size() == na, "aparam sizes");
+  require(m.default_fparam.empty() || m.default_fparam.size() == nf, "default_fparam size");
+}
+
+/// What engine/checkpoint.cpp relies on in a checkpoint that read_checkpoint_file accepted.
+inline void check_checkpoint(const CheckpointState& c) {
+  const std::size_t n = c.ids.size();
+  require(c.types.size() == n && c.positions.size() == 3 * n &&
+              c.rebuild_positions.size() == 3 * n && c.velocities.size() == 3 * n &&
+              c.images.size() == 3 * n,
+          "per-atom arrays of different lengths");
+  require(c.n_ranks >= 0 && c.rank_counts.size() == static_cast<std::size_t>(c.n_ranks) &&
+              c.local_heat.size() == c.rank_counts.size(),
+          "per-rank arrays");
+}
+
+}  // namespace md::fuzz
