@@ -9,7 +9,7 @@
 #include <cmath>
 #include <string>
 
-#include "engine/checkpoint.hpp"
+#include "core/checkpoint_state.hpp"
 #include "fuzz/fuzz_common.hpp"
 #include "potential/deep/deep_model.hpp"
 
@@ -83,7 +83,7 @@ inline void check_model(const DeepModel& m) {
   require(m.default_fparam.empty() || m.default_fparam.size() == nf, "default_fparam size");
 }
 
-/// What engine/checkpoint.cpp relies on in a checkpoint that read_checkpoint_file accepted.
+/// What engine/simulation_checkpoint.cpp relies on in a checkpoint that read_checkpoint_file accepted.
 inline void check_checkpoint(const CheckpointState& c) {
   const std::size_t n = c.ids.size();
   require(c.types.size() == n && c.positions.size() == 3 * n &&

@@ -43,24 +43,7 @@ constexpr double kSilutDefaultThreshold = 3.0;
 /// networks are [T][T], so an absurd type_map must not reach them.
 constexpr std::size_t kMaxTypes = 1024;
 
-// ---- HDF5 ----------------------------------------------------------------------------------
-
-/// Closes an HDF5 identifier on scope exit.
-class H5Id {
- public:
-  H5Id(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  H5Id(const H5Id&) = delete;
-  H5Id& operator=(const H5Id&) = delete;
-  ~H5Id() {
-    if (id_ >= 0) close_(id_);
-  }
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+// ---- HDF5 (identifiers closed by hdf5::Handle, io/hdf5_handle.hpp) -------------------------
 
 /// A dataset read as double, with its HDF5 shape.
 struct Array {
@@ -187,14 +170,14 @@ class Node {
     const Node ref = vars.at(name);
     const std::string ds_path = ref.as_string();
     const std::string where = ds_path + " (" + ref.path() + ")";
-    H5Id ds(H5Dopen2(ctx_->h5, ds_path.c_str(), H5P_DEFAULT), H5Dclose);
+    hdf5::Handle ds(H5Dopen2(ctx_->h5, ds_path.c_str(), H5P_DEFAULT), H5Dclose);
     if (!ds.valid()) throw model_error(ctx_->file + ": missing dataset " + where);
-    H5Id type(H5Dget_type(ds.get()), H5Tclose);
+    hdf5::Handle type(H5Dget_type(ds.get()), H5Tclose);
     if (!type.valid() || H5Tget_class(type.get()) != H5T_FLOAT) {
       throw model_error(ctx_->file + ": dataset " + where + " is not floating-point");
     }
     const bool single = H5Tget_size(type.get()) < sizeof(double);
-    H5Id space(H5Dget_space(ds.get()), H5Sclose);
+    hdf5::Handle space(H5Dget_space(ds.get()), H5Sclose);
     const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.get()) : -1;
     if (rank < 0) throw model_error(ctx_->file + ": cannot read the shape of dataset " + where);
     out.dims.assign(static_cast<std::size_t>(rank), 0);
@@ -610,14 +593,23 @@ std::string read_json_attribute(hid_t file, const std::string& path) {
   if (H5Aexists(file, "json") <= 0) {
     throw model_error(path + ": not a DeePMD-kit .dp model (the root attribute 'json' is missing)");
   }
-  H5Id attr(H5Aopen(file, "json", H5P_DEFAULT), H5Aclose);
-  H5Id ftype(attr.valid() ? H5Aget_type(attr.get()) : -1, H5Tclose);
+  hdf5::Handle attr(H5Aopen(file, "json", H5P_DEFAULT), H5Aclose);
+  hdf5::Handle ftype(attr.valid() ? H5Aget_type(attr.get()) : -1, H5Tclose);
   if (!ftype.valid() || H5Tget_class(ftype.get()) != H5T_STRING) {
     throw model_error(path + ": the root attribute 'json' is not a string");
   }
+  // H5Aread writes one string (or pointer) per value: the buffers below have room for one.
+  {
+    hdf5::Handle space(H5Aget_space(attr.get()), H5Sclose);
+    const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
+    if (n != 1) {
+      throw model_error(path + ": the root attribute 'json' holds " + std::to_string(n) +
+                        " values (expected one string)");
+    }
+  }
   std::string text;
   if (H5Tis_variable_str(ftype.get()) > 0) {
-    H5Id mtype(H5Tcopy(H5T_C_S1), H5Tclose);
+    hdf5::Handle mtype(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mtype.get(), H5T_VARIABLE);
     H5Tset_cset(mtype.get(), H5Tget_cset(ftype.get()));
     char* buffer = nullptr;
@@ -630,7 +622,7 @@ std::string read_json_attribute(hid_t file, const std::string& path) {
   } else {
     const std::size_t size = H5Tget_size(ftype.get());
     std::vector<char> buffer(size + 1, '\0');
-    H5Id mtype(H5Tcopy(ftype.get()), H5Tclose);
+    hdf5::Handle mtype(H5Tcopy(ftype.get()), H5Tclose);
     if (H5Aread(attr.get(), mtype.get(), buffer.data()) < 0) {
       throw model_error(path + ": cannot read the root attribute 'json'");
     }
@@ -653,7 +645,7 @@ DeepModel read_deepmd_model(const std::string& path) {
                       ": not an HDF5 file, so not a DeePMD-kit .dp model (convert "
                       "other formats with `dp convert-backend`; see docs/model-format.md)");
   }
-  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  hdf5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) {
     throw model_error(path + ": cannot open the HDF5 file (truncated or corrupt?)");
   }

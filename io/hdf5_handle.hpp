@@ -8,6 +8,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -135,10 +136,18 @@ inline std::string stored_size_problem(hid_t ds, long long elements) {
   const auto n = static_cast<hsize_t>(elements);
   if (n > (hsize_t{1} << 62) / element_size) return "its shape holds more than 2^62 bytes";
   const hsize_t declared = n * element_size;
-  const hsize_t stored = H5Dget_storage_size(ds);
+  hsize_t stored = H5Dget_storage_size(ds);
   Handle dcpl(H5Dget_create_plist(ds), H5Pclose);
   const int filters = dcpl.valid() ? H5Pget_nfilters(dcpl.get()) : -1;
   if (filters < 0) return "its storage properties cannot be read";
+  // External storage: its size is what the file claims about other files; mdrun never writes
+  // it, so believe no more than this file's own size.
+  if (H5Pget_external_count(dcpl.get()) > 0) {
+    Handle file(H5Iget_file_id(ds), H5Fclose);
+    hsize_t file_size = 0;
+    if (!file.valid() || H5Fget_filesize(file.get(), &file_size) < 0) file_size = 0;
+    stored = std::min(stored, file_size);
+  }
   const bool ok = filters == 0 ? stored >= declared : declared / kMaxFilterExpansion <= stored;
   if (ok) return "";
   return "its shape declares " + std::to_string(declared) + " bytes but the file stores " +
@@ -210,11 +219,32 @@ inline void write_string_array_attribute(hid_t loc, const std::string& name,
         "cannot write HDF5 attribute '" + name + "'");
 }
 
+/// The number of values attribute `attr` holds, checked against the bytes it stores (a damaged
+/// dataspace can claim ~10^18 values in an attribute of a few bytes).
+inline hsize_t attribute_value_count(hid_t attr, const std::string& name) {
+  Handle space(H5Aget_space(attr), H5Sclose);
+  const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
+  check(n >= 0, "cannot read HDF5 attribute '" + name + "'");
+  Handle type(H5Aget_type(attr), H5Tclose);
+  const std::size_t size = type.valid() ? H5Tget_size(type.get()) : 0;
+  check(size > 0, "cannot read the type of HDF5 attribute '" + name + "'");
+  const hsize_t stored = H5Aget_storage_size(attr);
+  const auto count = static_cast<hsize_t>(n);
+  check(count <= stored / size, "HDF5 attribute '" + name + "' declares " + std::to_string(count) +
+                                    " values but stores " + std::to_string(stored) +
+                                    " bytes (corrupt file?)");
+  return count;
+}
+
 inline std::string read_string_attribute(hid_t loc, const std::string& name) {
   Handle attr(H5Aopen(loc, name.c_str(), H5P_DEFAULT), H5Aclose);
   check(attr.valid(), "HDF5 attribute '" + name + "' is missing");
   Handle type(H5Aget_type(attr.get()), H5Tclose);
   check(H5Tget_class(type.get()) == H5T_STRING, "HDF5 attribute '" + name + "' is not a string");
+  // H5Aread writes every string the attribute holds: the buffers below have room for one.
+  const hsize_t count = attribute_value_count(attr.get(), name);
+  check(count == 1, "HDF5 attribute '" + name + "' holds " + std::to_string(count) +
+                        " values (expected one string)");
   if (H5Tis_variable_str(type.get()) > 0) {
     // The memory type must carry the file's character set (HDF5 does not convert ASCII/UTF-8).
     Handle memtype(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -263,9 +293,7 @@ template <class T>
 std::vector<T> read_attribute_values(hid_t loc, const std::string& name) {
   Handle attr(H5Aopen(loc, name.c_str(), H5P_DEFAULT), H5Aclose);
   check(attr.valid(), "HDF5 attribute '" + name + "' is missing");
-  Handle space(H5Aget_space(attr.get()), H5Sclose);
-  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-  check(n >= 0, "cannot read HDF5 attribute '" + name + "'");
+  const hsize_t n = attribute_value_count(attr.get(), name);
   std::vector<T> out(n);
   if (n > 0) {
     check(H5Aread(attr.get(), native_type<T>(), out.data()) >= 0,
