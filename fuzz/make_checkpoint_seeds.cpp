@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "io/checkpoint_file.hpp"
+#include "io/sha256.hpp"
 
 namespace {
 

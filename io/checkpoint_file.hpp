@@ -40,11 +40,6 @@ CheckpointState read_checkpoint_file(const std::string& path);
 /// `state.h5` → `state_prev.h5`.
 std::string previous_checkpoint_path(const std::string& path);
 
-/// SHA-256 of `size` bytes as 64 lowercase hex digits.
-std::string sha256_hex(const void* data, std::size_t size);
-/// SHA-256 of a file's contents. Throws md::Error (exit code kIo) when it cannot be read.
-std::string sha256_file(const std::string& path);
-
 /// The physics-relevant part of a run config, normalised to `key = value` lines (numbers with 17
 /// significant digits): units, type map, boundary, replication, masses, potential parameters
 /// (not the model path; its content is hashed separately), timestep and integrator. What it leaves

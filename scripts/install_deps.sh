@@ -9,7 +9,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   libhdf5-dev hdf5-tools
   libyaml-cpp-dev libcli11-dev libspdlog-dev nlohmann-json3-dev catch2
-  libopenblas-dev
+  libopenblas-dev libssl-dev
   lammps
   python3 python3-numpy python3-h5py python3-yaml
   # The fuzz harnesses (fuzz/, docs/fuzzing.md): clang 14 and its compiler-rt, which holds

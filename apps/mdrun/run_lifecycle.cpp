@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "engine/guards.hpp"
 #include "io/checkpoint_file.hpp"
+#include "io/sha256.hpp"
 #include "io/dump_writer.hpp"
 #include "io/trajectory_formats.hpp"
 #include "io/output_path.hpp"

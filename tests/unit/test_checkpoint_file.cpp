@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "io/checkpoint_file.hpp"
+#include "io/sha256.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Matchers::Contains;
