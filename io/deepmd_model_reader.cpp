@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "io/hdf5_handle.hpp"
 
 namespace md {
@@ -673,7 +674,7 @@ DeepModel read_deepmd_model(const std::string& path) {
       m.min_nbor_dist = min_nbor_dist.front();
       if (!(m.min_nbor_dist > 0.0)) {
         throw model_error(path + ": @variables.min_nbor_dist is " +
-                          std::to_string(m.min_nbor_dist) + ", not a positive distance");
+                          format_number(m.min_nbor_dist) + ", not a positive distance");
       }
     }
   }

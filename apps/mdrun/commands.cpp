@@ -10,6 +10,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <variant>
 
 #include "core/error.hpp"
 #include "engine/guards.hpp"
@@ -91,6 +92,25 @@ std::string eval_config_yaml(const EvalOptions& o) {
   yaml += "potential: {type: deepmd, model: " + json(absolute(o.model_path)).dump() + "}\n";
   yaml += "run: {steps: 0, dt_fs: 1.0}\n";
   return yaml;
+}
+
+/// `mdrun eval` is a reference evaluation: the networks exactly, whatever the config asks of MD
+/// runs, unless --compressed asks for the tables (with the config's table settings).
+void use_exact_networks_unless_asked(RunConfig& config, bool compressed, const Communicator& comm) {
+  auto* deep = std::get_if<DeepPotentialOptions>(&config.potential);
+  if (deep == nullptr) {
+    if (compressed) throw config_error("mdrun eval --compressed: the potential is not deepmd");
+    return;
+  }
+  if (compressed) {
+    deep->compress.enabled = true;
+  } else if (deep->compress.enabled) {
+    deep->compress.enabled = false;
+    if (comm.is_root()) {
+      spdlog::info("eval: the networks are evaluated exactly (the config's potential.compress "
+                   "applies to MD runs; --compressed evaluates the tables)");
+    }
+  }
 }
 
 }  // namespace
@@ -213,6 +233,7 @@ int run_eval(const EvalOptions& options, const Communicator& comm) {
                  : load_run_config(options.config_path, options.overrides);
   });
   config.simulation.velocity_create.reset();
+  use_exact_networks_unless_asked(config, options.compressed, comm);
   if (!options.json_path.empty()) {
     on_root(comm, [&] {
       check_output_plan({{"--json", options.json_path}}, run_inputs(config, ""), "");

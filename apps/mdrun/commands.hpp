@@ -31,6 +31,9 @@ struct EvalOptions {
   std::vector<std::string> boundary;
   std::string atom_style = "atomic";
   bool atomic = false;
+  /// Evaluate with the tabulated embedding (potential.compress and its settings); without it
+  /// eval is exact even when the config compresses for MD.
+  bool compressed = false;
   std::string json_path;
 };
 

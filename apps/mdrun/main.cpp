@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
       ->expected(3);
   eval_command->add_option("--atom-style", eval.atom_style, "atomic or full");
   eval_command->add_flag("--atomic", eval.atomic, "also write per-atom energies and virials");
+  eval_command->add_flag("--compressed", eval.compressed,
+                         "evaluate with the tabulated embedding nets (potential.compress); "
+                         "exact networks otherwise");
   eval_command->add_option("--json", eval.json_path, "output file (default: standard output)");
 
   try {

@@ -2,7 +2,7 @@
 /// \file
 /// configs/water.yaml is the README's default job (scripts/run_default.sh): DeePMD-kit's 192-atom
 /// water box replicated 2x2x2 to 1,536 atoms, the shipped model, NVT at 300 K with dt 0.5 fs and
-/// thermo every 10 steps. Checked here: those settings, and that a short run of it (the full job's
+/// thermo every 10 steps, the embedding nets tabulated (potential.compress). Checked here: those settings, and that a short run of it (the full job's
 /// first 10 steps) completes from a clean directory with thermo lines, the performance footer and
 /// the JSON summary — what a new user sees first.
 #include <catch2/catch.hpp>
@@ -24,6 +24,13 @@ TEST_CASE("configs/water.yaml is the 1,536-atom NVT water quickstart and runs", 
   REQUIRE(std::holds_alternative<md::DeepPotentialOptions>(config.potential));
   CHECK(std::filesystem::path(std::get<md::DeepPotentialOptions>(config.potential).model_file)
             .filename() == "water_se_e2_a.dp");
+  // The shipped job runs the tabulated embedding at dp compress's defaults.
+  const md::DeepCompression& compress =
+      std::get<md::DeepPotentialOptions>(config.potential).compress;
+  CHECK(compress.enabled);
+  CHECK(compress.min_neighbor_distance == 0.0);  // the model's min_nbor_dist
+  CHECK(compress.step == 0.01);
+  CHECK(compress.extrapolate == 5.0);
   const md::ThermostatSettings& t = config.simulation.integrator.thermostat;
   CHECK(t.type == md::ThermostatType::kNoseHooverChain);
   CHECK(t.temperature_K == 300.0);
@@ -40,6 +47,7 @@ TEST_CASE("configs/water.yaml is the 1,536-atom NVT water quickstart and runs", 
   CHECK(thermo.at("Step") == std::vector<double>{0.0, 10.0});
   CHECK(thermo.at("Temp").front() == Approx(300.0).epsilon(1e-9));
   CHECK_THAT(result.output, Contains("1536 atoms"));
+  CHECK_THAT(result.output, Contains("deepmd: compressed: embedding nets tabulated"));
   CHECK_THAT(result.output, Contains("Performance:"));
   CHECK(std::filesystem::exists(dir / "water.summary.json"));
 }

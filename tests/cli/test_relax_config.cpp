@@ -25,6 +25,8 @@ TEST_CASE("configs/relax.yaml is NVT 300 K for 5,000 steps and passes --check", 
   CHECK(config.output.write_final_data);
   CHECK(config.output.final_data_file.empty());  // <structure file name>.final
   CHECK(config.checkpoint.enabled);
+  REQUIRE(std::holds_alternative<md::DeepPotentialOptions>(config.potential));
+  CHECK(std::get<md::DeepPotentialOptions>(config.potential).compress.enabled);
 
   md::test::ScratchDir dir("relax_check");
   const auto result =

@@ -6,7 +6,8 @@
 /// agree to 1e-8 Å (the fixture model is a unit-test model that turns stiff after ~100 steps, see
 /// tests/physics/test_deep_md_run.cpp, so its trajectory check stays short). 200-step NVE
 /// trajectories are compared with the shipped production-size water model on the 192-atom box,
-/// whose subdomains on 8 ranks (6.2 Å) are thinner than the ghost width (8 Å).
+/// whose subdomains on 8 ranks (6.2 Å) are thinner than the ghost width (8 Å), exact and compressed
+/// (potential.compress: eval and 100 NVE steps on 1, 2, 4 and 8 ranks).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -125,5 +126,47 @@ TEST_CASE("deepmd NVE: 200-step trajectories of the shipped water model agree on
   for (int ranks : {2, 3, 4, 6, 8}) {
     INFO(ranks << " ranks");
     CHECK(max_unwrapped_difference(run(ranks), reference) <= 1e-8);
+  }
+}
+
+TEST_CASE("deepmd compressed: eval and 100 NVE steps of the shipped model agree on 1 to 8 ranks",
+          "[mpi][deep][compress]") {
+  ScratchDir dir("mpi_deep_compressed");
+  const std::string config = dir.write(
+      "water.yaml",
+      "structure: {file: " + std::string(MD_SOURCE_DIR) + "/configs/data/water.lmp, type_map: [O, H]}\n"
+      "potential: {type: deepmd, model: " + std::string(MD_SOURCE_DIR) +
+          "/models/water_se_e2_a.dp, compress: true}\n"
+          "run: {steps: 100, dt_fs: 0.5}\n"
+          "neighbor: {skin_A: 2.0}\n"
+          "velocity: {create: {temperature_K: 300, seed: 13}}\n"
+          "thermo: {every: 50}\n");
+  auto eval = [&](int ranks) {
+    const std::string out = dir / ("eval_" + std::to_string(ranks) + ".json");
+    const auto r = md::test::run_process(
+        md::test::mdrun_command(ranks, "eval --compressed --config " + config + " --json " + out),
+        dir.path());
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("deepmd: compressed"));
+    return md::test::read_json(out);
+  };
+  const json reference = eval(1);
+  const md::StructureData reference_final = run_final(dir, config, 1);
+  for (int ranks : {2, 4, 8}) {
+    INFO(ranks << " ranks");
+    const json other = eval(ranks);
+    REQUIRE(other["ids"] == reference["ids"]);
+    const double e = reference["energy"];
+    CHECK(std::abs(other["energy"].get<double>() - e) <= 1e-12 * std::abs(e));
+    double worst_force = 0.0;
+    for (std::size_t i = 0; i < reference["forces"].size(); ++i) {
+      for (int c = 0; c < 3; ++c) {
+        worst_force = std::max(worst_force, std::abs(other["forces"][i][c].get<double>() -
+                                                     reference["forces"][i][c].get<double>()));
+      }
+    }
+    CHECK(worst_force <= 1e-10);
+    CHECK(max_unwrapped_difference(run_final(dir, config, ranks), reference_final) <= 1e-8);
   }
 }

@@ -68,3 +68,42 @@ TEST_CASE("the shipped water model reproduces DeePMD-kit on a validation frame",
   const std::vector<double> virial = reference.at("virial").get<std::vector<double>>();
   for (int k = 0; k < 9; ++k) CHECK(std::abs(got["virial"][k].get<double>() - virial[k]) < 1e-10);
 }
+
+TEST_CASE("mdrun eval is exact with the shipped compressed config unless --compressed asks",
+          "[deep][regression][model][compress]") {
+  const std::string config = std::string(MD_SOURCE_DIR) + "/configs/water.yaml";
+  md::test::ScratchDir dir("eval_compress");
+  const auto eval = [&](const std::string& extra, const std::string& json) {
+    const auto result = md::test::run_process(std::string(MD_MDRUN_PATH) + " eval --config " +
+                                                  config + " " + extra + " --json " + (dir / json),
+                                              dir.path());
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    return std::make_pair(result.output, md::test::read_json(dir / json));
+  };
+  const auto [default_log, by_default] = eval("", "default.json");
+  const auto [exact_log, exact] = eval("--set potential.compress=false", "exact.json");
+  const auto [compressed_log, compressed] = eval("--compressed", "compressed.json");
+
+  // The config's compress: true is for MD: eval says so and evaluates the networks.
+  CHECK_THAT(default_log, Catch::Contains("the networks are evaluated exactly"));
+  CHECK_THAT(default_log, !Catch::Contains("deepmd: compressed"));
+  CHECK(by_default.at("energy").get<double>() == exact.at("energy").get<double>());
+  CHECK(by_default.at("forces") == exact.at("forces"));
+
+  // --compressed evaluates the tables: close to the networks, and not the same numbers.
+  CHECK_THAT(compressed_log, Catch::Contains("deepmd: compressed"));
+  const double e_exact = exact.at("energy").get<double>();
+  const double e_table = compressed.at("energy").get<double>();
+  CHECK(e_table != e_exact);
+  CHECK(std::abs(e_table - e_exact) < 1e-12 * std::abs(e_exact));  // measured 1e-15
+  double worst_force = 0.0;
+  for (std::size_t i = 0; i < exact.at("forces").size(); ++i) {
+    for (int c = 0; c < 3; ++c) {
+      worst_force = std::max(worst_force, std::abs(compressed["forces"][i][c].get<double>() -
+                                                   exact["forces"][i][c].get<double>()));
+    }
+  }
+  CHECK(worst_force > 0.0);
+  CHECK(worst_force < 1e-8);  // measured 1.2e-11 eV/Å
+}

@@ -254,6 +254,20 @@ TEST_CASE("deepmd reader: unsupported and malformed models are refused with thei
                    {"model.descriptor.compress_info: this is a compressed model",
                     "potential.compress: true"});
   }
+  SECTION("min_nbor_dist not a positive distance") {
+    // dp compress's record of the training data's closest pair (@variables.min_nbor_dist).
+    const std::string path = edited_model(dir, "min_nbor_dist.dp", [](hid_t file, json& j) {
+      const double value = -0.5;
+      hid_t space = H5Screate(H5S_SCALAR);
+      hid_t ds = H5Dcreate2(file, "/min_nbor_dist_test", H5T_IEEE_F64LE, space, H5P_DEFAULT,
+                            H5P_DEFAULT, H5P_DEFAULT);
+      REQUIRE(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) >= 0);
+      H5Dclose(ds);
+      H5Sclose(space);
+      j["@variables"] = {{"min_nbor_dist", "/min_nbor_dist_test"}};
+    });
+    expect_refusal(path, {"@variables.min_nbor_dist is -0.5", "not a positive distance"});
+  }
   SECTION("missing dataset") {
     std::string name;
     const std::string path = edited_model(dir, "missing_dataset.dp", [&](hid_t file, json& j) {

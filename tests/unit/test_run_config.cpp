@@ -506,3 +506,52 @@ TEST_CASE("run config: malformed corpus gives the expected exit code and message
     }
   }
 }
+
+TEST_CASE("run config: potential.compress and the table settings", "[io][config][compress]") {
+  std::ifstream in(kConfigDir + "/deepmd_water.yaml");
+  const std::string deepmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto compress_of = [](const md::RunConfig& config) {
+    return std::get<md::DeepPotentialOptions>(config.potential).compress;
+  };
+  // Off by default, with dp compress's defaults ready.
+  const md::DeepCompression off = compress_of(parse(deepmd));
+  CHECK_FALSE(off.enabled);
+  CHECK(off.min_neighbor_distance == 0.0);
+  CHECK(off.extrapolate == 5.0);
+  CHECK(off.step == 0.01);
+
+  const std::string with = replace(deepmd, "  sel_overflow: error\n",
+                                   "  sel_overflow: error\n  compress: true\n"
+                                   "  compress_min_neighbor_distance_A: 0.8\n"
+                                   "  compress_extrapolate: 10\n  compress_step: 0.005\n");
+  const md::DeepCompression on = compress_of(parse(with));
+  CHECK(on.enabled);
+  CHECK(on.min_neighbor_distance == 0.8);
+  CHECK(on.extrapolate == 10.0);
+  CHECK(on.step == 0.005);
+  CHECK(compress_of(parse(deepmd, {"potential.compress=true"})).enabled);
+
+  // Settings without compress: true would do nothing: refused, naming the key and its line.
+  CHECK_THAT(parse_error(replace(deepmd, "  sel_overflow: error\n",
+                                 "  sel_overflow: error\n  compress_step: 0.02\n")),
+             Contains("run.yaml:11: potential.compress_step is set but potential.compress is "
+                      "not true"));
+  CHECK_THAT(parse_error(deepmd, {"potential.compress_extrapolate=3"}),
+             Contains("potential.compress_extrapolate is set but potential.compress is not true"));
+  CHECK_THAT(parse_error(replace(with, "compress_extrapolate: 10", "compress_extrapolate: 1")),
+             Contains("potential.compress_extrapolate = 1 is out of range"));
+  CHECK_THAT(parse_error(replace(with, "compress_extrapolate: 10", "compress_extrapolate: 1e3")),
+             Contains("potential.compress_extrapolate = 1e3 is out of range"));
+  CHECK_THAT(parse_error(replace(with, "compress_step: 0.005", "compress_step: 0")),
+             Contains("potential.compress_step = 0 is out of range"));
+  CHECK_THAT(parse_error(replace(with, "compress_step: 0.005", "compress_step: 2")),
+             Contains("potential.compress_step = 2 is out of range"));
+  CHECK_THAT(parse_error(replace(with, "compress_min_neighbor_distance_A: 0.8",
+                                 "compress_min_neighbor_distance_A: -1")),
+             Contains("potential.compress_min_neighbor_distance_A = -1 is out of range"));
+  CHECK_THAT(parse_error(replace(with, "compress: true", "compress: yes")),
+             Contains("potential.compress must be true or false, got 'yes'"));
+  // An LJ potential has no tables.
+  CHECK_THAT(parse_error(replace(kMinimal, "  cutoff_A: 8.5\n", "  cutoff_A: 8.5\n  compress: true\n")),
+             Contains("compress"));
+}
