@@ -15,7 +15,8 @@
 #
 # Usage: scripts/bench_gpu_saturation.sh
 # Environment: SIZES (replication factors n, default "4 6 8 10 12 14 16 18"), STEPS (100),
-#   PRECISIONS ("double mixed"), BACKEND (cuda), MDRUN (build/apps/mdrun/mdrun),
+#   PRECISIONS ("double mixed"), COMPRESS ("true false": the tabulated embedding of
+#   potential.compress, then the exact nets; one series each per precision), BACKEND (cuda), MDRUN (build/apps/mdrun/mdrun),
 #   MODEL (models/water_se_e2_a.dp), OUTDIR (./bench-gpu-saturation-<date>; must not exist),
 #   PYTHON (/usr/bin/python3; any python3 with the json module).
 # Dry run on a CPU: BACKEND=cpu SIZES="1 2" STEPS=5 PRECISIONS=double scripts/bench_gpu_saturation.sh
@@ -24,6 +25,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${SIZES:-4 6 8 10 12 14 16 18}
 steps=${STEPS:-100}
 precisions=${PRECISIONS:-double mixed}
+compress_modes=${COMPRESS:-true false}
 backend=${BACKEND:-cuda}
 mdrun=$(realpath "${MDRUN:-$root/build/apps/mdrun/mdrun}")
 model=$(realpath "${MODEL:-$root/models/water_se_e2_a.dp}")
@@ -50,16 +52,18 @@ gpus=$(nvidia-smi -L 2>/dev/null || echo "(nvidia-smi not available)")
 } >"$table"
 
 for precision in $precisions; do
+for compress in $compress_modes; do
+  kind=$([[ $compress == true ]] && echo compressed || echo exact)
   {
-    printf "\n## precision: %s\n\n" "$precision"
+    printf "\n## precision: %s, %s\n\n" "$precision" "$kind"
     echo "| atoms | ns/day | timesteps/s | Matom-steps/s | device memory (GiB) |"
     echo "|---|---|---|---|---|"
   } >>"$table"
   for n in $sizes; do
-    tag=${precision}_n$n
+    tag=${precision}_${kind}_n$n
     cat >"$out/$tag.yaml" <<YAML
 structure: {file: $data, type_map: [O, H], replicate: [$n, $n, $n]}
-potential: {type: deepmd, model: $model, precision: $precision}
+potential: {type: deepmd, model: $model, precision: $precision, compress: $compress}
 run: {steps: $steps, dt_fs: 0.5, backend: $backend}
 neighbor: {skin_A: 2.0}
 velocity: {create: {temperature_K: 300, seed: 23456789}}
@@ -88,6 +92,7 @@ print("| %d | %.3f | %.3f | %.3f | %s |" % (s["atoms"], ns_per_day, rate,
                                              s["atoms"] * rate * 1e-6, gib))
 PY
   done
+done
 done
 cat "$table"
 echo "(logs, configs and summaries in $out)" >&2

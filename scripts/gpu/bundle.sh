@@ -95,13 +95,17 @@ if [ "${SKIP_REFERENCE:-0}" = 1 ] && [ -f "$bundle/reference.tar" ]; then
   tar -C "$stage/reference" -xf "$bundle/reference.tar"
   reference_note="reused from the previous bundle (SKIP_REFERENCE=1)"
 else
-  echo "== CPU reference of the end-to-end check (configs/water.yaml, 200 steps, backend cpu)"
-  ref=$stage/reference/water_cpu
-  mkdir -p "$ref"
-  (cd "$ref" && OPENBLAS_NUM_THREADS=$jobs "$stage/bin/mdrun" --config "$root/configs/water.yaml" \
-      --set run.steps=200 --set run.backend=cpu --set output.final_data_file=final.data \
-      --set output.summary_json=summary.json >log.txt 2>&1)
-  tail -n 3 "$ref/log.txt"
+  # configs/water.yaml as shipped (compressed) and with the exact nets.
+  for variant in compressed exact; do
+    echo "== CPU reference of the end-to-end check (configs/water.yaml, 200 steps, backend cpu, $variant)"
+    ref=$stage/reference/water_cpu_$variant
+    mkdir -p "$ref"
+    (cd "$ref" && OPENBLAS_NUM_THREADS=$jobs "$stage/bin/mdrun" --config "$root/configs/water.yaml" \
+        --set run.steps=200 --set run.backend=cpu --set output.final_data_file=final.data \
+        --set potential.compress=$([ $variant = compressed ] && echo true || echo false) \
+        --set output.summary_json=summary.json >log.txt 2>&1)
+    tail -n 3 "$ref/log.txt"
+  done
   tar -C "$stage/reference" -cf "$bundle/reference.tar" .
 fi
 

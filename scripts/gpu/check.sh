@@ -16,8 +16,8 @@
 #              with the rest (correctness does not depend on timing);
 #   sanitizer  compute-sanitizer memcheck on the small fixture, neighbour-list and halo cases,
 #              racecheck on the fixture and the halo (in parallel with the tests);
-#   e2e        configs/water.yaml with run.backend=cuda for 200 steps in double and in mixed
-#              precision against the bundle's CPU reference (scripts/gpu/compare_runs.py);
+#   e2e        configs/water.yaml with run.backend=cuda for 200 steps, compressed (as shipped)
+#              and exact, in double and in mixed precision against the bundle's CPU reference (scripts/gpu/compare_runs.py);
 #   saturation scripts/bench_gpu_saturation.sh, double then mixed, alone on the GPU, with the
 #              rest of the budget (SAT_SIZES, default "4 8 12 16 18": 12,288 to 1,119,744 atoms;
 #              SAT_STEPS, default 20).
@@ -196,17 +196,20 @@ fi
 # --- e2e -------------------------------------------------------------------------------------
 if wants e2e; then
   echo "== end to end: configs/water.yaml, 200 steps, run.backend=$backend"
+  for variant in compressed exact; do
+  compress=$([ $variant = compressed ] && echo true || echo false)
   for precision in double mixed; do
     t0=$(date +%s)
-    dir=$work/logs/e2e_$precision
+    dir=$work/logs/e2e_${variant}_$precision
     mkdir -p "$dir"
     (cd "$dir" && timeout -k 10 120 "$b/bin/mdrun" --config "$root/configs/water.yaml" \
       --set run.steps=200 --set run.backend=$backend --set potential.precision=$precision \
+      --set potential.compress=$compress \
       --set output.final_data_file=final.data --set output.summary_json=summary.json \
       >log.txt 2>&1)
     rc=$?
     if [ $rc -eq 0 ]; then
-      "$python" "$root/scripts/gpu/compare_runs.py" "$b/reference/water_cpu" "$dir" \
+      "$python" "$root/scripts/gpu/compare_runs.py" "$b/reference/water_cpu_$variant" "$dir" \
         --precision $precision --json "$dir/compare.json" >"$dir/compare.txt" 2>&1
       rc=$?
       cat "$dir/compare.txt"
@@ -218,7 +221,8 @@ if wants e2e; then
       tail -n 5 "$dir/log.txt"
     fi
     rm -f "$dir/final.data"
-    record "e2e:$precision" "$status" $rc $(($(date +%s) - t0)) "logs/e2e_$precision"
+    record "e2e:$variant:$precision" "$status" $rc $(($(date +%s) - t0)) "logs/e2e_${variant}_$precision"
+  done
   done
   finalize
 fi

@@ -42,7 +42,9 @@ def test_cases(xml_path):
 
 
 def saturation_rows(folder):
-    rows = []
+    """The rows of one saturation folder by series, {"double_compressed": [...], ...}: the
+    summaries are named <precision>_<compressed|exact>_n<N>.json (bench_gpu_saturation.sh)."""
+    series = {}
     for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
         s = read_json(path)
         if not s or not s.get("wall_time_s"):
@@ -51,13 +53,14 @@ def saturation_rows(folder):
         memory = s.get("device_memory") or {}
         in_use = memory.get("device_in_use_bytes", {}).get("max")
         engine = memory.get("engine_bytes", {}).get("max")
+        rows = series.setdefault(os.path.basename(path).rsplit("_n", 1)[0], [])
         rows.append({"atoms": s["atoms"], "steps": s["steps"], "wall_time_s": s["wall_time_s"],
                      "timesteps_per_s": rate,
                      "ns_per_day": rate * s["dt_ps"] * 1e-3 * 86400.0,
                      "matom_steps_per_s": s["atoms"] * rate * 1e-6,
                      "device_in_use_GiB": in_use / 2**30 if in_use else None,
                      "engine_buffers_GiB": engine / 2**30 if engine else None})
-    return sorted(rows, key=lambda r: r["atoms"])
+    return {name: sorted(rows, key=lambda r: r["atoms"]) for name, rows in series.items()}
 
 
 def main():
@@ -84,8 +87,7 @@ def main():
         result["e2e"][os.path.basename(os.path.dirname(path))[len("e2e_"):]] = read_json(path)
     for folder in sorted(glob.glob(os.path.join(work, "logs", "saturation_*"))):
         if os.path.isdir(folder):
-            result["saturation"][os.path.basename(folder)[len("saturation_"):]] = \
-                saturation_rows(folder)
+            result["saturation"].update(saturation_rows(folder))
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(result, f, indent=1)
 
@@ -101,8 +103,8 @@ def main():
     passed = sum(c["ok"] for cases in result["tests"].values() for c in cases)
     lines += ["", "Test cases passed: %d; failed: %d" % (passed, len(failed))]
     lines += ["- FAILED %s: %s" % f for f in failed]
-    for precision, rows in result["saturation"].items():
-        lines += ["", "## Saturation, %s" % precision, "",
+    for series, rows in result["saturation"].items():
+        lines += ["", "## Saturation, %s" % series.replace("_", ", "), "",
                   "| atoms | ns/day | timesteps/s | Matom-steps/s | device in use (GiB) |",
                   "|---:|---:|---:|---:|---:|"]
         for r in rows:

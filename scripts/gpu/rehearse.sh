@@ -25,7 +25,8 @@ for name in ("results.json", "summary.md", "logs.tar.gz", "check.log"):
     assert os.path.isfile(os.path.join(out, name)), "missing " + name
 r = json.load(open(os.path.join(out, "results.json")))
 expected = {"env", "tests:resident", "tests:deepmd_large", "tests:neighbor_list", "tests:halo",
-            "tests:atom_kernels", "tests:deepmd", "e2e:double", "e2e:mixed",
+            "tests:atom_kernels", "tests:deepmd", "e2e:compressed:double", "e2e:compressed:mixed",
+            "e2e:exact:double", "e2e:exact:mixed",
             "saturation:double", "saturation:mixed", "sanitizer:memcheck_fixture",
             "sanitizer:racecheck_fixture", "sanitizer:memcheck_neighbor_list",
             "sanitizer:memcheck_halo", "sanitizer:racecheck_halo"}
@@ -51,9 +52,10 @@ env -i HOME=/tmp PATH=/usr/bin:/bin OUT="$dry" CUDA_LIB_DIR="$cuda_lib" CHECK_BA
 import json, os, sys
 r = json.load(open(os.path.join(sys.argv[1], "results.json")))
 seen = {s["name"]: s["status"] for s in r["stages"]}
-ok = seen.get("e2e:double") == "pass" and r["e2e"]["double"]["ok"] and \
-    seen.get("saturation:double") == "pass" and len(r["saturation"]["double"]) == 2 and \
-    seen.get("saturation:mixed") == "pass"
+ok = all(seen.get("e2e:%s:double" % v) == "pass" and r["e2e"]["%s_double" % v]["ok"]
+         for v in ("compressed", "exact")) and \
+    seen.get("saturation:double") == "pass" and seen.get("saturation:mixed") == "pass" and \
+    all(len(r["saturation"].get("double_%s" % v, [])) == 2 for v in ("compressed", "exact"))
 print("CPU dry run: %s" % seen)
 if not ok:
     print("CPU dry run FAILED")
