@@ -59,8 +59,6 @@ def mdrun_eval(mdrun, model, data_file, work, replicate=None, compress=False):
     if replicate is None:
         cmd = [mdrun, "eval", "--model", model, "--structure", data_file, "--type-map", "O,H",
                "--atomic", "--json", out]
-        if compress:
-            cmd += ["--set", "potential.compress=true"]
     else:
         config = os.path.join(work, "replicated.yaml")
         with open(config, "w") as f:
@@ -70,6 +68,8 @@ def mdrun_eval(mdrun, model, data_file, work, replicate=None, compress=False):
                     % (data_file, json.dumps(replicate), os.path.abspath(model),
                        "true" if compress else "false"))
         cmd = [mdrun, "eval", "--config", config, "--atomic", "--json", out]
+    if compress:
+        cmd.append("--compressed")  # eval is exact unless asked
     subprocess.run(cmd, check=True, cwd=work, stdout=subprocess.DEVNULL)
     with open(out) as f:
         return json.load(f)
