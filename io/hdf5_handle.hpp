@@ -140,14 +140,13 @@ inline std::string stored_size_problem(hid_t ds, long long elements) {
   Handle dcpl(H5Dget_create_plist(ds), H5Pclose);
   const int filters = dcpl.valid() ? H5Pget_nfilters(dcpl.get()) : -1;
   if (filters < 0) return "its storage properties cannot be read";
-  // External storage: its size is what the file claims about other files; mdrun never writes
-  // it, so believe no more than this file's own size.
-  if (H5Pget_external_count(dcpl.get()) > 0) {
-    Handle file(H5Iget_file_id(ds), H5Fclose);
-    hsize_t file_size = 0;
-    if (!file.valid() || H5Fget_filesize(file.get(), &file_size) < 0) file_size = 0;
-    stored = std::min(stored, file_size);
-  }
+  // The storage size is what the file's metadata claims: a damaged contiguous layout or chunk
+  // index can claim more than the file holds, and external storage claims bytes of other files
+  // (mdrun never writes it). Believe no more than this file's own size.
+  Handle file(H5Iget_file_id(ds), H5Fclose);
+  hsize_t file_size = 0;
+  if (!file.valid() || H5Fget_filesize(file.get(), &file_size) < 0) file_size = 0;
+  stored = std::min(stored, file_size);
   const bool ok = filters == 0 ? stored >= declared : declared / kMaxFilterExpansion <= stored;
   if (ok) return "";
   return "its shape declares " + std::to_string(declared) + " bytes but the file stores " +
