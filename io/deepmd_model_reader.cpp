@@ -600,13 +600,12 @@ std::string read_json_attribute(hid_t file, const std::string& path) {
     throw model_error(path + ": the root attribute 'json' is not a string");
   }
   // H5Aread writes one string (or pointer) per value: the buffers below have room for one.
-  {
-    hdf5::Handle space(H5Aget_space(attr.get()), H5Sclose);
-    const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
-    if (n != 1) {
-      throw model_error(path + ": the root attribute 'json' holds " + std::to_string(n) +
-                        " values (expected one string)");
-    }
+  hsize_t count = 0;
+  const std::string problem = hdf5::attribute_count_problem(attr.get(), count);
+  if (!problem.empty()) throw model_error(path + ": the root attribute 'json': " + problem);
+  if (count != 1) {
+    throw model_error(path + ": the root attribute 'json' holds " + std::to_string(count) +
+                      " values (expected one string)");
   }
   std::string text;
   if (H5Tis_variable_str(ftype.get()) > 0) {

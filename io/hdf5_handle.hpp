@@ -218,20 +218,30 @@ inline void write_string_array_attribute(hid_t loc, const std::string& name,
         "cannot write HDF5 attribute '" + name + "'");
 }
 
-/// The number of values attribute `attr` holds, checked against the bytes it stores (a damaged
-/// dataspace can claim ~10^18 values in an attribute of a few bytes).
-inline hsize_t attribute_value_count(hid_t attr, const std::string& name) {
+/// Why attribute `attr` cannot be read, or "" with its value count in `count`: the count is
+/// checked against the bytes it stores (a damaged dataspace can claim ~10^18 values in an
+/// attribute of a few bytes). For readers that report in their own words (stored_size_problem).
+inline std::string attribute_count_problem(hid_t attr, hsize_t& count) {
   Handle space(H5Aget_space(attr), H5Sclose);
   const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.get()) : -1;
-  check(n >= 0, "cannot read HDF5 attribute '" + name + "'");
+  if (n < 0) return "its dataspace cannot be read";
   Handle type(H5Aget_type(attr), H5Tclose);
   const std::size_t size = type.valid() ? H5Tget_size(type.get()) : 0;
-  check(size > 0, "cannot read the type of HDF5 attribute '" + name + "'");
+  if (size == 0) return "its type cannot be read";
   const hsize_t stored = H5Aget_storage_size(attr);
-  const auto count = static_cast<hsize_t>(n);
-  check(count <= stored / size, "HDF5 attribute '" + name + "' declares " + std::to_string(count) +
-                                    " values but stores " + std::to_string(stored) +
-                                    " bytes (corrupt file?)");
+  count = static_cast<hsize_t>(n);
+  if (count > stored / size) {
+    return "it declares " + std::to_string(count) + " values but stores " +
+           std::to_string(stored) + " bytes (corrupt file?)";
+  }
+  return "";
+}
+
+/// The number of values attribute `attr` holds; throws (io_error) as attribute_count_problem.
+inline hsize_t attribute_value_count(hid_t attr, const std::string& name) {
+  hsize_t count = 0;
+  const std::string problem = attribute_count_problem(attr, count);
+  check(problem.empty(), "HDF5 attribute '" + name + "' cannot be read: " + problem);
   return count;
 }
 

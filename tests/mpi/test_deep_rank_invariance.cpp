@@ -58,20 +58,37 @@ double max_unwrapped_difference(const md::StructureData& a, const md::StructureD
   return worst;
 }
 
+/// `mdrun eval <flags> --config <config>` on `ranks` ranks; its JSON output. Checks that the log
+/// contains `in_log` when given.
+json eval_on(const ScratchDir& dir, const std::string& config, int ranks, const std::string& flags,
+             const std::string& in_log = "") {
+  const std::string out = dir / ("eval_" + std::to_string(ranks) + ".json");
+  const auto r = md::test::run_process(
+      md::test::mdrun_command(ranks, "eval " + flags + " --config " + config + " --json " + out),
+      dir.path());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  if (!in_log.empty()) CHECK_THAT(r.output, Catch::Contains(in_log));
+  return md::test::read_json(out);
+}
+
+/// Largest |a − b| over the rows of `key` (atoms in the same id order), each row `width` wide.
+double max_row_difference(const json& a, const json& b, const char* key, int width) {
+  double worst = 0.0;
+  for (std::size_t i = 0; i < a[key].size(); ++i) {
+    for (int c = 0; c < width; ++c) {
+      worst = std::max(worst, std::abs(a[key][i][c].get<double>() - b[key][i][c].get<double>()));
+    }
+  }
+  return worst;
+}
+
 }  // namespace
 
 TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi][deep]") {
   ScratchDir dir("mpi_deep");
   const std::string config = dir.write("water.yaml", water_config(""));
-  auto eval = [&](int ranks) {
-    const std::string out = dir / ("eval_" + std::to_string(ranks) + ".json");
-    const auto r = md::test::run_process(
-        md::test::mdrun_command(ranks, "eval --atomic --config " + config + " --json " + out),
-        dir.path());
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-    return md::test::read_json(out);
-  };
+  auto eval = [&](int ranks) { return eval_on(dir, config, ranks, "--atomic"); };
   auto run = [&](int ranks) { return run_final(dir, config, ranks); };
   const json reference = eval(1);
   REQUIRE(reference["natoms"] == 1536);
@@ -86,24 +103,15 @@ TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi
       CHECK(std::abs(other["virial"][k].get<double>() - reference["virial"][k].get<double>()) <=
             1e-12 * std::abs(e));
     }
-    double worst_force = 0.0, worst_atom_energy = 0.0, worst_atom_virial = 0.0;
-    for (std::size_t i = 0; i < reference["forces"].size(); ++i) {
-      for (int c = 0; c < 3; ++c) {
-        worst_force = std::max(worst_force, std::abs(other["forces"][i][c].get<double>() -
-                                                     reference["forces"][i][c].get<double>()));
-      }
+    double worst_atom_energy = 0.0;
+    for (std::size_t i = 0; i < reference["atom_energies"].size(); ++i) {
       worst_atom_energy =
           std::max(worst_atom_energy, std::abs(other["atom_energies"][i].get<double>() -
                                                reference["atom_energies"][i].get<double>()));
-      for (int c = 0; c < 9; ++c) {
-        worst_atom_virial =
-            std::max(worst_atom_virial, std::abs(other["atom_virials"][i][c].get<double>() -
-                                                 reference["atom_virials"][i][c].get<double>()));
-      }
     }
-    CHECK(worst_force <= 1e-10);
+    CHECK(max_row_difference(other, reference, "forces", 3) <= 1e-10);
     CHECK(worst_atom_energy <= 1e-10);
-    CHECK(worst_atom_virial <= 1e-10);
+    CHECK(max_row_difference(other, reference, "atom_virials", 9) <= 1e-10);
 
     CHECK(max_unwrapped_difference(run(ranks), reference_final) <= 1e-8);
   }
@@ -142,14 +150,7 @@ TEST_CASE("deepmd compressed: eval and 100 NVE steps of the shipped model agree 
           "velocity: {create: {temperature_K: 300, seed: 13}}\n"
           "thermo: {every: 50}\n");
   auto eval = [&](int ranks) {
-    const std::string out = dir / ("eval_" + std::to_string(ranks) + ".json");
-    const auto r = md::test::run_process(
-        md::test::mdrun_command(ranks, "eval --compressed --config " + config + " --json " + out),
-        dir.path());
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.output, Catch::Contains("deepmd: compressed"));
-    return md::test::read_json(out);
+    return eval_on(dir, config, ranks, "--compressed", "deepmd: compressed");
   };
   const json reference = eval(1);
   const md::StructureData reference_final = run_final(dir, config, 1);
@@ -159,14 +160,7 @@ TEST_CASE("deepmd compressed: eval and 100 NVE steps of the shipped model agree 
     REQUIRE(other["ids"] == reference["ids"]);
     const double e = reference["energy"];
     CHECK(std::abs(other["energy"].get<double>() - e) <= 1e-12 * std::abs(e));
-    double worst_force = 0.0;
-    for (std::size_t i = 0; i < reference["forces"].size(); ++i) {
-      for (int c = 0; c < 3; ++c) {
-        worst_force = std::max(worst_force, std::abs(other["forces"][i][c].get<double>() -
-                                                     reference["forces"][i][c].get<double>()));
-      }
-    }
-    CHECK(worst_force <= 1e-10);
+    CHECK(max_row_difference(other, reference, "forces", 3) <= 1e-10);
     CHECK(max_unwrapped_difference(run_final(dir, config, ranks), reference_final) <= 1e-8);
   }
 }

@@ -225,7 +225,8 @@ TEST_CASE("damaged checkpoints are refused", "[unit][checkpoint]") {
     // the reader sized a vector from it (std::length_error).
     expect_io_error(std::string(MD_SOURCE_DIR) +
                         "/fuzz/corpus/checkpoint/regression-grid-attribute-claims-4.6e18-values",
-                    "HDF5 attribute 'grid' declares 4611686018427387907 values but stores");
+                    "HDF5 attribute 'grid' cannot be read: it declares 4611686018427387907 values "
+                    "but stores");
   }
   SECTION("not there, or not HDF5") {
     expect_io_error((dir / "missing.h5").string(), "does not exist");
