@@ -14,25 +14,41 @@
 namespace md::nn {
 namespace {
 
-/// y = φ(z + b) ⊙ idt in place of z, gate = φ'(z + b) ⊙ idt.
+/// y = φ(z + b) ⊙ idt in place of z, gate = φ'(z + b) ⊙ idt, over `rows` rows of n_out; without
+/// a bias or timestep (kBias, kTimestep false) that term is left out. The flags are template
+/// arguments so that the inner loop has no per-element branch or masked load.
+template <ActivationKind K, bool kBias, bool kTimestep>
+[[gnu::always_inline]] inline void activate_block(const Activation& act, int n_out,
+                                                  std::size_t rows, const double* bias,
+                                                  const double* idt, double* z, double* gate) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    double* __restrict zr = z + r * n_out;
+    double* __restrict gr = gate + r * n_out;
+    for (int k = 0; k < n_out; ++k) {
+      double slope;
+      const double v = activation<K>(act, kBias ? zr[k] + bias[k] : zr[k], slope);
+      zr[k] = kTimestep ? v * idt[k] : v;
+      gr[k] = kTimestep ? slope * idt[k] : slope;
+    }
+  }
+}
+
 template <ActivationKind K>
 MD_VECTOR_CLONES void activate_rows(const DenseLayer& layer, std::size_t count, double* z,
                                     double* gate) {
   const int n_out = layer.n_out;
-  const Activation act = layer.activation;
   const double* bias = layer.bias.empty() ? nullptr : layer.bias.data();
   const double* idt = layer.timestep.empty() ? nullptr : layer.timestep.data();
   const std::size_t rows = count / static_cast<std::size_t>(n_out);
-  for (std::size_t r = 0; r < rows; ++r) {
-    double* zr = z + r * n_out;
-    double* gr = gate + r * n_out;
-    for (int k = 0; k < n_out; ++k) {
-      double slope;
-      const double v = activation<K>(act, zr[k] + (bias != nullptr ? bias[k] : 0.0), slope);
-      const double scale = idt != nullptr ? idt[k] : 1.0;
-      zr[k] = v * scale;
-      gr[k] = slope * scale;
-    }
+  const Activation& act = layer.activation;
+  if (bias != nullptr && idt != nullptr) {
+    activate_block<K, true, true>(act, n_out, rows, bias, idt, z, gate);
+  } else if (bias != nullptr) {
+    activate_block<K, true, false>(act, n_out, rows, bias, idt, z, gate);
+  } else if (idt != nullptr) {
+    activate_block<K, false, true>(act, n_out, rows, bias, idt, z, gate);
+  } else {
+    activate_block<K, false, false>(act, n_out, rows, bias, idt, z, gate);
   }
 }
 

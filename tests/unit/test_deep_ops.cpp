@@ -186,6 +186,9 @@ TEST_CASE("deepmd ops: the fitting net gradient matches finite differences", "[d
   md::DenseNet net;
   net.layers.push_back(random_layer(rng, 6, 5, ActivationKind::kTanh, true, false, true));
   net.layers.push_back(random_layer(rng, 5, 5, ActivationKind::kTanh, true, true, true));
+  // Every bias/timestep combination (energy_net_cpu instantiates one loop per combination).
+  net.layers.push_back(random_layer(rng, 5, 5, ActivationKind::kTanh, false, true, true));
+  net.layers.push_back(random_layer(rng, 5, 5, ActivationKind::kTanh, false, false, false));
   net.layers.push_back(random_layer(rng, 5, 10, ActivationKind::kSilu, true, false, true));
   net.layers.push_back(random_layer(rng, 10, 1, ActivationKind::kNone, true, false, false));
   const int rows = 7;
