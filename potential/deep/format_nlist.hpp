@@ -52,6 +52,7 @@ struct FormatNlistWorkspace {
     double d[3];
   };
   std::vector<std::vector<Candidate>> by_type;  ///< [T] candidates of the current centre
+  std::vector<int> n_candidates;                ///< [T] how many of by_type[t] are in use
   std::vector<int> sel_offset;                  ///< [T] first slot of each type block
 };
 

@@ -21,6 +21,8 @@ void format_nlist_cpu(const FormatNlistArgs& args, FormatNlistWorkspace& ws, Chu
   ensure_size(out.evaluated, static_cast<std::size_t>(args.n_centers));
   out.overflow = SelOverflow{};
   if (static_cast<int>(ws.by_type.size()) < n_types) ws.by_type.resize(n_types);
+  ws.n_candidates.resize(static_cast<std::size_t>(n_types));
+  int* count = ws.n_candidates.data();
 
   std::vector<int>& sel_offset = ws.sel_offset;
   sel_offset.assign(static_cast<std::size_t>(n_types), 0);
@@ -37,35 +39,43 @@ void format_nlist_cpu(const FormatNlistArgs& args, FormatNlistWorkspace& ws, Chu
     out.evaluated[c] = skip ? 0 : 1;
     if (skip) continue;
 
-    for (int t = 0; t < n_types; ++t) ws.by_type[t].clear();
+    // Every candidate is written and only those within rcut are kept (the count advances by
+    // the comparison): about half the list lies beyond rcut, in no predictable order, so a
+    // branch there would mispredict at every other neighbour.
+    const int row_begin = args.offsets[i], row_length = args.offsets[i + 1] - row_begin;
+    for (int t = 0; t < n_types; ++t) {
+      ensure_size(ws.by_type[t], static_cast<std::size_t>(row_length));
+      count[t] = 0;
+    }
     const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];
     const char* pair_excluded = args.pair_exclude + static_cast<std::size_t>(t_i) * n_types;
-    for (int k = args.offsets[i]; k < args.offsets[i + 1]; ++k) {
+    for (int k = row_begin; k < row_begin + row_length; ++k) {
       const int j = args.neighbors[k];
       if (j == i) continue;
       const int t_j = args.model_types[j];
       if (pair_excluded[t_j]) continue;
       const double dx = x[3 * j] - xi, dy = x[3 * j + 1] - yi, dz = x[3 * j + 2] - zi;
       const double r_sq = dx * dx + dy * dy + dz * dz;
-      if (r_sq > rcut_sq) continue;
-      ws.by_type[t_j].push_back({r_sq, j, {dx, dy, dz}});
+      FormatNlistWorkspace::Candidate& slot = ws.by_type[t_j][count[t_j]];
+      slot = {r_sq, j, {dx, dy, dz}};
+      count[t_j] += r_sq <= rcut_sq ? 1 : 0;
     }
 
     int worst_excess = 0;
     for (int t = 0; t < n_types; ++t) {
       auto& cand = ws.by_type[t];
-      const int count = static_cast<int>(cand.size());
-      const int n_keep = std::min(count, args.sel[t]);
-      worst_excess = std::max(worst_excess, count - args.sel[t]);
-      if (count > args.sel[t] || args.sort_always) {
+      const int n_cand = count[t];
+      const int n_keep = std::min(n_cand, args.sel[t]);
+      worst_excess = std::max(worst_excess, n_cand - args.sel[t]);
+      if (n_cand > args.sel[t] || args.sort_always) {
         const auto nearer = [](const FormatNlistWorkspace::Candidate& a,
                                const FormatNlistWorkspace::Candidate& b) {
           return a.r_sq < b.r_sq || (a.r_sq == b.r_sq && a.j < b.j);
         };
-        if (count > n_keep) {
-          std::partial_sort(cand.begin(), cand.begin() + n_keep, cand.end(), nearer);
+        if (n_cand > n_keep) {
+          std::partial_sort(cand.begin(), cand.begin() + n_keep, cand.begin() + n_cand, nearer);
         } else {
-          std::sort(cand.begin(), cand.end(), nearer);
+          std::sort(cand.begin(), cand.begin() + n_cand, nearer);
         }
       }
       kept[t] = n_keep;
@@ -82,7 +92,7 @@ void format_nlist_cpu(const FormatNlistArgs& args, FormatNlistWorkspace& ws, Chu
         of.worst_atom_type = t_i;
         of.worst_counts.resize(n_types);
         for (int t = 0; t < n_types; ++t) {
-          of.worst_counts[t] = static_cast<int>(ws.by_type[t].size());
+          of.worst_counts[t] = count[t];
         }
       }
     }
