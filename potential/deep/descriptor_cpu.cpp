@@ -159,34 +159,48 @@ MD_VECTOR_CLONES void descriptor_grad_gr_cpu(const DescriptorArgs& args, const d
   ensure_size(grad_gr, n_centers * gr_width);
   const double inv_nnei = 1.0 / static_cast<double>(args.n_nei);
   // B = A/nnei, A[k][a] = Σ_b g_D[a][b]·gr[k][b] + [a < M2] Σ_a' g_D[a'][a]·gr[k][a'].
+  // First term: the four k at once (Double4 over k; gr's leading M2 columns transposed into
+  // `leading` [M2][4]), so that no dot product ends in a horizontal sum. Second term: eight a at
+  // once, each g_D row loaded once for the four k.
+  std::vector<double> leading(4 * static_cast<std::size_t>(m2));
   const int m2_full = m2 - m2 % kLanes;
   for (int c = 0; c < n_centers; ++c) {
     const double* g_d = grad_descriptor + static_cast<std::size_t>(c) * ng * m2;
     const double* t = gr + c * gr_width;
     double* b_out = grad_gr.data() + c * gr_width;
-    for (int k = 0; k < 4; ++k) {
-      const double* tk = t + k * ng;
-      double* bk = b_out + k * ng;
-      for (int a = 0; a < ng; ++a) {
-        const double* row = g_d + a * m2;
-        Double8 acc = {};
-        for (int b = 0; b < m2_full; b += kLanes) acc += load8(row + b) * load8(tk + b);
-        double sum = sum8(acc);
-        for (int b = m2_full; b < m2; ++b) sum += row[b] * tk[b];
-        bk[a] = sum;
-      }
-      for (int a = 0; a < m2_full; a += kLanes) {
-        Double8 acc = {};
-        for (int a2 = 0; a2 < ng; ++a2) acc += load8(g_d + a2 * m2 + a) * tk[a2];
-        for (int l = 0; l < kLanes; ++l) bk[a + l] += acc[l];
-      }
-      for (int a = m2_full; a < m2; ++a) {
-        double sum = 0.0;
-        for (int a2 = 0; a2 < ng; ++a2) sum += g_d[a2 * m2 + a] * tk[a2];
-        bk[a] += sum;
-      }
-      for (int a = 0; a < ng; ++a) bk[a] *= inv_nnei;
+    for (int b = 0; b < m2; ++b) {
+      for (int k = 0; k < 4; ++k) leading[4 * b + k] = t[k * ng + b];
     }
+    for (int a = 0; a < ng; ++a) {
+      const double* row = g_d + a * m2;
+      Double4 even = {}, odd = {};
+      int b = 0;
+      for (; b + 1 < m2; b += 2) {
+        even += row[b] * load_lanes<Double4>(&leading[4 * b]);
+        odd += row[b + 1] * load_lanes<Double4>(&leading[4 * b + 4]);
+      }
+      if (b < m2) even += row[b] * load_lanes<Double4>(&leading[4 * b]);
+      const Double4 sum = even + odd;
+      for (int k = 0; k < 4; ++k) b_out[k * ng + a] = sum[k];
+    }
+    for (int a = 0; a < m2_full; a += kLanes) {
+      Double8 acc[4] = {};
+      for (int a2 = 0; a2 < ng; ++a2) {
+        const Double8 g = load8(g_d + a2 * m2 + a);
+        for (int k = 0; k < 4; ++k) acc[k] += g * t[k * ng + a2];
+      }
+      for (int k = 0; k < 4; ++k) {
+        for (int l = 0; l < kLanes; ++l) b_out[k * ng + a + l] += acc[k][l];
+      }
+    }
+    for (int a = m2_full; a < m2; ++a) {
+      for (int k = 0; k < 4; ++k) {
+        double sum = 0.0;
+        for (int a2 = 0; a2 < ng; ++a2) sum += g_d[a2 * m2 + a] * t[k * ng + a2];
+        b_out[k * ng + a] += sum;
+      }
+    }
+    for (std::size_t i = 0; i < gr_width; ++i) b_out[i] *= inv_nnei;
   }
 }
 
