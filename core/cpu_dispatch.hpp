@@ -29,6 +29,8 @@
 namespace md {
 
 using Double8 = double __attribute__((vector_size(64), aligned(8)));
+/// Four doubles as one value: the tail of a loop over Double8 (one AVX2 register).
+using Double4 = double __attribute__((vector_size(32), aligned(8)));
 
 // Always inlined, so the calling convention of a 64-byte vector (which GCC warns differs with and
 // without AVX-512) never applies.
@@ -42,10 +44,26 @@ using Double8 = double __attribute__((vector_size(64), aligned(8)));
   return v;
 }
 
+/// sizeof(V)/8 consecutive doubles from any (8-byte aligned) address, V = Double8, Double4 or
+/// double; and the store back.
+template <class V>
+[[gnu::always_inline]] inline V load_lanes(const double* p) {
+  V v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+template <class V>
+[[gnu::always_inline]] inline void store_lanes(double* p, const V& v) {
+  std::memcpy(p, &v, sizeof(v));
+}
+
 /// v[0] + … + v[7].
 [[gnu::always_inline]] inline double sum8(const Double8& v) {
   return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
 }
+
+/// v[0] + … + v[3].
+[[gnu::always_inline]] inline double sum4(const Double4& v) { return (v[0] + v[2]) + (v[1] + v[3]); }
 
 #pragma GCC diagnostic pop
 

@@ -19,10 +19,6 @@ extern "C" void openblas_set_num_threads(int) __attribute__((weak));
 namespace md {
 namespace {
 
-/// Local centres per chunk: enough rows for efficient fitting GEMMs, few enough that the
-/// chunk's pair data (≈ 2·ng doubles per pair) stays cache-resident.
-constexpr int kChunkCenters = 64;
-
 /// mdrun runs one rank per core, so a BLAS that starts a thread per core in every rank would
 /// oversubscribe the node many times over. Unless the user chose (OPENBLAS_NUM_THREADS or
 /// OMP_NUM_THREADS set), BLAS calls run on the calling thread.
@@ -43,6 +39,11 @@ DeepPotential::DeepPotential(DeepModel model, DeepPotentialOptions options,
       descriptor_stage_(deep::make_descriptor_stage_cpu(prepared_)),
       overflow_report_(options_.sel_overflow) {
   use_one_blas_thread_unless_asked();
+  const DeepModel& prepared_model = prepared_.model;
+  fold_ = deep::make_fitting_fold(prepared_model.embedding_width(), prepared_model.axis_neuron);
+  for (const DenseNet& net : prepared_model.fitting_nets) {
+    fitting_nets_.push_back(deep::fold_fitting_net(net, fold_));
+  }
 }
 
 void DeepPotential::use_explicit_statistics() { prepared_.use_explicit_statistics(); }
@@ -79,8 +80,9 @@ void DeepPotential::compute_descriptors(const AtomsView& atoms, const NeighborVi
   deep::map_run_types(atoms, prepared_.run_to_model, model_types_);
   const std::size_t dim = static_cast<std::size_t>(prepared_.model.descriptor_dim());
   out.assign(static_cast<std::size_t>(atoms.n_local) * dim, 0.0);
-  for (int begin = 0; begin < atoms.n_local; begin += kChunkCenters) {
-    const int n_centers = std::min(kChunkCenters, atoms.n_local - begin);
+  const int chunk = descriptor_stage_->chunk_centers();
+  for (int begin = 0; begin < atoms.n_local; begin += chunk) {
+    const int n_centers = std::min(chunk, atoms.n_local - begin);
     forward_descriptor(atoms, neighbors, begin, n_centers, false);
     std::copy(descriptor_.begin(), descriptor_.begin() + n_centers * dim,
               out.begin() + begin * dim);
@@ -89,39 +91,41 @@ void DeepPotential::compute_descriptors(const AtomsView& atoms, const NeighborVi
 
 void DeepPotential::fit_chunk(int n_centers) {
   const DeepModel& model = prepared_.model;
-  const int dim_d = model.descriptor_dim();
-  const int dim_in = model.fitting_input_dim();
-  const auto chunk_dim = static_cast<std::size_t>(n_centers) * dim_d;
-  ensure_size(grad_descriptor_, chunk_dim);
-  std::fill(grad_descriptor_.begin(), grad_descriptor_.begin() + chunk_dim, 0.0);
+  const auto dim_d = static_cast<std::size_t>(model.descriptor_dim());
+  const auto dim_in = static_cast<std::size_t>(fold_.folded_dim() + prepared_.fitting_extra.size());
+  ensure_size(grad_descriptor_, static_cast<std::size_t>(n_centers) * dim_d);
   ensure_size(atom_energy_, static_cast<std::size_t>(n_centers));
   std::fill(atom_energy_.begin(), atom_energy_.begin() + n_centers, 0.0);
   ensure_size(fit_input_, static_cast<std::size_t>(n_centers) * dim_in);
   ensure_size(fit_grad_, static_cast<std::size_t>(n_centers) * dim_in);
   ensure_size(fit_energy_, static_cast<std::size_t>(n_centers));
   ensure_size(fit_rows_, static_cast<std::size_t>(n_centers));
-  for (std::size_t f = 0; f < model.fitting_nets.size(); ++f) {
+  for (int c = 0; c < n_centers; ++c) {  // skipped centres: no energy, no force
+    if (chunk_.evaluated[c]) continue;
+    std::fill_n(&grad_descriptor_[static_cast<std::size_t>(c) * dim_d], dim_d, 0.0);
+  }
+  for (std::size_t f = 0; f < fitting_nets_.size(); ++f) {
     int rows = 0;
     for (int c = 0; c < n_centers; ++c) {
       if (!chunk_.evaluated[c]) continue;
       if (model.fitting_index(chunk_.center_type[c]) != static_cast<int>(f)) continue;
       fit_rows_[rows] = c;
       double* x = &fit_input_[static_cast<std::size_t>(rows) * dim_in];
-      std::copy(&descriptor_[static_cast<std::size_t>(c) * dim_d],
-                &descriptor_[static_cast<std::size_t>(c) * dim_d] + dim_d, x);
-      std::copy(prepared_.fitting_extra.begin(), prepared_.fitting_extra.end(), x + dim_d);
+      deep::fitting_fold_gather(fold_, &descriptor_[static_cast<std::size_t>(c) * dim_d], x);
+      std::copy(prepared_.fitting_extra.begin(), prepared_.fitting_extra.end(),
+                x + fold_.folded_dim());
       ++rows;
     }
     if (rows == 0) continue;
-    nn::energy_net_cpu(model.fitting_nets[f], rows, fit_input_.data(), fit_energy_.data(),
-                          fit_grad_.data(), fitting_ws_);
+    nn::energy_net_cpu(fitting_nets_[f], rows, fit_input_.data(), fit_energy_.data(),
+                       fit_grad_.data(), fitting_ws_);
     for (int r = 0; r < rows; ++r) {
       const int c = fit_rows_[r];
       const int t = chunk_.center_type[c];
       atom_energy_[c] = fit_energy_[r] - prepared_.vacuum_energy[t] + model.bias_atom_e[t] +
                         model.out_bias[t];
-      const double* g = &fit_grad_[static_cast<std::size_t>(r) * dim_in];
-      std::copy(g, g + dim_d, &grad_descriptor_[static_cast<std::size_t>(c) * dim_d]);
+      deep::fitting_fold_scatter(fold_, &fit_grad_[static_cast<std::size_t>(r) * dim_in],
+                                 &grad_descriptor_[static_cast<std::size_t>(c) * dim_d]);
     }
   }
 }
@@ -154,8 +158,9 @@ void DeepPotential::compute(const AtomsView& atoms, const NeighborView& neighbor
   pfv.n_nei = model.n_nei();
   pfv.dstd = model.dstd.data();
 
-  for (int begin = 0; begin < n_local; begin += kChunkCenters) {
-    const int n_centers = std::min(kChunkCenters, n_local - begin);
+  const int chunk = descriptor_stage_->chunk_centers();
+  for (int begin = 0; begin < n_local; begin += chunk) {
+    const int n_centers = std::min(chunk, n_local - begin);
     forward_descriptor(atoms, neighbors, begin, n_centers, true);
     overflow.merge(chunk_.overflow);
 

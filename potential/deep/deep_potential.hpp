@@ -40,6 +40,7 @@
 #include "potential/deep/descriptor_stage_cpu.hpp"
 #include "potential/deep/format_nlist.hpp"
 #include "potential/deep/pair_groups.hpp"
+#include "potential/deep/fitting_fold.hpp"
 #include "potential/deep/prepared_model.hpp"
 #include "potential/deep/sel_overflow_report.hpp"
 #include "potential/element_contacts.hpp"
@@ -100,6 +101,9 @@ class DeepPotential final : public Potential {
   void fit_chunk(int n_centers);
 
   deep::PreparedDeepModel prepared_;
+  /// The fitting nets with their first layer on the folded descriptor (fitting_fold.hpp).
+  deep::FittingFold fold_;
+  std::vector<DenseNet> fitting_nets_;
   DeepPotentialOptions options_;
   ElementContacts contacts_;
   std::unique_ptr<deep::DescriptorStageCpu> descriptor_stage_;

@@ -22,6 +22,10 @@ namespace md::deep {
 class DescriptorStageCpu {
  public:
   virtual ~DescriptorStageCpu() = default;
+  /// Local centres per chunk that suit this form: DeepPotential evaluates the centres chunk by
+  /// chunk (descriptor, fitting net, backward), so the chunk is also the row count of the
+  /// fitting GEMMs (per fitting net).
+  virtual int chunk_centers() const = 0;
   /// Descriptors of the chunk's `n_centers` centres: OVERWRITES `descriptor`
   /// [n_centers][descriptor_dim] (dimensionless) and keeps what backward() needs.
   virtual void forward(ChunkPairs& pairs, int n_centers, double* descriptor) = 0;

@@ -14,9 +14,11 @@
 /// `TableMiss`: the caller must not use the results then (DeepPotential stops the run, naming the
 /// pair). The per-pair math is embedding_table_math.hpp's, shared with the CUDA twin.
 ///
-/// Contracts (CPU): tabulated_embedding_forward_cpu OVERWRITES gr [n_centers][4][ng]; the backward
-/// reads grad_gr [n_centers][4][ng] (B) and OVERWRITES group.grad_env [n_pairs][4] (eV) of every
-/// group. Both read group.env (env_mat) and nothing of group.g / group.g_deriv.
+/// Contracts (CPU): tabulated_embedding_forward_cpu OVERWRITES gr [n_centers][4][ng] and `lookups`
+/// (where each pair falls in its table); the backward reads grad_gr [n_centers][4][ng] (B) and
+/// those lookups, and OVERWRITES group.grad_env [n_pairs][4] (eV) of every group. Both read
+/// group.env (env_mat) and nothing of group.g / group.g_deriv. Pairs must be centre-major (as
+/// format_nlist leaves them).
 ///
 /// Twins: tabulated_embedding_{forward,backward}_cpu (tabulated_embedding_cpu.cpp) and
 /// tabulated_embedding_{forward,backward}_cuda (tabulated_embedding_cuda.cuh/.cu).
@@ -48,6 +50,18 @@ struct TableMiss {
   }
 };
 
+/// Where one pair falls in its table: the interval and x's offset from the interval's start.
+struct PairLookup {
+  int interval = 0;
+  double offset = 0.0;
+};
+
+/// The forward pass's lookups, [n_embedding_nets][n_pairs], reused by the backward pass
+/// (grow-only, like the pair arrays).
+struct TableLookups {
+  std::vector<std::vector<PairLookup>> groups;
+};
+
 /// The message that stops a run when pairs fall outside the tables (both evaluators): the first
 /// pair's local centre (and its model type), neighbour atom index and distance, and how many.
 std::string table_miss_message(const DeepModel& model, const EmbeddingTables& tables,
@@ -56,10 +70,10 @@ std::string table_miss_message(const DeepModel& model, const EmbeddingTables& ta
 
 /// Forward; see the file comment. Returns the pairs outside their table.
 TableMiss tabulated_embedding_forward_cpu(const EmbeddingTables& tables, const ChunkPairs& pairs,
-                                          int ng, double* gr);
+                                          int ng, double* gr, TableLookups& lookups);
 
 /// Backward; see the file comment. `grad_gr` is descriptor_grad_gr_cpu's B.
-void tabulated_embedding_backward_cpu(const EmbeddingTables& tables, const double* grad_gr,
-                                      int ng, ChunkPairs& pairs);
+void tabulated_embedding_backward_cpu(const EmbeddingTables& tables, const TableLookups& lookups,
+                                      const double* grad_gr, int ng, ChunkPairs& pairs);
 
 }  // namespace md::deep
