@@ -50,6 +50,8 @@ void activate(const Activation& act, std::size_t count, const double* z, const d
       return activate_flat<ActivationKind::kGelu>(act, count, z, tz, y, dy);
     case ActivationKind::kSilut:
       return activate_flat<ActivationKind::kSilut>(act, count, z, tz, y, dy);
+    case ActivationKind::kCelu:
+      return activate_flat<ActivationKind::kCelu>(act, count, z, tz, y, dy);
   }
 }
 

@@ -86,6 +86,16 @@ constexpr double kGeluCubic = 0.044715;                ///< gelu: coefficient of
 constexpr double kSqrtTwoOverPi = 0.7978845608028654;  ///< gelu: √(2/π)
 constexpr double kRelu6Cap = 6.0;                      ///< relu6: upper clamp
 
+/// e^x: exp_fast in double (vectorisable on the host), the library's in float.
+MD_HOST_DEVICE inline double exp_of(double x) { return exp_fast(x); }
+MD_HOST_DEVICE inline float exp_of(float x) {
+#if defined(__CUDA_ARCH__)
+  return expf(x);
+#else
+  return std::exp(x);
+#endif
+}
+
 /// tanh in single precision: tanhf on the device; on the host (never used by the CPU evaluator,
 /// which is double throughout) the double version rounded to float.
 MD_HOST_DEVICE inline float tanh_fast(float x) {
@@ -135,6 +145,11 @@ MD_HOST_DEVICE inline T activation(const Activation& a, T x, T& dy) {
     dy = half * (one + t) +
          half * x * (one - t * t) * T(kSqrtTwoOverPi) * (one + T(3.0) * T(kGeluCubic) * x * x);
     return half * x * (one + t);
+  } else if constexpr (K == ActivationKind::kCelu) {
+    const T alpha(a.alpha);
+    const T e = exp_of(x > zero ? zero : x / alpha);  // e^(x/α), only used for x ≤ 0
+    dy = x > zero ? one : e;
+    return x > zero ? x : alpha * (e - one);
   } else {
     static_assert(K == ActivationKind::kSilut, "unhandled activation");
     if (x < T(a.threshold)) {
@@ -170,6 +185,8 @@ MD_HOST_DEVICE inline T activation(const Activation& a, T x, T& dy) {
       return activation<ActivationKind::kGelu>(a, x, dy);
     case ActivationKind::kSilut:
       return activation<ActivationKind::kSilut>(a, x, dy);
+    case ActivationKind::kCelu:
+      return activation<ActivationKind::kCelu>(a, x, dy);
   }
   dy = T(1.0);
   return x;

@@ -11,7 +11,8 @@
 
 namespace md {
 
-/// Activation functions of DeePMD-kit's `get_activation_fn` (dpmodel/utils/network.py).
+/// Activation functions of DeePMD-kit's `get_activation_fn` (dpmodel/utils/network.py), and
+/// ANI's CELU.
 enum class ActivationKind {
   kNone,      ///< "none" / "linear": y = x
   kTanh,      ///< "tanh"
@@ -22,6 +23,7 @@ enum class ActivationKind {
   kSilu,      ///< "silu": x·sigmoid(x)
   kGelu,      ///< "gelu" and "gelu_tf": the tanh approximation (both, as in DeePMD-kit)
   kSilut,     ///< "silut[:t]" / "custom_silu[:t]": silu below t, tanh(slope·(x−t)) + c above
+  kCelu,      ///< CELU(α) of ANI's networks: x for x > 0, α·(exp(x/α) − 1) otherwise
 };
 
 /// An activation with the parameters of its parametric kinds.
@@ -30,6 +32,7 @@ struct Activation {
   double threshold = 0.0;  ///< silut: switch point t (default 3)
   double slope = 0.0;      ///< silut: silu'(t)
   double offset = 0.0;     ///< silut: silu(t)
+  double alpha = 0.0;      ///< celu: α (> 0)
 };
 
 /// How a layer adds its input back (DeePMD-kit `NativeLayer.call`): only when `resnet` is set

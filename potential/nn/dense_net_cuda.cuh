@@ -76,6 +76,8 @@ void dispatch_activation(ActivationKind kind, F&& f) {
       return f(std::integral_constant<K, K::kGelu>{});
     case K::kSilut:
       return f(std::integral_constant<K, K::kSilut>{});
+    case K::kCelu:
+      return f(std::integral_constant<K, K::kCelu>{});
   }
 }
 

@@ -72,6 +72,8 @@ void activate(const DenseLayer& layer, std::size_t count, double* z, double* gat
       return activate_rows<ActivationKind::kGelu>(layer, count, z, gate);
     case ActivationKind::kSilut:
       return activate_rows<ActivationKind::kSilut>(layer, count, z, gate);
+    case ActivationKind::kCelu:
+      return activate_rows<ActivationKind::kCelu>(layer, count, z, gate);
   }
 }
 

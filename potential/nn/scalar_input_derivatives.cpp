@@ -72,6 +72,13 @@ void activation_derivatives(const Activation& a, double x, double& y, double& dy
       d2y = sech2 * du + 0.5 * x * (sech2 * d2u - 2.0 * t * sech2 * du * du);
       return;
     }
+    case ActivationKind::kCelu: {
+      const double e = x > 0.0 ? 1.0 : std::exp(x / a.alpha);
+      y = x > 0.0 ? x : a.alpha * (e - 1.0);
+      dy = e;
+      d2y = x > 0.0 ? 0.0 : e / a.alpha;
+      return;
+    }
     case ActivationKind::kSilut: {
       if (x < a.threshold) {
         silu_derivatives(x, y, dy, d2y);

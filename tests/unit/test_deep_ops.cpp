@@ -68,8 +68,10 @@ TEST_CASE("deepmd ops: activation derivatives match finite differences", "[deepm
   const ActivationKind kinds[] = {
       ActivationKind::kNone,  ActivationKind::kTanh,     ActivationKind::kRelu,
       ActivationKind::kRelu6, ActivationKind::kSoftplus, ActivationKind::kSigmoid,
-      ActivationKind::kSilu,  ActivationKind::kGelu,     ActivationKind::kSilut};
+      ActivationKind::kSilu,  ActivationKind::kGelu,     ActivationKind::kSilut,
+      ActivationKind::kCelu};
   md::Activation act;
+  act.alpha = 0.1;      // celu (ANI's)
   act.threshold = 2.0;  // silut: values on both sides of the switch point below
   const double sig = 1.0 / (1.0 + std::exp(-act.threshold));
   act.slope = sig + act.threshold * sig * (1.0 - sig);
@@ -102,6 +104,10 @@ TEST_CASE("deepmd ops: activation derivatives match finite differences", "[deepm
   CHECK(md::nn::activation(act, 800.0, dy) == Approx(800.0));  // no overflow
   act.kind = ActivationKind::kRelu6;
   CHECK(md::nn::activation(act, 9.0, dy) == 6.0);
+  act.kind = ActivationKind::kCelu;  // torch.nn.CELU(0.1)
+  CHECK(md::nn::activation(act, 0.4, dy) == 0.4);
+  CHECK(md::nn::activation(act, -0.05, dy) == Approx(0.1 * (std::exp(-0.5) - 1.0)).epsilon(1e-15));
+  CHECK(dy == Approx(std::exp(-0.5)).epsilon(1e-15));
 }
 
 TEST_CASE("deepmd ops: switch and env row values and derivatives", "[deepmd][unit]") {
