@@ -43,6 +43,7 @@ const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_e
 const std::vector<std::string> kDeepmdKeys = {
     "type",      "model",        "sel_overflow", "fparam", "aparam", "precision", "compress",
     "compress_min_neighbor_distance_A", "compress_extrapolate", "compress_step"};
+const std::vector<std::string> kAniKeys = {"type", "model", "ensemble"};
 const std::vector<std::string> kPairKeys = {"types", "epsilon_eV", "sigma_A", "cutoff_A"};
 const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
 const std::vector<std::string> kNeighborKeys = {"skin_A"};
@@ -89,6 +90,7 @@ void register_schema(yaml_schema::Document& doc) {
   doc.add_known_keys("structure", kStructureKeys);
   doc.add_known_keys("potential", kLennardJonesKeys);
   doc.add_known_keys("potential", kDeepmdKeys);
+  doc.add_known_keys("potential", kAniKeys);
   doc.add_known_keys("potential.pairs", kPairKeys);
   doc.add_known_keys("run", kRunKeys);
   doc.add_known_keys("neighbor", kNeighborKeys);
@@ -267,7 +269,8 @@ class RunConfigReader {
                    },
                    [](const DeepPotentialOptions&) -> const std::vector<std::string>& {
                      return kDeepmdKeys;
-                   }},
+                   },
+                   [](const AniOptions&) -> const std::vector<std::string>& { return kAniKeys; }},
         kind);
   }
 
@@ -286,7 +289,8 @@ class RunConfigReader {
       return "";
     });
     std::visit(overloaded{[&](LennardJonesSpec& lj) { read_lennard_jones(section, type_map, lj); },
-                          [&](DeepPotentialOptions& deep) { read_deepmd(section, deep); }},
+                          [&](DeepPotentialOptions& deep) { read_deepmd(section, deep); },
+                          [&](AniOptions& ani) { read_ani(section, ani); }},
                out);
   }
 
@@ -346,6 +350,23 @@ class RunConfigReader {
                                                                           : DeepPrecision::kMixed;
     }
     read_compression(section, out.compress);
+  }
+
+  /// `model` and `ensemble: all | [i, ...]` (member indices into the file; checked against the
+  /// model when the potential is built).
+  void read_ani(const Section& section, AniOptions& out) const {
+    out.model_file = resolve_path(section.get("model"));
+    auto ensemble = section.find("ensemble");
+    if (!ensemble) return;
+    if (ensemble->node().IsScalar()) {
+      ensemble->as_choice({"all"});
+      return;
+    }
+    const std::vector<Value> members = ensemble->as_list("all, or [0, 3, 5]");
+    if (members.empty()) ensemble->fail(ensemble->name() + " must name at least one member");
+    for (const Value& member : members) {
+      out.ensemble.push_back(static_cast<int>(member.as_integer(0, 1 << 20)));
+    }
   }
 
   /// `compress: true` and the table settings (DeePMD-kit's `dp compress` options; the settings

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "potential/ani/ani_potential.hpp"
 #include "potential/deep/deep_potential.hpp"
 #if MD_HAVE_CUDA
 #include "potential/deep/deep_potential_cuda.hpp"
@@ -18,6 +19,15 @@ std::unique_ptr<Potential> make_lennard_jones(const LennardJonesSpec& spec,
     throw config_error("potential type lj/cut runs on the CPU only; set run.backend: cpu");
   }
   return std::make_unique<LennardJones>(spec, type_names);
+}
+
+std::unique_ptr<Potential> make_ani_potential(AniModel model, const AniOptions& options,
+                                              const std::vector<std::string>& type_names,
+                                              Backend backend) {
+  if (backend != Backend::kCpu) {
+    throw config_error("potential type ani runs on the CPU only in this version; set run.backend: cpu");
+  }
+  return std::make_unique<AniPotential>(std::move(model), options, type_names);
 }
 
 std::unique_ptr<Potential> make_deep_potential(DeepModel model, const DeepPotentialOptions& options,

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "device/backend.hpp"
+#include "potential/ani/ani_model.hpp"
+#include "potential/ani/ani_options.hpp"
 #include "potential/deep/deep_model.hpp"
 #include "potential/deep/deep_potential_options.hpp"
 #include "potential/lennard_jones.hpp"
@@ -21,6 +23,10 @@ std::unique_ptr<Potential> make_lennard_jones(const LennardJonesSpec& spec,
                                               const std::vector<std::string>& type_names,
                                               Backend backend);
 
+/// ANI for the run's types. The CPU evaluator only, for now; asking for CUDA is a config Error.
+std::unique_ptr<Potential> make_ani_potential(AniModel model, const AniOptions& options,
+                                              const std::vector<std::string>& type_names,
+                                              Backend backend);
 /// The Deep Potential (DeePMD-kit se_e2_a) for the run's types on `backend`.
 std::unique_ptr<Potential> make_deep_potential(DeepModel model, const DeepPotentialOptions& options,
                                                const std::vector<std::string>& type_names,

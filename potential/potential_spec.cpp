@@ -33,7 +33,8 @@ std::vector<PotentialSpec> every_kind() {
 
 std::string potential_type_name(const PotentialSpec& spec) {
   return std::visit(overloaded{[](const LennardJonesSpec&) { return "lj/cut"; },
-                               [](const DeepPotentialOptions&) { return "deepmd"; }},
+                               [](const DeepPotentialOptions&) { return "deepmd"; },
+                               [](const AniOptions&) { return "ani"; }},
                     spec);
 }
 
@@ -54,14 +55,16 @@ PotentialSpec empty_potential_spec(const std::string& type_name) {
 
 bool has_cuda_evaluator(const PotentialSpec& spec) {
   return std::visit(overloaded{[](const LennardJonesSpec&) { return false; },
-                               [](const DeepPotentialOptions&) { return true; }},
+                               [](const DeepPotentialOptions&) { return true; },
+                               [](const AniOptions&) { return false; }},
                     spec);
 }
 
 std::vector<std::string> model_files(const PotentialSpec& spec) {
   return std::visit(
       overloaded{[](const LennardJonesSpec&) { return std::vector<std::string>{}; },
-                 [](const DeepPotentialOptions& deep) { return std::vector{deep.model_file}; }},
+                 [](const DeepPotentialOptions& deep) { return std::vector{deep.model_file}; },
+                 [](const AniOptions& ani) { return std::vector{ani.model_file}; }},
       spec);
 }
 
@@ -94,6 +97,12 @@ std::string potential_fingerprint(const PotentialSpec& spec) {
                                 << exact_number(c.extrapolate) << ", step "
                                 << exact_number(c.step) << '\n';
                           }
+                        },
+                        [&](const AniOptions& ani) {
+                          out << "potential.ensemble =";
+                          if (ani.ensemble.empty()) out << " all";
+                          for (int m : ani.ensemble) out << ' ' << m;
+                          out << '\n';
                         }},
              spec);
   return out.str();

@@ -15,15 +15,16 @@
 #include <vector>
 
 #include "core/backend.hpp"
+#include "potential/ani/ani_options.hpp"
 #include "potential/deep/deep_potential_options.hpp"
 #include "potential/lennard_jones.hpp"
 
 namespace md {
 
 /// The `potential` section of a run config: one alternative per kind.
-using PotentialSpec = std::variant<LennardJonesSpec, DeepPotentialOptions>;
+using PotentialSpec = std::variant<LennardJonesSpec, DeepPotentialOptions, AniOptions>;
 
-/// The `potential.type` name of the kind ("lj/cut", "deepmd").
+/// The `potential.type` name of the kind ("lj/cut", "deepmd", "ani").
 std::string potential_type_name(const PotentialSpec& spec);
 
 /// The names of all kinds, in the variant's order.

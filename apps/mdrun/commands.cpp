@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "engine/guards.hpp"
+#include "io/ani_model_reader.hpp"
 #include "io/lammps_data.hpp"
 #include "io/output_path.hpp"
 #include "io/run_config.hpp"
@@ -89,7 +90,9 @@ std::string eval_config_yaml(const EvalOptions& o) {
   yaml += "structure: {file: " + json(absolute(o.structure_path)).dump() +
           ", atom_style: " + json(o.atom_style).dump() + ", type_map: " + type_map.dump() +
           ", boundary: " + boundary.dump() + "}\n";
-  yaml += "potential: {type: deepmd, model: " + json(absolute(o.model_path)).dump() + "}\n";
+  // An ANI model (HDF5 with format "mdrun-ani") or a DeePMD-kit .dp.
+  const std::string type = is_ani_model_file(o.model_path) ? "ani" : "deepmd";
+  yaml += "potential: {type: " + type + ", model: " + json(absolute(o.model_path)).dump() + "}\n";
   yaml += "run: {steps: 0, dt_fs: 1.0}\n";
   return yaml;
 }

@@ -84,7 +84,8 @@ int main(int argc, char** argv) {
   eval_command->add_option("--config", eval.config_path, "run configuration (YAML)")
       ->check(CLI::ExistingFile);
   eval_command->add_option("--set", eval.overrides, "override a config value: key.path=value");
-  eval_command->add_option("--model", eval.model_path, "DeePMD-kit model (.dp)")
+  eval_command->add_option("--model", eval.model_path,
+                           "DeePMD-kit model (.dp) or ANI model (HDF5, scripts/ani2h5.py)")
       ->check(CLI::ExistingFile);
   eval_command->add_option("--structure", eval.structure_path, "LAMMPS data file")
       ->check(CLI::ExistingFile);

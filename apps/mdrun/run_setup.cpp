@@ -16,6 +16,7 @@
 #include "engine/distribute.hpp"
 #include "engine/replicate.hpp"
 #include "engine/size_checks.hpp"
+#include "io/ani_model_reader.hpp"
 #include "io/deepmd_model_reader.hpp"
 #include "io/element_masses.hpp"
 #include "io/lammps_data.hpp"
@@ -158,6 +159,10 @@ std::unique_ptr<Potential> build_potential(const PotentialSpec& spec,
                  [&](const DeepPotentialOptions& deep) {
                    return make_deep_potential(read_deepmd_model(deep.model_file), deep,
                                               type_names, backend);
+                 },
+                 [&](const AniOptions& ani) {
+                   return make_ani_potential(read_ani_model(ani.model_file), ani, type_names,
+                                             backend);
                  }},
       spec);
 }

@@ -51,3 +51,27 @@ TEST_CASE("configs/water.yaml is the 1,536-atom NVT water quickstart and runs", 
   CHECK_THAT(result.output, Contains("Performance:"));
   CHECK(std::filesystem::exists(dir / "water.summary.json"));
 }
+
+TEST_CASE("configs/water_ani.yaml runs ANI-2x water", "[cli][config][ani]") {
+  const std::string path = std::string(MD_SOURCE_DIR) + "/configs/water_ani.yaml";
+  const md::RunConfig config = md::load_run_config(path);
+  CHECK(config.structure.replicate == std::array<int, 3>{2, 2, 2});
+  REQUIRE(std::holds_alternative<md::AniOptions>(config.potential));
+  const md::AniOptions& ani = std::get<md::AniOptions>(config.potential);
+  CHECK(std::filesystem::path(ani.model_file).filename() == "ani2x_member0.h5");
+  CHECK(ani.ensemble.empty());
+  CHECK(config.simulation.dt_ps == Approx(0.0005).epsilon(1e-15));
+  CHECK(config.simulation.integrator.thermostat.temperature_K == 300.0);
+
+  md::test::ScratchDir dir("quickstart_ani");
+  const auto result = md::test::run_process(
+      md::test::mdrun_with("", "--config '" + path + "' --nsteps 2"), dir.path());
+  INFO(md::test::tail_of(result.output));
+  REQUIRE(result.exit_code == 0);
+  const auto thermo = md::test::parse_thermo(result.output);
+  REQUIRE(thermo.count("PotEng") == 1);
+  // ANI-2x water: about −2,080 eV per molecule (self energies included).
+  CHECK(thermo.at("PotEng").front() / 512.0 == Approx(-2080.0).epsilon(0.01));
+  CHECK_THAT(result.output, Contains("potential ani"));
+  CHECK(std::filesystem::exists(dir / "water_ani.summary.json"));
+}

@@ -29,14 +29,14 @@ md::LennardJonesSpec argon() {
 
 TEST_CASE("potential spec: names, in the variant's order, and empty specs by name",
           "[potential][spec]") {
-  CHECK(md::potential_type_names() == std::vector<std::string>{"lj/cut", "deepmd"});
+  CHECK(md::potential_type_names() == std::vector<std::string>{"lj/cut", "deepmd", "ani"});
   CHECK(md::potential_type_name(argon()) == "lj/cut");
   CHECK(md::potential_type_name(deep_options()) == "deepmd");
   for (const std::string& name : md::potential_type_names()) {
     CHECK(md::potential_type_name(md::empty_potential_spec(name)) == name);
   }
   CHECK_THROWS_WITH(md::empty_potential_spec("tersoff"),
-                    Contains("unknown potential type 'tersoff': expected one of lj/cut, deepmd"));
+                    Contains("unknown potential type 'tersoff': expected one of lj/cut, deepmd, ani"));
 }
 
 TEST_CASE("potential spec: CUDA capability and model files", "[potential][spec]") {
@@ -44,6 +44,10 @@ TEST_CASE("potential spec: CUDA capability and model files", "[potential][spec]"
   CHECK(md::has_cuda_evaluator(deep_options()));
   CHECK(md::model_files(argon()).empty());
   CHECK(md::model_files(deep_options()) == std::vector<std::string>{"/models/water.dp"});
+  md::AniOptions ani{"/models/ani.h5", {}};
+  CHECK_FALSE(md::has_cuda_evaluator(ani));  // the CPU evaluator only, for now
+  CHECK(md::model_files(ani) == std::vector<std::string>{"/models/ani.h5"});
+  CHECK(md::potential_fingerprint(ani) == "potential.type = ani\npotential.ensemble = all\n");
 }
 
 TEST_CASE("potential spec: the fingerprint has the physics, not the paths or policies",

@@ -398,7 +398,7 @@ TEST_CASE("run config: keys of the other potential type", "[io][config]") {
   CHECK_THAT(parse_error(deep), Contains("run.yaml:5: key 'cutoff_A' is not valid for potential "
                                          "type 'deepmd' (it is a 'lj/cut' key)"));
   CHECK_THAT(parse_error(replace(kMinimal, "type: lj/cut", "type: lj/cut/coul")),
-             Contains("potential.type must be lj/cut or deepmd, got 'lj/cut/coul'"));
+             Contains("potential.type must be lj/cut, deepmd or ani, got 'lj/cut/coul'"));
   CHECK_THAT(parse_error(replace(deep, "  cutoff_A: 6\n", "  fparam: [a]\n")),
              Contains("potential.fparam[0] must be a number, got 'a'"));
 }
@@ -554,4 +554,32 @@ TEST_CASE("run config: potential.compress and the table settings", "[io][config]
   // An LJ potential has no tables.
   CHECK_THAT(parse_error(replace(kMinimal, "  cutoff_A: 8.5\n", "  cutoff_A: 8.5\n  compress: true\n")),
              Contains("compress"));
+}
+
+TEST_CASE("run config: the ani potential's model and ensemble", "[io][config][ani]") {
+  const std::string ani =
+      "structure: {file: a}\npotential:\n  type: ani\n  model: ani.h5\n"
+      "run: {steps: 1, dt_fs: 0.5}\n";
+  const auto options_of = [](const md::RunConfig& config) {
+    return std::get<md::AniOptions>(config.potential);
+  };
+  const md::AniOptions all = options_of(parse(ani));
+  CHECK(all.model_file == "/base/ani.h5");
+  CHECK(all.ensemble.empty());  // every member
+  CHECK(options_of(parse(ani, {"potential.ensemble=all"})).ensemble.empty());
+  CHECK(options_of(parse(ani, {"potential.ensemble=[0, 3, 5]"})).ensemble ==
+        std::vector<int>{0, 3, 5});
+  CHECK_THAT(parse_error(ani, {"potential.ensemble=some"}),
+             Contains("potential.ensemble must be all, got 'some'"));
+  CHECK_THAT(parse_error(ani, {"potential.ensemble=[]"}),
+             Contains("potential.ensemble must name at least one member"));
+  CHECK_THAT(parse_error(ani, {"potential.ensemble=[0, -1]"}), Contains("potential.ensemble[1]"));
+  CHECK_THAT(parse_error(replace(ani, "  model: ani.h5\n", "")),
+             Contains("missing required key 'model'"));
+  CHECK_THAT(parse_error(replace(ani, "  model: ani.h5\n", "  model: ani.h5\n  compress: true\n")),
+             Contains("key 'compress' is not valid for potential type 'ani' (it is a 'deepmd' key)"));
+  CHECK(md::potential_type_name(parse(ani).potential) == "ani");
+  CHECK(md::model_files(parse(ani).potential) == std::vector<std::string>{"/base/ani.h5"});
+  CHECK_THAT(md::potential_fingerprint(parse(ani, {"potential.ensemble=[2, 1]"}).potential),
+             Contains("potential.ensemble = 2 1"));
 }

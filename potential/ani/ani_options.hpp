@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Run-time options of the ANI potential that come from the run config (`potential: {type: ani,
+/// model: ..., ensemble: ...}`), not from the model file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace md {
+
+struct AniOptions {
+  std::string model_file;  ///< the ANI HDF5 model (docs/model-format.md §9), resolved path
+  /// The members whose networks are averaged: indices into the file's members; empty = all.
+  std::vector<int> ensemble;
+};
+
+}  // namespace md
