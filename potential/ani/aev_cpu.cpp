@@ -38,6 +38,10 @@ void gather_neighbors(const AevArgs& args, int i, AevWorkspace& ws) {
     ++n;
   }
   ws.grad_d.assign(3 * static_cast<std::size_t>(n), 0.0);
+  ws.cutoff.resize(ws.angular.size());
+  for (std::size_t a = 0; a < ws.angular.size(); ++a) {
+    ws.cutoff[a] = angular_cutoff(args.view, ws.r[ws.angular[a]]);
+  }
 }
 
 /// Neighbours gathered by the last gather_neighbors (grad_d is sized to them).
@@ -62,8 +66,8 @@ void aev_forward_cpu(const AevArgs& args, AevWorkspace& ws, double* aev) {
       const int p = ws.angular[a];
       for (int b = a + 1; b < n_angular; ++b) {
         const int q = ws.angular[b];
-        const TripletGeometry g =
-            triplet_geometry(v, &ws.d[3 * p], ws.r[p], &ws.d[3 * q], ws.r[q]);
+        const TripletGeometry g = triplet_geometry(&ws.d[3 * p], ws.r[p], ws.cutoff[a],
+                                                   &ws.d[3 * q], ws.r[q], ws.cutoff[b]);
         const int pair = element_pair_index(args.elements[ws.atom[p]], args.elements[ws.atom[q]],
                                             v.n_elements);
         angular_forward(v, g, out + v.radial_length + pair * v.angular_block);
@@ -91,8 +95,8 @@ void aev_backward_cpu(const AevArgs& args, AevWorkspace& ws, const double* grad_
       const int p = ws.angular[a];
       for (int b = a + 1; b < n_angular; ++b) {
         const int q = ws.angular[b];
-        const TripletGeometry g =
-            triplet_geometry(v, &ws.d[3 * p], ws.r[p], &ws.d[3 * q], ws.r[q]);
+        const TripletGeometry g = triplet_geometry(&ws.d[3 * p], ws.r[p], ws.cutoff[a],
+                                                   &ws.d[3 * q], ws.r[q], ws.cutoff[b]);
         const int pair = element_pair_index(args.elements[ws.atom[p]], args.elements[ws.atom[q]],
                                             v.n_elements);
         angular_backward(v, &ws.d[3 * p], ws.r[p], &ws.d[3 * q], ws.r[q], g,

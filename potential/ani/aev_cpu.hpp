@@ -26,6 +26,7 @@ struct AevWorkspace {
   std::vector<double> d;        ///< [3] r_j − r_i, Å
   std::vector<double> r;        ///< |d|
   std::vector<int> angular;     ///< indices (into the above) of those within Rca
+  std::vector<AngularCutoff> cutoff;  ///< [angular] their cutoff at Rca
   std::vector<double> grad_d;   ///< [3] ∂E/∂d accumulated in the backward pass
 };
 

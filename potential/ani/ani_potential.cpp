@@ -5,6 +5,7 @@
 #include "potential/ani/ani_potential.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/compensated_sum.hpp"
 #include "core/ensure_size.hpp"
@@ -44,6 +45,10 @@ AniPotential::AniPotential(AniModel model, AniOptions options,
     throw model_error("the ANI model " + options.model_file + " has more than " +
                       std::to_string(ani::kMaxAngularShifts) +
                       " angular shifts (ShfA or ShfZ), more than this evaluator handles");
+  }
+  for (double shift : model_.aev.shift_z) {
+    cos_shift_z_.push_back(std::cos(shift));
+    sin_shift_z_.push_back(std::sin(shift));
   }
   const int n_members = static_cast<int>(model_.members.size());
   if (options.ensemble.empty()) {
@@ -129,6 +134,8 @@ void AniPotential::compute(const AtomsView& atoms, const NeighborView& neighbors
   v.shift_r = p.shift_r.data();
   v.zeta = p.zeta.data();
   v.shift_z = p.shift_z.data();
+  v.cos_shift_z = cos_shift_z_.data();
+  v.sin_shift_z = sin_shift_z_.data();
   v.eta_a = p.eta_a.data();
   v.shift_a = p.shift_a.data();
   v.n_eta_r = static_cast<int>(p.eta_r.size());

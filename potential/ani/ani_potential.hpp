@@ -49,6 +49,7 @@ class AniPotential final : public Potential {
   AniModel model_;
   std::vector<int> members_;
   std::vector<int> element_of_type_;  ///< [run types] model element index
+  std::vector<double> cos_shift_z_, sin_shift_z_;  ///< [ShfZ] (ani::AevView)
   ElementContacts contacts_;
 
   // Workspaces (grow-only).
