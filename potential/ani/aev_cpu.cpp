@@ -47,6 +47,26 @@ void gather_neighbors(const AevArgs& args, int i, AevWorkspace& ws) {
 /// Neighbours gathered by the last gather_neighbors (grad_d is sized to them).
 int neighbor_count(const AevWorkspace& ws) { return static_cast<int>(ws.grad_d.size() / 3); }
 
+/// Calls f(a, b, pair, geometry) for every unordered pair {a < b} of the gathered neighbours
+/// within Rca (indices into ws.angular), with the angular block index of their elements: the
+/// triplet walk both passes share.
+template <class F>
+void for_each_triplet(const AevArgs& args, const AevWorkspace& ws, F&& f) {
+  const int n_angular = static_cast<int>(ws.angular.size());
+  for (int a = 0; a < n_angular; ++a) {
+    const int p = ws.angular[a];
+    for (int b = a + 1; b < n_angular; ++b) {
+      const int q = ws.angular[b];
+      const TripletGeometry g = triplet_geometry(&ws.d[3 * p], ws.r[p], ws.cutoff[a],
+                                                 &ws.d[3 * q], ws.r[q], ws.cutoff[b]);
+      f(p, q,
+        element_pair_index(args.elements[ws.atom[p]], args.elements[ws.atom[q]],
+                           args.view.n_elements),
+        g);
+    }
+  }
+}
+
 }  // namespace
 
 void aev_forward_cpu(const AevArgs& args, AevWorkspace& ws, double* aev) {
@@ -61,18 +81,9 @@ void aev_forward_cpu(const AevArgs& args, AevWorkspace& ws, double* aev) {
     for (int p = 0; p < n; ++p) {
       radial_forward(v, ws.r[p], out + args.elements[ws.atom[p]] * v.radial_block);
     }
-    const int n_angular = static_cast<int>(ws.angular.size());
-    for (int a = 0; a < n_angular; ++a) {
-      const int p = ws.angular[a];
-      for (int b = a + 1; b < n_angular; ++b) {
-        const int q = ws.angular[b];
-        const TripletGeometry g = triplet_geometry(&ws.d[3 * p], ws.r[p], ws.cutoff[a],
-                                                   &ws.d[3 * q], ws.r[q], ws.cutoff[b]);
-        const int pair = element_pair_index(args.elements[ws.atom[p]], args.elements[ws.atom[q]],
-                                            v.n_elements);
-        angular_forward(v, g, out + v.radial_length + pair * v.angular_block);
-      }
-    }
+    for_each_triplet(args, ws, [&](int, int, int pair, const TripletGeometry& g) {
+      angular_forward(v, g, out + v.radial_length + pair * v.angular_block);
+    });
   }
 }
 
@@ -90,20 +101,11 @@ void aev_backward_cpu(const AevArgs& args, AevWorkspace& ws, const double* grad_
           radial_backward(v, ws.r[p], grad + args.elements[ws.atom[p]] * v.radial_block);
       for (int a = 0; a < 3; ++a) ws.grad_d[3 * p + a] += de_dr * ws.d[3 * p + a] / ws.r[p];
     }
-    const int n_angular = static_cast<int>(ws.angular.size());
-    for (int a = 0; a < n_angular; ++a) {
-      const int p = ws.angular[a];
-      for (int b = a + 1; b < n_angular; ++b) {
-        const int q = ws.angular[b];
-        const TripletGeometry g = triplet_geometry(&ws.d[3 * p], ws.r[p], ws.cutoff[a],
-                                                   &ws.d[3 * q], ws.r[q], ws.cutoff[b]);
-        const int pair = element_pair_index(args.elements[ws.atom[p]], args.elements[ws.atom[q]],
-                                            v.n_elements);
-        angular_backward(v, &ws.d[3 * p], ws.r[p], &ws.d[3 * q], ws.r[q], g,
-                         grad + v.radial_length + pair * v.angular_block, &ws.grad_d[3 * p],
-                         &ws.grad_d[3 * q]);
-      }
-    }
+    for_each_triplet(args, ws, [&](int p, int q, int pair, const TripletGeometry& g) {
+      angular_backward(v, &ws.d[3 * p], ws.r[p], &ws.d[3 * q], ws.r[q], g,
+                       grad + v.radial_length + pair * v.angular_block, &ws.grad_d[3 * p],
+                       &ws.grad_d[3 * q]);
+    });
     // d = r_j − r_i: F_j = −∂E/∂d, F_i = +∂E/∂d; the virial share F_j ⊗ d goes to j.
     for (int p = 0; p < n; ++p) {
       const int j = ws.atom[p];

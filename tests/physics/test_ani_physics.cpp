@@ -129,15 +129,8 @@ TEST_CASE("ani physics: the virial is minus the strain derivative of the energy"
   }
   // The same virial as Σ_k F_k ⊗ r_k over local and ghost atoms, and as Σ of atom virials; the
   // energy as Σ of atom energies.
-  std::array<double, 9> from_forces{}, from_atoms{};
-  for (int k = 0; k < sys.n_all; ++k) {
-    for (int a = 0; a < 3; ++a) {
-      for (int b = 0; b < 3; ++b) {
-        from_forces[3 * a + b] += r.raw_forces[3 * k + a] * sys.positions[3 * k + b];
-      }
-    }
-  }
-  for (std::size_t i = 0; i < r.atom_virial.size(); ++i) from_atoms[i % 9] += r.atom_virial[i];
+  const std::array<double, 9> from_forces = md::test::virial_from_forces(r, sys);
+  const std::array<double, 9> from_atoms = md::test::virial_from_atoms(r);
   double energy = 0.0;
   for (double e : r.atom_energy) energy += e;
   CHECK(energy == Approx(r.energy).margin(1e-8));
@@ -168,20 +161,8 @@ TEST_CASE("ani physics: invariance under translation, rotation and permutation",
 
   // Rotation by 0.7 rad about (1, 2, 2)/3 (Rodrigues).
   const double axis[3] = {1.0 / 3, 2.0 / 3, 2.0 / 3};
-  const double c = std::cos(0.7), s = std::sin(0.7);
-  double rot[3][3];
-  for (int i = 0; i < 3; ++i) {
-    for (int j = 0; j < 3; ++j) rot[i][j] = (i == j ? c : 0.0) + (1 - c) * axis[i] * axis[j];
-  }
-  rot[0][1] -= s * axis[2];
-  rot[0][2] += s * axis[1];
-  rot[1][0] += s * axis[2];
-  rot[1][2] -= s * axis[0];
-  rot[2][0] -= s * axis[1];
-  rot[2][1] += s * axis[0];
-  const auto rotate = [&](const double* v, double* out) {
-    for (int i = 0; i < 3; ++i) out[i] = rot[i][0] * v[0] + rot[i][1] * v[1] + rot[i][2] * v[2];
-  };
+  const md::test::Rotation rotation(axis, 0.7);
+  const auto rotate = [&](const double* v, double* out) { rotation.apply(v, out); };
   Atoms turned = a;
   for (std::size_t i = 0; i < a.types.size(); ++i) rotate(&a.positions[3 * i], &turned.positions[3 * i]);
   const DeepResult rr = md::test::evaluate(pot, build(turned, false, cutoff));

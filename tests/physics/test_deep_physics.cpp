@@ -140,15 +140,8 @@ TEST_CASE("deepmd physics: the virial is minus the strain derivative of the ener
     }
   }
   // The same virial as Σ_k F_k ⊗ r_k over local and ghost atoms, and as Σ of atom virials.
-  std::array<double, 9> from_forces{}, from_atoms{};
-  for (int k = 0; k < sys.n_all; ++k) {
-    for (int a = 0; a < 3; ++a) {
-      for (int b = 0; b < 3; ++b) {
-        from_forces[3 * a + b] += r.raw_forces[3 * k + a] * sys.positions[3 * k + b];
-      }
-    }
-  }
-  for (std::size_t i = 0; i < r.atom_virial.size(); ++i) from_atoms[i % 9] += r.atom_virial[i];
+  const std::array<double, 9> from_forces = md::test::virial_from_forces(r, sys);
+  const std::array<double, 9> from_atoms = md::test::virial_from_atoms(r);
   double energy = 0.0;
   for (double e : r.atom_energy) energy += e;
   CHECK(energy == Approx(r.energy).margin(1e-9));
@@ -210,20 +203,8 @@ TEST_CASE("deepmd physics: a rotated cluster has the same energy and rotated for
       pot, md::test::make_periodic_system(w.positions, w.types, w.cell, open, cutoff));
   // Rotation by 0.7 rad about the axis (1, 2, 2)/3 (Rodrigues), about the origin.
   const double axis[3] = {1.0 / 3, 2.0 / 3, 2.0 / 3};
-  const double c = std::cos(0.7), s = std::sin(0.7);
-  double rot[3][3];
-  for (int a = 0; a < 3; ++a) {
-    for (int b = 0; b < 3; ++b) rot[a][b] = (a == b ? c : 0.0) + (1 - c) * axis[a] * axis[b];
-  }
-  rot[0][1] -= s * axis[2];
-  rot[0][2] += s * axis[1];
-  rot[1][0] += s * axis[2];
-  rot[1][2] -= s * axis[0];
-  rot[2][0] -= s * axis[1];
-  rot[2][1] += s * axis[0];
-  const auto rotate = [&](const double* v, double* out) {
-    for (int a = 0; a < 3; ++a) out[a] = rot[a][0] * v[0] + rot[a][1] * v[1] + rot[a][2] * v[2];
-  };
+  const md::test::Rotation rotation(axis, 0.7);
+  const auto rotate = [&](const double* v, double* out) { rotation.apply(v, out); };
   std::vector<double> turned(w.positions.size());
   for (std::size_t i = 0; i < w.types.size(); ++i) rotate(&w.positions[3 * i], &turned[3 * i]);
   const auto r = md::test::evaluate(

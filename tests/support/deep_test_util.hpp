@@ -71,6 +71,45 @@ inline double energy_of(Potential& potential, const PeriodicSystem& sys) {
   return evaluate(potential, sys, false).energy;
 }
 
+/// Σ_k F_k ⊗ r_k over local and ghost atoms (W[3a+b]): equals the virial of any potential whose
+/// raw forces cover every image it acted on.
+inline std::array<double, 9> virial_from_forces(const DeepResult& r, const PeriodicSystem& sys) {
+  std::array<double, 9> w{};
+  for (int k = 0; k < sys.n_all; ++k) {
+    for (int a = 0; a < 3; ++a) {
+      for (int b = 0; b < 3; ++b) w[3 * a + b] += r.raw_forces[3 * k + a] * sys.positions[3 * k + b];
+    }
+  }
+  return w;
+}
+
+/// Σ of the (folded) per-atom virials.
+inline std::array<double, 9> virial_from_atoms(const DeepResult& r) {
+  std::array<double, 9> w{};
+  for (std::size_t i = 0; i < r.atom_virial.size(); ++i) w[i % 9] += r.atom_virial[i];
+  return w;
+}
+
+/// A rotation by `angle` (rad) about the unit vector `axis` (Rodrigues' formula).
+struct Rotation {
+  double m[3][3];
+  Rotation(const double axis[3], double angle) {
+    const double c = std::cos(angle), s = std::sin(angle);
+    for (int a = 0; a < 3; ++a) {
+      for (int b = 0; b < 3; ++b) m[a][b] = (a == b ? c : 0.0) + (1 - c) * axis[a] * axis[b];
+    }
+    m[0][1] -= s * axis[2];
+    m[0][2] += s * axis[1];
+    m[1][0] += s * axis[2];
+    m[1][2] -= s * axis[0];
+    m[2][0] -= s * axis[1];
+    m[2][1] += s * axis[0];
+  }
+  void apply(const double* v, double* out) const {
+    for (int a = 0; a < 3; ++a) out[a] = m[a][0] * v[0] + m[a][1] * v[1] + m[a][2] * v[2];
+  }
+};
+
 /// The 192-atom water box of shared/data/water-example (types 0 = O, 1 = H).
 inline LammpsData water_box() {
   return read_lammps_data(std::string(MD_SHARED_DIR) + "/data/water-example/lmp/water.lmp");
