@@ -13,13 +13,16 @@
 #include <cmath>
 #include <string>
 
-#include "io/lammps_data.hpp"
-#include "tests/support/mdrun_process.hpp"
+#include "tests/support/rank_compare.hpp"
 
-namespace {
-
+using md::test::eval_on;
+using md::test::max_row_difference;
+using md::test::max_unwrapped_difference;
+using md::test::run_final;
 using md::test::ScratchDir;
 using nlohmann::json;
+
+namespace {
 
 std::string water_config(const std::string& extra) {
   return "structure: {file: " + std::string(MD_SHARED_DIR) +
@@ -31,56 +34,6 @@ std::string water_config(const std::string& extra) {
          "velocity: {create: {temperature_K: 300, seed: 7}}\n"
          "thermo: {every: 20}\n" +
          extra;
-}
-
-/// Runs `config` on `ranks` ranks and returns its final state (atoms sorted by id).
-md::StructureData run_final(const ScratchDir& dir, const std::string& config, int ranks) {
-  const std::string out = dir / ("final_" + std::to_string(ranks) + ".data");
-  const auto r = md::test::run_process(
-      md::test::mdrun_command(ranks, "--config " + config + " --set output.final_data_file=" + out),
-      dir.path());
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  return md::read_lammps_data(out, md::AtomStyle::kAtomic);
-}
-
-/// Largest difference of unwrapped positions (x + image·L) between two final states, by id.
-double max_unwrapped_difference(const md::StructureData& a, const md::StructureData& b) {
-  REQUIRE(a.ids == b.ids);
-  double worst = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    for (int d = 0; d < 3; ++d) {
-      const double length = a.hi[d] - a.lo[d];
-      worst = std::max(worst, std::abs(a.positions[3 * i + d] + a.images[3 * i + d] * length -
-                                       b.positions[3 * i + d] - b.images[3 * i + d] * length));
-    }
-  }
-  return worst;
-}
-
-/// `mdrun eval <flags> --config <config>` on `ranks` ranks; its JSON output. Checks that the log
-/// contains `in_log` when given.
-json eval_on(const ScratchDir& dir, const std::string& config, int ranks, const std::string& flags,
-             const std::string& in_log = "") {
-  const std::string out = dir / ("eval_" + std::to_string(ranks) + ".json");
-  const auto r = md::test::run_process(
-      md::test::mdrun_command(ranks, "eval " + flags + " --config " + config + " --json " + out),
-      dir.path());
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  if (!in_log.empty()) CHECK_THAT(r.output, Catch::Contains(in_log));
-  return md::test::read_json(out);
-}
-
-/// Largest |a − b| over the rows of `key` (atoms in the same id order), each row `width` wide.
-double max_row_difference(const json& a, const json& b, const char* key, int width) {
-  double worst = 0.0;
-  for (std::size_t i = 0; i < a[key].size(); ++i) {
-    for (int c = 0; c < width; ++c) {
-      worst = std::max(worst, std::abs(a[key][i][c].get<double>() - b[key][i][c].get<double>()));
-    }
-  }
-  return worst;
 }
 
 }  // namespace
@@ -95,24 +48,7 @@ TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi
   const md::StructureData reference_final = run(1);
   for (int ranks : {2, 3, 4, 6, 8}) {
     INFO(ranks << " ranks");
-    const json other = eval(ranks);
-    REQUIRE(other["ids"] == reference["ids"]);
-    const double e = reference["energy"];
-    CHECK(std::abs(other["energy"].get<double>() - e) <= 1e-12 * std::abs(e));
-    for (int k = 0; k < 9; ++k) {
-      CHECK(std::abs(other["virial"][k].get<double>() - reference["virial"][k].get<double>()) <=
-            1e-12 * std::abs(e));
-    }
-    double worst_atom_energy = 0.0;
-    for (std::size_t i = 0; i < reference["atom_energies"].size(); ++i) {
-      worst_atom_energy =
-          std::max(worst_atom_energy, std::abs(other["atom_energies"][i].get<double>() -
-                                               reference["atom_energies"][i].get<double>()));
-    }
-    CHECK(max_row_difference(other, reference, "forces", 3) <= 1e-10);
-    CHECK(worst_atom_energy <= 1e-10);
-    CHECK(max_row_difference(other, reference, "atom_virials", 9) <= 1e-10);
-
+    md::test::check_eval_agrees(eval(ranks), reference, 1e-12, 1e-10);
     CHECK(max_unwrapped_difference(run(ranks), reference_final) <= 1e-8);
   }
 }
