@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 /// \file
 /// HDF5 pieces shared by the model and checkpoint harnesses: the open-identifier check and the
-/// invariants of a successfully read model and checkpoint.
+/// invariants of a successfully read model (Deep Potential, ANI) and checkpoint.
 #pragma once
 
 #include <hdf5.h>
 
 #include <cmath>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "core/checkpoint_state.hpp"
 #include "fuzz/fuzz_common.hpp"
+#include "potential/ani/ani_model.hpp"
 #include "potential/deep/deep_model.hpp"
 
 namespace md::fuzz {
@@ -83,7 +86,69 @@ inline void check_model(const DeepModel& m) {
   require(m.default_fparam.empty() || m.default_fparam.size() == nf, "default_fparam size");
 }
 
-/// What engine/simulation_checkpoint.cpp relies on in a checkpoint that read_checkpoint_file accepted.
+inline bool all_finite(const std::vector<double>& values) {
+  for (double v : values) {
+    if (!std::isfinite(v)) return false;
+  }
+  return true;
+}
+
+/// What io/ani_model_reader.hpp promises of a model that read_ani_model accepted, and what
+/// potential/ani relies on: unique element names that can name HDF5 groups, one finite self
+/// energy each, positive cutoffs and non-empty AEV constant arrays (η and ζ > 0), an AEV of at
+/// most 2^24 values, and per member one network per element whose widths chain from the AEV
+/// length to one output, with weights of n_in × n_out, biases of n_out, CELU (α > 0) or identity,
+/// every value finite.
+inline void check_ani_model(const AniModel& m) {
+  const std::size_t n = m.elements.size();
+  require(n >= 1 && n <= 128, "element count");
+  const std::set<std::string> unique(m.elements.begin(), m.elements.end());
+  require(unique.size() == n, "duplicate element");
+  for (const std::string& e : m.elements) {
+    require(!e.empty() && e.find('/') == std::string::npos && e != "." && e != "..",
+            "element name");
+  }
+  require(m.self_energies.size() == n && all_finite(m.self_energies), "self energies");
+  const AniAevParams& p = m.aev;
+  require(std::isfinite(p.radial_cutoff) && p.radial_cutoff > 0.0 &&
+              std::isfinite(p.angular_cutoff) && p.angular_cutoff > 0.0,
+          "AEV cutoffs");
+  for (const std::vector<double>* a :
+       {&p.eta_r, &p.shift_r, &p.zeta, &p.shift_z, &p.eta_a, &p.shift_a}) {
+    require(!a->empty() && all_finite(*a), "empty or non-finite AEV constants");
+  }
+  for (const std::vector<double>* a : {&p.eta_r, &p.zeta, &p.eta_a}) {
+    for (double v : *a) require(v > 0.0, "eta or zeta not > 0");
+  }
+  const double nd = static_cast<double>(n);
+  const double length =
+      nd * static_cast<double>(p.eta_r.size() * p.shift_r.size()) +
+      nd * (nd + 1) / 2 *
+          static_cast<double>(p.eta_a.size() * p.zeta.size() * p.shift_a.size() * p.shift_z.size());
+  require(length <= double(1 << 24) && static_cast<double>(m.aev_length()) == length, "AEV length");
+  require(!m.members.empty(), "no member");
+  for (const std::vector<DenseNet>& member : m.members) {
+    require(member.size() == n, "member without one network per element");
+    for (const DenseNet& net : member) {
+      require(!net.layers.empty(), "empty network");
+      require(net.n_out() == 1, "network output width");
+      check_net(net, m.aev_length(), "ANI network");
+      for (const DenseLayer& layer : net.layers) {
+        require(layer.bias.size() == static_cast<std::size_t>(layer.n_out), "ANI bias size");
+        require(layer.timestep.empty() && layer.residual == Residual::kNone,
+                "ANI layer with idt or residual");
+        require(all_finite(layer.weight) && all_finite(layer.bias), "non-finite weight or bias");
+        const Activation& a = layer.activation;
+        require(a.kind == ActivationKind::kNone ||
+                    (a.kind == ActivationKind::kCelu && std::isfinite(a.alpha) && a.alpha > 0.0),
+                "activation");
+      }
+    }
+  }
+}
+
+/// What engine/simulation_checkpoint.cpp relies on in a checkpoint that read_checkpoint_file
+/// accepted.
 inline void check_checkpoint(const CheckpointState& c) {
   const std::size_t n = c.ids.size();
   require(c.types.size() == n && c.positions.size() == 3 * n &&

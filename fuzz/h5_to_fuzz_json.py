@@ -8,7 +8,8 @@ structure-aware harnesses (fuzz/corpus/*_structured/).
 Every attribute and dataset is kept with its type and shape. Datasets with more than
 --max-values values keep only their first values (the builder repeats them to fill the shape),
 so a seed stays a few kB; an attribute holding JSON text (the .dp model dict) is stored as JSON,
-so the fuzzer mutates the dict rather than an escaped string.
+so the fuzzer mutates the dict rather than an escaped string; datasets of strings (the ANI
+model's /elements) keep their kind (variable or fixed length), size and padding.
 """
 import argparse
 import json
@@ -47,6 +48,21 @@ def attribute(value, attr_id):
     return {"type": type_name(array.dtype), "value": values if array.ndim else values[0]}
 
 
+def string_dataset(item, max_values):
+    """A dataset of strings: "vlen" (variable-length) or "fixed" (its size and padding kept)."""
+    tid = item.id.get_type()
+    values = np.asarray(item[()], dtype=object).reshape(-1)[:max_values]
+    data = [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+    if tid.is_variable_str():
+        return {"type": "vlen", "shape": list(item.shape), "data": data}
+    out = {"type": "fixed", "shape": list(item.shape), "size": tid.get_size()}
+    if tid.get_strpad() == h5py.h5t.STR_SPACEPAD:
+        out["pad"] = "space"
+        data = [v.rstrip(" ") for v in data]
+    out["data"] = data
+    return out
+
+
 def node(group, max_values):
     out = {}
     attrs = {name: attribute(group.attrs[name], group.attrs.get_id(name))
@@ -55,6 +71,8 @@ def node(group, max_values):
     for name, item in group.items():
         if isinstance(item, h5py.Group):
             groups[name] = node(item, max_values)
+        elif isinstance(item.id.get_type(), h5py.h5t.TypeStringID):
+            datasets[name] = string_dataset(item, max_values)
         else:
             data = plain(np.asarray(item[()]).reshape(-1)[:max_values])
             datasets[name] = {"type": type_name(item.dtype), "shape": list(item.shape),

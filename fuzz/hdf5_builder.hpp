@@ -7,7 +7,9 @@
 /// shapes, types and data, missing or extra objects) are fuzzed, which is what our validation
 /// code has to handle. The format (docs/fuzzing.md):
 ///
-///     node    = {"attrs": {name: attr}, "datasets": {name: dataset}, "groups": {name: node}}
+///     node    = {"attrs": {name: attr}, "datasets": {name: dataset}, "groups": {name: node},
+///                "links": {name: "/path"}}   hard links to objects made before (a file of
+///                                            a few kB can name one group thousands of times)
 ///     attr    = "text"                       fixed-length string (NUL-padded, as mdrun writes)
 ///             | {"vlen": "text" | json}      variable-length UTF-8 string (json: its dump)
 ///             | {"fixed": json}              fixed-length string holding json's dump
@@ -16,12 +18,18 @@
 ///             | {"type": T, "value": x | [x, ...]}   T: i1 i4 i8 u8 f4 f8
 ///     dataset = {"type": T, "shape": [n, ...], "data": [x, ...], "chunked": bool,
 ///                "written": bool}
+///             | {"type": "vlen" | "fixed", "shape": [n, ...], "data": ["text", ...],
+///                "size": n, "pad": "space"}   strings: variable-length UTF-8 (as h5py writes
+///               them), or fixed-length ASCII of `size` bytes (default: the longest text),
+///               NUL-padded or with "pad": "space" space-padded (the ANI model's /elements)
 ///
-/// `data` is repeated to fill `shape` (zeros when empty); "nan", "inf" and "-inf" stand for those
-/// values. A dataset with "written": false, or of more than kMaxStored elements, is created
-/// chunked and never written: its declared shape can be huge while the file stays tiny, as in a
-/// crafted file. Anything the description gets wrong (bad names, impossible shapes) is skipped
-/// rather than reported: the point is the file that comes out.
+/// `data` is repeated to fill `shape` (zeros, or empty strings, when empty); "nan", "inf" and
+/// "-inf" stand for those values; a non-string in a string dataset stands for its JSON text. A
+/// dataset with "written": false, or of more than kMaxStored elements (string datasets: more
+/// than 8·kMaxStored bytes), is created chunked and never written: its declared shape can be huge
+/// while the file stays tiny, as in a crafted file. Anything the description gets wrong (bad
+/// names, impossible shapes) is skipped rather than reported: the point is the file that comes
+/// out.
 #pragma once
 
 #include <hdf5.h>
@@ -88,6 +96,14 @@ class Hdf5Builder {
         const Id group{H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                        H5Gclose};
         if (group.id >= 0) fill(group.id, value, depth + 1);
+      }
+    }
+    if (const auto it = node.find("links"); it != node.end() && it->is_object()) {
+      for (const auto& [name, target] : it->items()) {
+        if (target.is_string()) {
+          H5Lcreate_hard(loc, target.get<std::string>().c_str(), loc, name.c_str(), H5P_DEFAULT,
+                         H5P_DEFAULT);
+        }
       }
     }
   }
@@ -222,10 +238,51 @@ class Hdf5Builder {
     }
   }
 
+  /// The texts of a string dataset's "data" (a non-string stands for its JSON text).
+  static std::vector<std::string> texts(const json& values) {
+    std::vector<std::string> out;
+    const auto add = [&](const json& v) {
+      out.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    };
+    if (values.is_array()) {
+      for (const auto& v : values) add(v);
+    } else {
+      add(values);
+    }
+    if (out.empty()) out.emplace_back();
+    return out;
+  }
+
+  /// The HDF5 string type of a string dataset ("vlen" or "fixed"), or -1.
+  static hid_t string_type(const std::string& type_name, const json& spec,
+                           const std::vector<std::string>& values) {
+    if (type_name != "vlen" && type_name != "fixed") return -1;
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    if (type_name == "vlen") {
+      H5Tset_size(type, H5T_VARIABLE);
+      H5Tset_cset(type, H5T_CSET_UTF8);
+      return type;
+    }
+    std::size_t size = 1;
+    for (const std::string& v : values) size = std::max(size, v.size());
+    if (const auto it = spec.find("size"); it != spec.end() && it->is_number_unsigned()) {
+      size = std::max<std::uint64_t>(1, std::min<std::uint64_t>(it->get<std::uint64_t>(), 4096));
+    }
+    H5Tset_size(type, size);
+    H5Tset_strpad(type,
+                  text_field(spec, "pad", "null") == "space" ? H5T_STR_SPACEPAD : H5T_STR_NULLPAD);
+    return type;
+  }
+
   static void dataset(hid_t loc, const std::string& name, const json& spec) {
     if (!spec.is_object()) return;
     const std::string type_name = text_field(spec, "type", "f8");
-    const hid_t file_type = numeric_type(type_name);
+    const std::vector<std::string> strings = type_name == "vlen" || type_name == "fixed"
+                                                 ? texts(spec.value("data", json::array()))
+                                                 : std::vector<std::string>{};
+    const Id string_file_type{string_type(type_name, spec, strings), H5Tclose};
+    const hid_t file_type =
+        string_file_type.id >= 0 ? string_file_type.id : numeric_type(type_name);
     if (file_type < 0) return;
     std::vector<hsize_t> dims;
     if (const auto it = spec.find("shape"); it != spec.end() && it->is_array()) {
@@ -239,7 +296,16 @@ class Hdf5Builder {
       if (d != 0 && total > (std::uint64_t{1} << 62) / d) return;  // beyond any real file
       total *= d;
     }
-    const bool stored = total <= kMaxStored;
+    // Strings: the bytes they would take (a vlen text of the input's length, 2^16 times, would
+    // be gigabytes), at most as many as a stored f8 dataset.
+    std::uint64_t string_bytes = 0;
+    if (string_file_type.id >= 0) {
+      std::size_t longest = 0;
+      for (const std::string& text : strings) longest = std::max(longest, text.size());
+      const std::uint64_t each = type_name == "vlen" ? longest + 16 : H5Tget_size(file_type);
+      string_bytes = total > (std::uint64_t{1} << 62) / each ? ~std::uint64_t{0} : total * each;
+    }
+    const bool stored = total <= kMaxStored && string_bytes <= 8 * kMaxStored;
     const bool chunked = !dims.empty() && (!stored || spec.value("chunked", json(false)) == true);
     const Id space{dims.empty()
                        ? H5Screate(H5S_SCALAR)
@@ -258,7 +324,22 @@ class Hdf5Builder {
         H5Dclose};
     if (ds.id < 0 || !stored || total == 0 || spec.value("written", json(true)) == false) return;
     const json values = spec.value("data", json::array());
-    if (is_integer_type(type_name)) {
+    if (string_file_type.id >= 0) {
+      if (type_name == "vlen") {
+        std::vector<const char*> all(total);
+        for (std::size_t k = 0; k < all.size(); ++k) all[k] = strings[k % strings.size()].c_str();
+        H5Dwrite(ds.id, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data());
+      } else {
+        const std::size_t size = H5Tget_size(file_type);
+        const char pad = text_field(spec, "pad", "null") == "space" ? ' ' : '\0';
+        std::string all(total * size, pad);
+        for (std::size_t k = 0; k < total; ++k) {
+          const std::string& text = strings[k % strings.size()];
+          all.replace(k * size, std::min(size, text.size()), text, 0, size);
+        }
+        H5Dwrite(ds.id, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, all.data());
+      }
+    } else if (is_integer_type(type_name)) {
       std::vector<std::int64_t> v = integers(values);
       if (v.empty()) v.push_back(0);
       std::vector<std::int64_t> all(total);

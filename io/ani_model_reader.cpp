@@ -7,11 +7,14 @@
 /// never by HDF5's iteration order (h5py lists layer_10 before layer_2); their entries are
 /// listed only to find missing and unexpected names. A dataset's shape is checked against what
 /// the layers before it imply, and against what the file stores (hdf5::stored_size_problem),
-/// before anything is allocated for it.
+/// before anything is allocated for it; and the storage of all datasets read, added up, must fit
+/// in the file, so that hard links (or a corrupt layout) pointing many names at one dataset cannot
+/// make the reader read it thousands of times.
 #include "io/ani_model_reader.hpp"
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -95,7 +98,9 @@ struct Dataset {
 
 class Reader {
  public:
-  Reader(std::string file, hid_t h5) : file_(std::move(file)), h5_(h5) {}
+  Reader(std::string file, hid_t h5) : file_(std::move(file)), h5_(h5) {
+    if (H5Fget_filesize(h5_, &file_size_) < 0) file_size_ = 0;
+  }
 
   [[noreturn]] void fail(const std::string& object, const std::string& what) const {
     throw model_error(file_ + ": " + object + ": " + what);
@@ -169,11 +174,29 @@ class Reader {
   }
 
   /// The number of values of `d`, after checking that the file stores them all: called only
-  /// once the shape has been checked, and before anything is allocated.
+  /// once the shape has been checked, and before anything is allocated. Also adds the dataset's
+  /// storage to the total read so far, which cannot exceed the file's size: every dataset of an
+  /// ANI file has storage of its own. A file whose names share datasets (one member's group hard-
+  /// linked as /members/0 … /members/4095, a layer linked into every network) would otherwise be
+  /// read, and held in memory, once per name: a few kB of links multiplying a model's size.
   std::size_t checked_count(const Dataset& d) const {
     const long long count = hdf5::element_count(d.dims);
     const std::string problem = hdf5::stored_size_problem(d.id.get(), count);
     if (!problem.empty()) fail(d.path, "cannot be read: " + problem);
+    const hsize_t stored = std::min<hsize_t>(H5Dget_storage_size(d.id.get()), file_size_);
+    // (Compressed data may expand, so stored_size_problem lets a compressed dataset of < 1 kB
+    // declared store nothing: it would read as fill values.)
+    if (count > 0 && stored == 0) {
+      fail(d.path, "cannot be read: the file stores none of its data (never written?)");
+    }
+    stored_total_ += stored;
+    if (stored_total_ > file_size_) {
+      fail(d.path, "the datasets read so far, this one included, take " +
+                       std::to_string(stored_total_) + " bytes of storage, more than the file's " +
+                       std::to_string(file_size_) +
+                       ": datasets are shared between several names (hard links) or overlap "
+                       "(corrupt file?); an mdrun ANI file stores each dataset once");
+    }
     return static_cast<std::size_t>(count);
   }
 
@@ -534,6 +557,9 @@ class Reader {
  private:
   std::string file_;
   hid_t h5_;
+  hsize_t file_size_ = 0;
+  /// Storage of the datasets read so far (checked_count), bytes.
+  mutable hsize_t stored_total_ = 0;
 };
 
 }  // namespace

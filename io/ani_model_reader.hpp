@@ -7,9 +7,10 @@
 /// `source`; `/elements`, `/self_energies`, the AEV constants under `/aev`, and one network per
 /// element and ensemble member, `/members/<m>/<El>/layer_<l>/{weight [n_out][n_in], bias}`.
 /// Everything is checked before it is used — names consecutive, every member holding every
-/// element, widths chaining from the AEV length to one output, values finite, and each dataset's
-/// declared shape stored in the file before memory is allocated for it; anything else is refused
-/// with md::model_error (exit code 4) naming the file and the HDF5 object.
+/// element, widths chaining from the AEV length to one output, values finite, each dataset's
+/// declared shape stored in the file before memory is allocated for it, and no dataset read twice
+/// under two names (hard links: the storage read, added up, fits in the file); anything else is
+/// refused with md::model_error (exit code 4) naming the file and the HDF5 object.
 #pragma once
 
 #include <string>

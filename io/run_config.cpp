@@ -43,7 +43,7 @@ const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_e
 const std::vector<std::string> kDeepmdKeys = {
     "type",      "model",        "sel_overflow", "fparam", "aparam", "precision", "compress",
     "compress_min_neighbor_distance_A", "compress_extrapolate", "compress_step"};
-const std::vector<std::string> kAniKeys = {"type", "model", "ensemble"};
+const std::vector<std::string> kAniKeys = {"type", "model", "ensemble", "precision"};
 const std::vector<std::string> kPairKeys = {"types", "epsilon_eV", "sigma_A", "cutoff_A"};
 const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
 const std::vector<std::string> kNeighborKeys = {"skin_A"};
@@ -345,17 +345,23 @@ class RunConfigReader {
     }
     if (auto fparam = section.find("fparam")) out.fparam = fparam->as_number_list(Range::any());
     if (auto aparam = section.find("aparam")) out.aparam = aparam->as_number_list(Range::any());
-    if (auto precision = section.find("precision")) {
-      out.precision = precision->as_choice({"double", "mixed"}) == "double" ? DeepPrecision::kDouble
-                                                                          : DeepPrecision::kMixed;
-    }
+    read_precision(section, out.precision);
     read_compression(section, out.compress);
   }
 
-  /// `model` and `ensemble: all | [i, ...]` (member indices into the file; checked against the
-  /// model when the potential is built).
+  /// `precision: double | mixed` (the CUDA evaluators'; core/precision.hpp).
+  static void read_precision(const Section& section, Precision& out) {
+    if (auto precision = section.find("precision")) {
+      out = precision->as_choice({"double", "mixed"}) == "double" ? Precision::kDouble
+                                                                  : Precision::kMixed;
+    }
+  }
+
+  /// `model`, `precision` and `ensemble: all | [i, ...]` (member indices into the file; checked
+  /// against the model when the potential is built).
   void read_ani(const Section& section, AniOptions& out) const {
     out.model_file = resolve_path(section.get("model"));
+    read_precision(section, out.precision);
     auto ensemble = section.find("ensemble");
     if (!ensemble) return;
     if (ensemble->node().IsScalar()) {

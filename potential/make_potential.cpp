@@ -7,6 +7,7 @@
 #include "potential/ani/ani_potential.hpp"
 #include "potential/deep/deep_potential.hpp"
 #if MD_HAVE_CUDA
+#include "potential/ani/ani_potential_cuda.hpp"
 #include "potential/deep/deep_potential_cuda.hpp"
 #endif
 
@@ -24,8 +25,16 @@ std::unique_ptr<Potential> make_lennard_jones(const LennardJonesSpec& spec,
 std::unique_ptr<Potential> make_ani_potential(AniModel model, const AniOptions& options,
                                               const std::vector<std::string>& type_names,
                                               Backend backend) {
-  if (backend != Backend::kCpu) {
-    throw config_error("potential type ani runs on the CPU only in this version; set run.backend: cpu");
+  if (backend == Backend::kCuda) {
+    if (const std::string reason = cuda_unavailable_reason(); !reason.empty()) {
+      throw config_error(reason);
+    }
+#if MD_HAVE_CUDA
+    spdlog::warn(
+        "the CUDA ANI evaluator of this version has not yet been verified on a GPU "
+        "(docs/cuda.md); use run.backend: cpu for results you rely on");
+    return std::make_unique<AniPotentialCuda>(std::move(model), options, type_names);
+#endif
   }
   return std::make_unique<AniPotential>(std::move(model), options, type_names);
 }

@@ -56,7 +56,7 @@ PotentialSpec empty_potential_spec(const std::string& type_name) {
 bool has_cuda_evaluator(const PotentialSpec& spec) {
   return std::visit(overloaded{[](const LennardJonesSpec&) { return false; },
                                [](const DeepPotentialOptions&) { return true; },
-                               [](const AniOptions&) { return false; }},
+                               [](const AniOptions&) { return true; }},
                     spec);
 }
 

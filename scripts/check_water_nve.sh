@@ -6,11 +6,13 @@
 # meV/atom/ns (mdrun's least-squares "Conserved energy drift" line over the thermo samples) and the
 # largest excursion of the total energy from its first value.
 #
-# Usage: scripts/check_water_nve.sh [model.dp] [nve_steps] [equil_steps]
-#        (defaults: models/water_se_e2_a.dp 20000 4000)
+# Usage: scripts/check_water_nve.sh [model] [nve_steps] [equil_steps]
+#        (defaults: models/water_se_e2_a.dp 20000 4000). A model ending in .h5 is an ANI model
+#        (potential type ani, e.g. models/ani2x_member0.h5); otherwise a Deep Potential .dp.
 # Environment: MDRUN (default build/apps/mdrun/mdrun), NP (MPI ranks, default 1; >1 uses mpiexec),
 #              DT_FS (default 0.5), KEEP (a directory to keep the logs in; default: a temp dir).
-# About 15 minutes on one core for the production-size model (170 us/step/atom x 192 atoms x 24,000).
+# About 15 minutes on one core for the production-size model (170 us/step/atom x 192 atoms x 24,000);
+# about 5 minutes for ANI-2x member 0 (60 us/step/atom).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 model=$(realpath "${1:-$root/models/water_se_e2_a.dp}")
@@ -26,12 +28,16 @@ else
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
 fi
+case "$model" in
+  *.h5) potential="{type: ani, model: $model}" ;;
+  *) potential="{type: deepmd, model: $model, sel_overflow: error}" ;;
+esac
 launch=("$mdrun")
 if [ "$np" -gt 1 ]; then launch=(mpiexec --oversubscribe -n "$np" "$mdrun"); fi
 
 cat >"$work/equil.yaml" <<YAML
 structure: {file: $root/configs/data/water.lmp, type_map: [O, H]}
-potential: {type: deepmd, model: $model, sel_overflow: error}
+potential: $potential
 run: {steps: $equil_steps, dt_fs: $dt_fs, backend: cpu}
 neighbor: {skin_A: 2.0}
 velocity: {create: {temperature_K: 300, seed: 1}}
@@ -41,7 +47,7 @@ output: {write_final_data: true, final_data_file: equil.data}
 YAML
 cat >"$work/nve.yaml" <<YAML
 structure: {file: $work/equil.data, type_map: [O, H]}
-potential: {type: deepmd, model: $model, sel_overflow: error}
+potential: $potential
 run: {steps: $nve_steps, dt_fs: $dt_fs, backend: cpu}
 neighbor: {skin_A: 2.0}
 integrator: {type: nve}

@@ -34,7 +34,8 @@ SMOKE_SECONDS=${SMOKE_SECONDS:-5}
 FUZZ_JOBS=${FUZZ_JOBS:-1}
 
 ALL_HARNESSES=(fuzz_run_config fuzz_lammps_data fuzz_deepmd_model fuzz_checkpoint
-               fuzz_deepmd_model_structured fuzz_checkpoint_structured)
+               fuzz_deepmd_model_structured fuzz_checkpoint_structured
+               fuzz_ani_model fuzz_ani_model_structured)
 
 # Per harness: its corpus folder under fuzz/corpus, the largest input libFuzzer may generate,
 # its dictionary (fuzz/dict/), and the sanitizer options.
@@ -44,6 +45,8 @@ max_len_of() {
     fuzz_deepmd_model) echo 100000 ;;
     fuzz_deepmd_model_structured) echo 65536 ;;
     fuzz_checkpoint) echo 16384 ;;
+    fuzz_ani_model) echo 65536 ;;
+    fuzz_ani_model_structured) echo 32768 ;;
     *) echo 8192 ;;
   esac
 }
@@ -51,6 +54,7 @@ dict_of() {
   case $1 in
     fuzz_deepmd_model*) echo fuzz/dict/deepmd_model.dict ;;
     fuzz_checkpoint*) echo fuzz/dict/checkpoint.dict ;;
+    fuzz_ani_model*) echo fuzz/dict/ani_model.dict ;;
     *) echo "fuzz/dict/$(corpus_of "$1").dict" ;;
   esac
 }
@@ -61,7 +65,8 @@ dict_of() {
 # through operator new, which still aborts on an impossible size.
 asan_options_of() {
   case $1 in
-    fuzz_deepmd_model | fuzz_checkpoint) echo "allocator_may_return_null=1:detect_leaks=0" ;;
+    fuzz_deepmd_model | fuzz_checkpoint | fuzz_ani_model)
+      echo "allocator_may_return_null=1:detect_leaks=0" ;;
     *) echo "" ;;
   esac
 }

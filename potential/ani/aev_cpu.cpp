@@ -57,7 +57,7 @@ void for_each_triplet(const AevArgs& args, const AevWorkspace& ws, F&& f) {
     const int p = ws.angular[a];
     for (int b = a + 1; b < n_angular; ++b) {
       const int q = ws.angular[b];
-      const TripletGeometry g = triplet_geometry(&ws.d[3 * p], ws.r[p], ws.cutoff[a],
+      const TripletGeometry<double> g = triplet_geometry(&ws.d[3 * p], ws.r[p], ws.cutoff[a],
                                                  &ws.d[3 * q], ws.r[q], ws.cutoff[b]);
       f(p, q,
         element_pair_index(args.elements[ws.atom[p]], args.elements[ws.atom[q]],
@@ -70,7 +70,7 @@ void for_each_triplet(const AevArgs& args, const AevWorkspace& ws, F&& f) {
 }  // namespace
 
 void aev_forward_cpu(const AevArgs& args, AevWorkspace& ws, double* aev) {
-  const AevView& v = args.view;
+  const AevView<double>& v = args.view;
   const std::size_t length = static_cast<std::size_t>(v.aev_length);
   std::fill(aev, aev + args.n_centers * length, 0.0);
   for (int c = 0; c < args.n_centers; ++c) {
@@ -81,7 +81,7 @@ void aev_forward_cpu(const AevArgs& args, AevWorkspace& ws, double* aev) {
     for (int p = 0; p < n; ++p) {
       radial_forward(v, ws.r[p], out + args.elements[ws.atom[p]] * v.radial_block);
     }
-    for_each_triplet(args, ws, [&](int, int, int pair, const TripletGeometry& g) {
+    for_each_triplet(args, ws, [&](int, int, int pair, const TripletGeometry<double>& g) {
       angular_forward(v, g, out + v.radial_length + pair * v.angular_block);
     });
   }
@@ -89,7 +89,7 @@ void aev_forward_cpu(const AevArgs& args, AevWorkspace& ws, double* aev) {
 
 void aev_backward_cpu(const AevArgs& args, AevWorkspace& ws, const double* grad_aev,
                       double* forces, double virial[9], double* atom_virial) {
-  const AevView& v = args.view;
+  const AevView<double>& v = args.view;
   const std::size_t length = static_cast<std::size_t>(v.aev_length);
   for (int c = 0; c < args.n_centers; ++c) {
     const int i = args.center_begin + c;
@@ -101,7 +101,7 @@ void aev_backward_cpu(const AevArgs& args, AevWorkspace& ws, const double* grad_
           radial_backward(v, ws.r[p], grad + args.elements[ws.atom[p]] * v.radial_block);
       for (int a = 0; a < 3; ++a) ws.grad_d[3 * p + a] += de_dr * ws.d[3 * p + a] / ws.r[p];
     }
-    for_each_triplet(args, ws, [&](int p, int q, int pair, const TripletGeometry& g) {
+    for_each_triplet(args, ws, [&](int p, int q, int pair, const TripletGeometry<double>& g) {
       angular_backward(v, &ws.d[3 * p], ws.r[p], &ws.d[3 * q], ws.r[q], g,
                        grad + v.radial_length + pair * v.angular_block, &ws.grad_d[3 * p],
                        &ws.grad_d[3 * q]);

@@ -11,7 +11,7 @@
 namespace md::ani {
 
 struct AevArgs {
-  AevView view;
+  AevView<double> view;
   const double* positions = nullptr;  ///< [n_all][3], Å
   const int* elements = nullptr;      ///< [n_all] model element index of each atom
   const int* offsets = nullptr;       ///< full neighbour list of the local atoms (rcut + skin)
@@ -26,7 +26,7 @@ struct AevWorkspace {
   std::vector<double> d;        ///< [3] r_j − r_i, Å
   std::vector<double> r;        ///< |d|
   std::vector<int> angular;     ///< indices (into the above) of those within Rca
-  std::vector<AngularCutoff> cutoff;  ///< [angular] their cutoff at Rca
+  std::vector<AngularCutoff<double>> cutoff;  ///< [angular] their cutoff at Rca
   std::vector<double> grad_d;   ///< [3] ∂E/∂d accumulated in the backward pass
 };
 

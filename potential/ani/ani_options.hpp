@@ -7,12 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "core/precision.hpp"
+
 namespace md {
 
 struct AniOptions {
   std::string model_file;  ///< the ANI HDF5 model (docs/model-format.md §9), resolved path
   /// The members whose networks are averaged: indices into the file's members; empty = all.
   std::vector<int> ensemble;
+  /// CUDA backend: double, or mixed (float AEVs and networks, double accumulation of energies,
+  /// forces and virials). The CPU evaluator is always double.
+  Precision precision = Precision::kDouble;
 };
 
 }  // namespace md

@@ -9,7 +9,8 @@
 /// i's element) × kHartreeToEv; the total is their compensated sum.
 ///
 /// Types: every run type must be an element of the model (matched by symbol); otherwise the
-/// constructor throws a model Error naming the missing elements and the model's.
+/// constructor throws a model Error naming the missing elements and the model's
+/// (prepared_ani_model.hpp, shared with the CUDA twin AniPotentialCuda).
 #pragma once
 
 #include <memory>
@@ -19,6 +20,7 @@
 #include "potential/ani/aev_cpu.hpp"
 #include "potential/ani/ani_model.hpp"
 #include "potential/ani/ani_options.hpp"
+#include "potential/ani/prepared_ani_model.hpp"
 #include "potential/element_contacts.hpp"
 #include "potential/nn/energy_net.hpp"
 #include "potential/potential.hpp"
@@ -30,26 +32,24 @@ class AniPotential final : public Potential {
   AniPotential(AniModel model, AniOptions options, const std::vector<std::string>& run_type_names);
 
   std::string name() const override { return "ani"; }
-  double cutoff() const override { return model_.aev.radial_cutoff; }
+  double cutoff() const override { return prepared_.model.aev.radial_cutoff; }
   NeighborKind neighbor_kind() const override { return NeighborKind::kFull; }
   void compute(const AtomsView& atoms, const NeighborView& neighbors,
                const ComputeRequest& request, ForceOutput& out) override;
   double natural_distance(int a, int b) const override { return contacts_.distance(a, b); }
   std::string natural_distance_basis() const override { return ElementContacts::basis(); }
 
-  const AniModel& model() const { return model_; }
+  const AniModel& model() const { return prepared_.model; }
   /// The members averaged (indices into model().members).
-  const std::vector<int>& members() const { return members_; }
+  const std::vector<int>& members() const { return prepared_.members; }
 
  private:
   /// Networks of the chunk's centres, element by element: writes atom_energy_ (eV) and
   /// grad_aev_ (∂E/∂AEV, eV) for centres [0, n_centers) of the chunk.
   void evaluate_networks(int n_centers, int center_begin);
 
-  AniModel model_;
-  std::vector<int> members_;
-  std::vector<int> element_of_type_;  ///< [run types] model element index
-  std::vector<double> cos_shift_z_, sin_shift_z_;  ///< [ShfZ] (ani::AevView)
+  ani::PreparedAniModel prepared_;
+  ani::AevConstants<double> constants_;
   ElementContacts contacts_;
 
   // Workspaces (grow-only).

@@ -545,7 +545,7 @@ DeepPotentialCuda::DeepPotentialCuda(DeepModel model, DeepPotentialOptions optio
       options_(std::move(options)),
       contacts_(run_type_names),
       overflow_report_(options_.sel_overflow) {
-  if (options_.precision == DeepPrecision::kMixed) {
+  if (options_.precision == Precision::kMixed) {
     engine_ = std::make_unique<EngineImpl<float>>(prepared_, memory_budget_bytes);
   } else {
     engine_ = std::make_unique<EngineImpl<double>>(prepared_, memory_budget_bytes);
@@ -555,7 +555,7 @@ DeepPotentialCuda::DeepPotentialCuda(DeepModel model, DeepPotentialOptions optio
 DeepPotentialCuda::~DeepPotentialCuda() = default;
 
 std::string DeepPotentialCuda::name() const {
-  return std::string("deepmd") + (options_.precision == DeepPrecision::kMixed ? "/mixed" : "") +
+  return std::string("deepmd") + (options_.precision == Precision::kMixed ? "/mixed" : "") +
          (prepared_.tables ? "/compressed" : "");
 }
 

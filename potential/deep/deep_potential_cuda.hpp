@@ -104,7 +104,7 @@ class DeepPotentialCuda final : public Potential {
                            std::vector<double>& out);
 
   const DeepModel& model() const { return prepared_.model; }
-  DeepPrecision precision() const { return options_.precision; }
+  Precision precision() const { return options_.precision; }
   /// Device bytes held now: model, per-atom state and chunk state.
   std::size_t device_memory_bytes() const override;
   /// Device bytes of the chunk state alone (what the memory budget bounds).

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/precision.hpp"
+
 namespace md {
 
 /// What to do when an atom has more neighbours of a type within rcut than the model's `sel`
@@ -13,15 +15,6 @@ namespace md {
 enum class SelOverflowPolicy {
   kWarn,   ///< log once per neighbour-list rebuild, naming the worst atom and the counts
   kError,  ///< stop the run (exit code 5)
-};
-
-/// Arithmetic of the CUDA evaluator (DeepPotentialCuda). The CPU evaluator ignores it: it is
-/// always double precision (the reference).
-enum class DeepPrecision {
-  kDouble,  ///< everything in double
-  /// float networks, environment matrix and descriptor (weights cast at load); energies, forces
-  /// and virials accumulated in double
-  kMixed,
 };
 
 /// Tabulation of the embedding nets at load (`potential.compress`; potential/deep/embedding_table.hpp):
@@ -41,7 +34,9 @@ struct DeepPotentialOptions {
   /// Atom parameters, one set applied to every atom; required when the model has
   /// numb_aparam > 0 (the config gives a single list, not one per atom).
   std::vector<double> aparam;
-  DeepPrecision precision = DeepPrecision::kDouble;  ///< CUDA backend only (see DeepPrecision)
+  /// CUDA backend only: the CPU evaluator is always double (the reference). Mixed: float
+  /// networks, environment matrix and descriptor; energies, forces and virials in double.
+  Precision precision = Precision::kDouble;
   DeepCompression compress;
 };
 

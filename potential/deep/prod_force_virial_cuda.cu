@@ -5,11 +5,11 @@
 #include "potential/deep/prod_force_virial.hpp"
 #include "potential/deep/prod_force_virial_cuda.cuh"
 
+#include "device/block_sum_cuda.cuh"
+
 namespace md::deep {
 namespace {
 
-constexpr int kWarpSize = 32;
-constexpr unsigned int kFullMask = 0xffffffffu;
 constexpr int kThreads = 256;
 
 template <class Real>
@@ -18,9 +18,6 @@ __global__ void prod_force_virial_kernel(ProdForceVirialCudaArgs a, int n_pairs,
                                          const int* neighbor, const int* slot, const double* diff,
                                          const Real* env_deriv, const Real* grad_env,
                                          double* forces, double* virial, double* atom_virial) {
-  __shared__ double s_virial[9];
-  if (threadIdx.x < 9) s_virial[threadIdx.x] = 0.0;
-  __syncthreads();
   const int p = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
   double w[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
   if (p < n_pairs) {
@@ -49,16 +46,7 @@ __global__ void prod_force_virial_kernel(ProdForceVirialCudaArgs a, int n_pairs,
       for (int k = 0; k < 9; ++k) atomicAdd(&atom_virial[9 * j + k], w[k]);
     }
   }
-  for (int k = 0; k < 9; ++k) {
-    for (int offset = kWarpSize / 2; offset > 0; offset >>= 1) {
-      w[k] += __shfl_xor_sync(kFullMask, w[k], offset);
-    }
-  }
-  if (threadIdx.x % kWarpSize == 0) {
-    for (int k = 0; k < 9; ++k) atomicAdd(&s_virial[k], w[k]);
-  }
-  __syncthreads();
-  if (threadIdx.x < 9) atomicAdd(&virial[threadIdx.x], s_virial[threadIdx.x]);
+  block_atomic_add(w, virial);  // every thread, with or without a pair
 }
 
 }  // namespace

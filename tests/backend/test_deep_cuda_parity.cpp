@@ -46,24 +46,31 @@
 #include "core/error.hpp"
 #include "device/device_buffer.hpp"
 #include "potential/deep/deep_potential_cuda.hpp"
-#include "tests/support/deep_test_util.hpp"
+#include "tests/support/cuda_parity.hpp"
 
 namespace {
 
-using md::DeepPrecision;
+using md::Precision;
+using md::test::check_close;
+using md::test::check_device_vs_host;
+using md::test::check_results;
 using md::test::DeepResult;
+using md::test::device_compute;
+using md::test::env_or;
+using md::test::every_output;
+using md::test::host_compute;
 using md::test::PeriodicSystem;
+using md::test::precision_name;
+using md::test::RawResult;
+using md::test::shared_dir;
+using md::test::source_dir;
+using md::test::Tolerance;
+using md::test::water;
 
 constexpr double kSkin = 1.0;  ///< neighbour-list skin beyond rcut, Å
 
 // --- locations ---------------------------------------------------------------------------------
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
-}
-std::string shared_dir() { return env_or("MD_SHARED_DIR", MD_SHARED_DIR); }
-std::string source_dir() { return env_or("MD_SOURCE_DIR", MD_SOURCE_DIR); }
 std::string python() {
   const std::string configured = MD_PYTHON;
   return env_or("MD_PYTHON", std::filesystem::exists(configured) ? configured : "python3");
@@ -99,16 +106,8 @@ std::string random_model(const std::string& file, const std::string& args) {
 
 // --- tolerances --------------------------------------------------------------------------------
 
-/// The one table of parity tolerances: |got − ref| must not exceed bound(ref, scale).
-struct Tolerance {
-  double per_value;  ///< times max(1, |ref|)
-  double of_scale;   ///< times the largest |ref| of the array
-  double bound(double ref, double scale) const {
-    return per_value * std::max(1.0, std::fabs(ref)) + of_scale * scale;
-  }
-};
-Tolerance tol_for(DeepPrecision precision) {
-  return precision == DeepPrecision::kDouble ? Tolerance{1e-10, 0.0} : Tolerance{0.0, 1e-5};
+Tolerance tol_for(Precision precision) {
+  return precision == Precision::kDouble ? Tolerance{1e-10, 0.0} : Tolerance{0.0, 1e-5};
 }
 /// GPU against GPU with a different chunking. In double only the summation order of the
 /// force/virial atomics and the GEMM blocking differ: 1e-12 of the array's scale. In mixed
@@ -116,50 +115,16 @@ Tolerance tol_for(DeepPrecision precision) {
 /// k-loop, other partial sums) for another row count, so each chunking is its own float
 /// evaluation: their difference is bounded by the two float errors, each within the mixed
 /// parity tolerance against the double CPU (1e-5 of the scale).
-Tolerance chunking_tolerance(DeepPrecision precision) {
-  return precision == DeepPrecision::kDouble ? Tolerance{0.0, 1e-12} : Tolerance{0.0, 1e-5};
+Tolerance chunking_tolerance(Precision precision) {
+  return precision == Precision::kDouble ? Tolerance{0.0, 1e-12} : Tolerance{0.0, 1e-5};
 }
 /// compute_device against compute of the same object: the same arithmetic on the same inputs,
 /// except the summation order of the force/virial atomics.
-Tolerance device_vs_host_tolerance(DeepPrecision precision) {
-  return precision == DeepPrecision::kDouble ? Tolerance{0.0, 1e-12} : Tolerance{0.0, 1e-6};
+Tolerance device_vs_host_tolerance(Precision precision) {
+  return precision == Precision::kDouble ? Tolerance{0.0, 1e-12} : Tolerance{0.0, 1e-6};
 }
 /// Against DeePMD-kit's own references (double): its C++ tests' |Δ| bound.
 constexpr Tolerance kDeepmdTolerance{1e-10, 0.0};
-
-/// Compares two arrays value by value; one CHECK per array, with the worst entry in the message.
-void check_close(const std::string& what, const std::vector<double>& got,
-                 const std::vector<double>& ref, const Tolerance& tol) {
-  REQUIRE(got.size() == ref.size());
-  double scale = 0.0;
-  for (double r : ref) scale = std::max(scale, std::fabs(r));
-  std::size_t failures = 0, worst = 0;
-  double worst_ratio = 0.0;
-  for (std::size_t k = 0; k < ref.size(); ++k) {
-    const double bound = tol.bound(ref[k], scale);
-    const double diff = std::fabs(got[k] - ref[k]);
-    const double ratio = bound > 0.0 ? diff / bound : (diff > 0.0 ? INFINITY : 0.0);
-    if (!(diff <= bound)) ++failures;  // NaN fails too
-    if (!(ratio <= worst_ratio)) {
-      worst_ratio = ratio;
-      worst = k;
-    }
-  }
-  INFO(what << ": " << failures << " of " << ref.size() << " values outside tolerance; worst at ["
-            << worst << "]: got " << got[worst] << ", expected " << ref[worst] << ", |diff| "
-            << std::fabs(got[worst] - ref[worst]) << " = " << worst_ratio << " × tolerance");
-  CHECK(failures == 0);
-}
-
-void check_results(const DeepResult& got, const DeepResult& ref, const Tolerance& tol) {
-  check_close("energy", {got.energy}, {ref.energy}, tol);
-  check_close("forces", got.forces, ref.forces, tol);
-  check_close("ghost forces (unfolded)", got.raw_forces, ref.raw_forces, tol);
-  check_close("virial", std::vector<double>(got.virial.begin(), got.virial.end()),
-              std::vector<double>(ref.virial.begin(), ref.virial.end()), tol);
-  check_close("per-atom energies", got.atom_energy, ref.atom_energy, tol);
-  check_close("per-atom virials", got.atom_virial, ref.atom_virial, tol);
-}
 
 // --- systems -----------------------------------------------------------------------------------
 
@@ -199,118 +164,9 @@ std::vector<FixtureCase> fixture_cases(double cutoff) {
   return cases;
 }
 
-/// The water box of shared/data/water-example replicated reps³ times, every coordinate moved by
-/// up to ±amplitude Å, in its periodic cell.
-PeriodicSystem water(int reps, double amplitude, unsigned seed, double cutoff) {
-  const md::test::LammpsData base =
-      md::test::read_lammps_data(shared_dir() + "/data/water-example/lmp/water.lmp");
-  md::test::LammpsData data = md::test::replicate(base, reps, reps, reps);
-  md::test::perturb(data.positions, amplitude, seed);
-  return md::test::make_periodic_system(
-      data.positions, data.types,
-      md::test::orthorhombic_cell(data.box[0], data.box[1], data.box[2]), {true, true, true},
-      cutoff);
-}
-
-md::DeepPotentialOptions with_precision(md::DeepPotentialOptions options, DeepPrecision p) {
+md::DeepPotentialOptions with_precision(md::DeepPotentialOptions options, Precision p) {
   options.precision = p;
   return options;
-}
-
-const char* precision_name(DeepPrecision p) {
-  return p == DeepPrecision::kDouble ? "double" : "mixed";
-}
-
-/// Every output of one evaluation, per-atom arrays [n_all] rows as the potential wrote them
-/// (entries it did not write keep the fill value -1).
-struct RawResult {
-  double energy = 0.0;
-  std::vector<double> virial, forces, atom_energy, atom_virial;
-};
-
-RawResult unwritten(int n_all) {
-  const auto n = static_cast<std::size_t>(n_all);
-  return RawResult{-1.0, std::vector<double>(9, -1.0), std::vector<double>(3 * n, -1.0),
-                   std::vector<double>(n, -1.0), std::vector<double>(9 * n, -1.0)};
-}
-
-md::ComputeRequest every_output() {
-  md::ComputeRequest request;
-  request.atom_energy = true;
-  request.atom_virial = true;
-  return request;
-}
-
-/// DeepPotentialCuda::compute (host views).
-RawResult host_compute(md::DeepPotentialCuda& gpu, const PeriodicSystem& sys,
-                       const md::ComputeRequest& request) {
-  RawResult r = unwritten(sys.n_all);
-  md::ForceOutput out;
-  out.forces = md::Span<double>(r.forces.data(), r.forces.size());
-  out.atom_energies = md::Span<double>(r.atom_energy.data(), r.atom_energy.size());
-  out.atom_virials = md::Span<double>(r.atom_virial.data(), r.atom_virial.size());
-  gpu.compute(sys.atoms(), sys.neighbor_view(), request, out);
-  r.energy = out.energy;
-  r.virial.assign(out.virial.begin(), out.virial.end());
-  return r;
-}
-
-/// DeepPotentialCuda::compute_device on device copies of `sys` (positions, types, CSR list,
-/// outputs filled with -1), with `host_types` as DeviceAtomsView::host_types and the device types.
-RawResult device_compute(md::DeepPotentialCuda& gpu, const PeriodicSystem& sys,
-                         const std::vector<int>& host_types, const md::ComputeRequest& request) {
-  const md::CudaStream stream;
-  const cudaStream_t s = stream.get();
-  RawResult r = unwritten(sys.n_all);
-  md::DeviceBuffer<double> positions, forces, atom_energy, atom_virial;
-  md::DeviceBuffer<int> types, offsets, neighbors;
-  positions.upload(sys.positions.data(), sys.positions.size(), s);
-  types.upload(host_types.data(), host_types.size(), s);
-  offsets.upload(sys.offsets.data(), sys.offsets.size(), s);
-  neighbors.upload(sys.neighbors.data(), sys.neighbors.size(), s);
-  forces.upload(r.forces.data(), r.forces.size(), s);
-  atom_energy.upload(r.atom_energy.data(), r.atom_energy.size(), s);
-  atom_virial.upload(r.atom_virial.data(), r.atom_virial.size(), s);
-  stream.synchronize();  // the caller's side of the contract: inputs complete before the call
-
-  md::DeviceAtomsView atoms;
-  atoms.positions = md::DeviceSpan<const double>(positions.data(), positions.size());
-  atoms.types = md::DeviceSpan<const int>(types.data(), types.size());
-  atoms.host_types = md::Span<const int>(host_types.data(), host_types.size());
-  atoms.n_local = sys.n_local;
-  atoms.n_all = sys.n_all;
-  atoms.box = sys.box;
-  md::DeviceNeighborView list;
-  list.kind = md::NeighborKind::kFull;
-  list.offsets = md::DeviceSpan<const int>(offsets.data(), offsets.size());
-  list.neighbors = md::DeviceSpan<const int>(neighbors.data(), neighbors.size());
-  list.build_count = sys.build_count;
-  md::DeviceForceOutput out;
-  out.forces = md::DeviceSpan<double>(forces.data(), forces.size());
-  out.atom_energies = md::DeviceSpan<double>(atom_energy.data(), atom_energy.size());
-  out.atom_virials = md::DeviceSpan<double>(atom_virial.data(), atom_virial.size());
-  gpu.compute_device(atoms, list, request, out);
-
-  forces.download(r.forces.data(), r.forces.size(), s);
-  atom_energy.download(r.atom_energy.data(), r.atom_energy.size(), s);
-  atom_virial.download(r.atom_virial.data(), r.atom_virial.size(), s);
-  r.energy = out.energy;
-  r.virial.assign(out.virial.begin(), out.virial.end());
-  return r;
-}
-
-/// compute_device's results against compute()'s; its energy must be the compensated sum of its
-/// own atomic energies, bit for bit (one summation, shared with compute()).
-void check_device_vs_host(const RawResult& device, const RawResult& host, int n_local,
-                          const Tolerance& tol) {
-  check_close("energy", {device.energy}, {host.energy}, tol);
-  check_close("virial", device.virial, host.virial, tol);
-  check_close("forces", device.forces, host.forces, tol);
-  check_close("per-atom energies", device.atom_energy, host.atom_energy, tol);
-  check_close("per-atom virials", device.atom_virial, host.atom_virial, tol);
-  md::CompensatedSum energy;
-  for (int i = 0; i < n_local; ++i) energy.add(device.atom_energy[i]);
-  CHECK(device.energy == energy.value());
 }
 
 /// The production-size random model (DeePMD-kit's water se_e2_a example architecture).
@@ -328,7 +184,7 @@ TEST_CASE("deepmd cuda: DeePMD-kit fixture matches the references and the CPU",
   const std::vector<FixtureCase> cases = fixture_cases(model.rcut + kSkin);
   REQUIRE(cases.size() == 3);
   md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   INFO("precision " << precision_name(precision));
   md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
   CHECK(gpu.device_memory_bytes() > 0);
@@ -337,7 +193,7 @@ TEST_CASE("deepmd cuda: DeePMD-kit fixture matches the references and the CPU",
     const FixtureCase& tc = cases[c];
     const DeepResult got = md::test::evaluate(gpu, tc.system);
     check_results(got, md::test::evaluate(cpu, tc.system), tol_for(precision));
-    if (precision == DeepPrecision::kDouble) {
+    if (precision == Precision::kDouble) {
       double energy = 0.0;
       for (double e : tc.atomic_energy) energy += e;
       check_close("energy vs DeePMD-kit", {got.energy}, {energy}, kDeepmdTolerance);
@@ -357,13 +213,13 @@ TEST_CASE("deepmd cuda: the fixture descriptor matches DeePMD-kit and the CPU",
   md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
   std::vector<double> expected;
   cpu.compute_descriptors(tc.system.atoms(), tc.system.neighbor_view(), expected);
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   INFO("precision " << precision_name(precision));
   md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
   std::vector<double> got;
   gpu.compute_descriptors(tc.system.atoms(), tc.system.neighbor_view(), got);
   check_close("descriptor vs CPU", got, expected, tol_for(precision));
-  if (precision == DeepPrecision::kDouble) {
+  if (precision == Precision::kDouble) {
     check_close("descriptor vs DeePMD-kit", got, tc.descriptor, kDeepmdTolerance);
   }
 }
@@ -371,7 +227,7 @@ TEST_CASE("deepmd cuda: the fixture descriptor matches DeePMD-kit and the CPU",
 TEST_CASE("deepmd cuda: one centre per chunk gives the results of one chunk",
           "[backend][deepmd][cuda]") {
   const md::DeepModel model = md::read_deepmd_model(fixture_model());
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   INFO("precision " << precision_name(precision));
   md::DeepPotentialCuda whole(model, with_precision({}, precision), {"O", "H"});
   md::DeepPotentialCuda tiny(model, with_precision({}, precision), {"O", "H"}, 1);
@@ -390,7 +246,7 @@ TEST_CASE("deepmd cuda: run types map to model types by name", "[backend][deepmd
   for (FixtureCase& tc : fixture_cases(model.rcut + kSkin)) {
     for (int& t : tc.system.types) t = 1 - t;
     check_results(md::test::evaluate(gpu, tc.system), md::test::evaluate(cpu, tc.system),
-                  tol_for(DeepPrecision::kDouble));
+                  tol_for(Precision::kDouble));
   }
 }
 
@@ -400,7 +256,7 @@ TEST_CASE("deepmd cuda: the test models match the CPU and DeePMD-kit", "[backend
   std::vector<int> types;
   for (const auto& e : spec["elements"]) types.push_back(e.as<std::string>() == "O" ? 0 : 1);
   const double edge = spec["box"].as<double>();
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   int checked = 0;
   for (const auto& entry : refs["models"]) {
     const std::string name = entry.first.as<std::string>();
@@ -417,7 +273,7 @@ TEST_CASE("deepmd cuda: the test models match the CPU and DeePMD-kit", "[backend
     md::DeepPotentialCuda gpu(model, with_precision(options, precision), {"O", "H"});
     const DeepResult got = md::test::evaluate(gpu, sys);
     check_results(got, md::test::evaluate(cpu, sys), tol_for(precision));
-    if (precision == DeepPrecision::kDouble && !model.stored_single_precision &&
+    if (precision == Precision::kDouble && !model.stored_single_precision &&
         entry.second["water"]) {
       check_close("energy vs DeePMD-kit", {got.energy},
                   {entry.second["water"]["energy"].as<double>()}, kDeepmdTolerance);
@@ -444,7 +300,7 @@ TEST_CASE("deepmd cuda: neighbours beyond sel are truncated and reported as on t
   md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
   md::DeepPotentialCuda gpu(model, md::DeepPotentialOptions{}, {"O", "H"});
   check_results(md::test::evaluate(gpu, sys), md::test::evaluate(cpu, sys),
-                tol_for(DeepPrecision::kDouble));
+                tol_for(Precision::kDouble));
   CHECK(cpu.sel_overflow_warnings() == 1);
   CHECK(gpu.sel_overflow_warnings() == 1);
 
@@ -467,7 +323,7 @@ TEST_CASE("deepmd cuda: 12,288 water atoms with a production-size model match th
   REQUIRE(sys.n_local == 12288);
   md::DeepPotential cpu(model, md::DeepPotentialOptions{}, {"O", "H"});
   const DeepResult expected = md::test::evaluate(cpu, sys);
-  for (DeepPrecision precision : {DeepPrecision::kDouble, DeepPrecision::kMixed}) {
+  for (Precision precision : {Precision::kDouble, Precision::kMixed}) {
     INFO("precision " << precision_name(precision));
     md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
     check_results(md::test::evaluate(gpu, sys), expected, tol_for(precision));
@@ -482,7 +338,7 @@ TEST_CASE("deepmd cuda: a small memory budget chunks the evaluation without chan
           "[backend][deepmd][cuda][large]") {
   const md::DeepModel model = md::read_deepmd_model(production_model());
   const PeriodicSystem sys = water(4, 0.05, 11, model.rcut + kSkin);
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   INFO("precision " << precision_name(precision));
   md::DeepPotentialCuda whole(model, with_precision({}, precision), {"O", "H"});
   REQUIRE(whole.max_chunk_centers() >= sys.n_local);
@@ -516,7 +372,7 @@ TEST_CASE("deepmd cuda: model and option errors are the CPU evaluator's",
 TEST_CASE("deepmd cuda: compute_device equals compute on the same object, across builds",
           "[backend][deepmd][cuda]") {
   const md::DeepModel model = md::read_deepmd_model(fixture_model());
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   INFO("precision " << precision_name(precision));
   const Tolerance tol = device_vs_host_tolerance(precision);
   md::DeepPotentialCuda gpu(model, with_precision({}, precision), {"O", "H"});
@@ -594,7 +450,7 @@ TEST_CASE("deepmd cuda: compute_device reports neighbours beyond sel as compute 
   device_compute(warning, sys, sys.types, every_output());  // same build: no second warning
   CHECK(warning.sel_overflow_warnings() == 1);
   check_device_vs_host(device, host_compute(warning, sys, every_output()), sys.n_local,
-                       device_vs_host_tolerance(DeepPrecision::kDouble));
+                       device_vs_host_tolerance(Precision::kDouble));
 
   md::DeepPotentialOptions strict;
   strict.sel_overflow = md::SelOverflowPolicy::kError;
@@ -621,7 +477,7 @@ TEST_CASE("deepmd cuda: compute_device over several chunks equals one chunk",
   // The device entry with a chunked evaluation: one centre per chunk on the fixture, then the
   // 192-atom water box, against compute() of an object that evaluates everything in one chunk.
   const md::DeepModel model = md::read_deepmd_model(fixture_model());
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   INFO("precision " << precision_name(precision));
   md::DeepPotentialCuda whole(model, with_precision({}, precision), {"O", "H"});
   md::DeepPotentialCuda tiny(model, with_precision({}, precision), {"O", "H"}, 1);
@@ -640,7 +496,7 @@ TEST_CASE("deepmd cuda: compute_device with a small memory budget on 12,288 atom
           "[backend][deepmd][cuda][large]") {
   const md::DeepModel model = md::read_deepmd_model(production_model());
   const PeriodicSystem sys = water(4, 0.05, 13, model.rcut + kSkin);
-  const DeepPrecision precision = GENERATE(DeepPrecision::kDouble, DeepPrecision::kMixed);
+  const Precision precision = GENERATE(Precision::kDouble, Precision::kMixed);
   INFO("precision " << precision_name(precision));
   md::DeepPotentialCuda whole(model, with_precision({}, precision), {"O", "H"});
   constexpr std::size_t kBudget = std::size_t{256} << 20;

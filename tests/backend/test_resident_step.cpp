@@ -44,7 +44,7 @@ struct RunResult {
   std::size_t device_memory = 0;
 };
 
-md::test::WaterRunOptions water_options(md::Backend backend, md::DeepPrecision precision,
+md::test::WaterRunOptions water_options(md::Backend backend, md::Precision precision,
                                         md::ThermostatType thermostat) {
   md::test::WaterRunOptions options;
   options.water_lmp = env_or("MD_SHARED_DIR", MD_SHARED_DIR) + "/data/water-example/lmp/water.lmp";
@@ -68,7 +68,7 @@ RunResult run_water(const md::test::WaterRunOptions& options, std::int64_t steps
   return out;
 }
 
-RunResult run_water(md::Backend backend, md::DeepPrecision precision, md::ThermostatType thermostat,
+RunResult run_water(md::Backend backend, md::Precision precision, md::ThermostatType thermostat,
                     std::int64_t steps) {
   return run_water(water_options(backend, precision, thermostat), steps);
 }
@@ -77,7 +77,7 @@ RunResult run_water(md::Backend backend, md::DeepPrecision precision, md::Thermo
 /// process: on a GPU host this is the slowest part of the group).
 const RunResult& cpu_nve_1000() {
   static const RunResult run =
-      run_water(md::Backend::kCpu, md::DeepPrecision::kDouble, md::ThermostatType::kNone, 1000);
+      run_water(md::Backend::kCpu, md::Precision::kDouble, md::ThermostatType::kNone, 1000);
   return run;
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("resident step: 1,000 NVE steps of water in double follow the CPU run"
           "[backend][resident]") {
   const RunResult& cpu = cpu_nve_1000();
   const RunResult gpu =
-      run_water(md::Backend::kCuda, md::DeepPrecision::kDouble, md::ThermostatType::kNone, 1000);
+      run_water(md::Backend::kCuda, md::Precision::kDouble, md::ThermostatType::kNone, 1000);
   check_same_counts(gpu, cpu);
   CHECK(gpu.trajectory.report.neighbor_builds == cpu.trajectory.report.neighbor_builds);
   REQUIRE(gpu.trajectory.atoms.size() == 11);  // steps 0, 100, …, 1000
@@ -128,7 +128,7 @@ TEST_CASE("resident step: 1,000 NVE steps in mixed precision conserve energy lik
           "[backend][resident]") {
   const RunResult& cpu = cpu_nve_1000();
   const RunResult gpu =
-      run_water(md::Backend::kCuda, md::DeepPrecision::kMixed, md::ThermostatType::kNone, 1000);
+      run_water(md::Backend::kCuda, md::Precision::kMixed, md::ThermostatType::kNone, 1000);
   check_same_counts(gpu, cpu);
   const double pe_cpu = cpu.trajectory.thermo.front().sample.potential_energy;
   CHECK(std::abs(gpu.trajectory.thermo.front().sample.potential_energy - pe_cpu) <=
@@ -145,9 +145,9 @@ TEST_CASE("resident step: thermostatted runs follow the CPU run", "[backend][res
                md::ThermostatType::kCsvr);
   INFO("thermostat " << md::integrator_kind(thermostat));
   const RunResult cpu =
-      run_water(md::Backend::kCpu, md::DeepPrecision::kDouble, thermostat, 200);
+      run_water(md::Backend::kCpu, md::Precision::kDouble, thermostat, 200);
   const RunResult gpu =
-      run_water(md::Backend::kCuda, md::DeepPrecision::kDouble, thermostat, 200);
+      run_water(md::Backend::kCuda, md::Precision::kDouble, thermostat, 200);
   check_same_counts(gpu, cpu);
   CHECK(md::test::largest_atom_difference(gpu.trajectory, cpu.trajectory) <= 1e-7);
   const double scale = std::abs(cpu.trajectory.thermo.front().sample.potential_energy);
@@ -156,7 +156,7 @@ TEST_CASE("resident step: thermostatted runs follow the CPU run", "[backend][res
 }
 
 TEST_CASE("resident step: 12,288 water atoms follow the CPU run", "[backend][resident]") {
-  auto options = water_options(md::Backend::kCpu, md::DeepPrecision::kDouble,
+  auto options = water_options(md::Backend::kCpu, md::Precision::kDouble,
                                md::ThermostatType::kNone);
   options.model = env_or("MD_SOURCE_DIR", MD_SOURCE_DIR) + "/tests/data/models/one_side_doubled.dp";
   options.replicate = 4;

@@ -29,7 +29,7 @@ struct WaterRunOptions {
   std::string water_lmp;  ///< shared/data/water-example/lmp/water.lmp
   std::string model;      ///< a .dp file with types O and H
   Backend backend = Backend::kCpu;
-  DeepPrecision precision = DeepPrecision::kDouble;
+  Precision precision = Precision::kDouble;
   ThermostatType thermostat = ThermostatType::kNone;
   double skin = 1.0;  ///< Å
   int thermo_every = 10;

@@ -555,6 +555,40 @@ TEST_CASE("ani reader: malformed models are refused with the object and the reas
         {"/members/0/F/layer_0/weight: shape [8589934592, 1008]",
          "each dimension must be 1 to 2^31 - 1"});
   }
+  // Found while writing the fuzz harnesses (docs/fuzzing.md, "Findings"): the structure-aware
+  // builder cannot make hard links, so the fuzzer could not.
+  SECTION("a member hard-linked under a second name") {
+    // Each name would be read, and held, again: 4,096 links to one member of a 400 kB file took
+    // 80 s (under the sanitizers); the storage of all datasets read must fit in the file.
+    expect_refusal(edited_model(dir, "hard_link.h5",
+                                [](hid_t file) {
+                                  REQUIRE(H5Lcreate_hard(file, "/members/0", file, "/members/1",
+                                                         H5P_DEFAULT, H5P_DEFAULT) >= 0);
+                                }),
+                   {"/members/1/", "bytes of storage, more than the file's",
+                    "shared between several names (hard links)"});
+  }
+  SECTION("a compressed bias never written") {
+    // stored_size_problem lets compressed data expand 1032-fold, so a compressed dataset of 4
+    // bytes declared may store 0: it would read as a bias of 0.
+    expect_refusal(edited_model(dir, "unwritten_gzip.h5",
+                                [](hid_t file) {
+                                  const char* path = "/members/0/H/layer_3/bias";
+                                  REQUIRE(H5Ldelete(file, path, H5P_DEFAULT) >= 0);
+                                  const hsize_t one = 1;
+                                  const hid_t space = H5Screate_simple(1, &one, nullptr);
+                                  const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+                                  H5Pset_chunk(dcpl, 1, &one);
+                                  H5Pset_deflate(dcpl, 4);
+                                  const hid_t ds = H5Dcreate2(file, path, H5T_IEEE_F32LE, space,
+                                                              H5P_DEFAULT, dcpl, H5P_DEFAULT);
+                                  REQUIRE(ds >= 0);
+                                  H5Dclose(ds);
+                                  H5Pclose(dcpl);
+                                  H5Sclose(space);
+                                }),
+                   {"/members/0/H/layer_3/bias: cannot be read: the file stores none of its data"});
+  }
   SECTION("an external link instead of a network") {
     expect_refusal(
         edited_model(dir, "external.h5",

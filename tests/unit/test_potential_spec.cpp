@@ -45,8 +45,10 @@ TEST_CASE("potential spec: CUDA capability and model files", "[potential][spec]"
   CHECK(md::model_files(argon()).empty());
   CHECK(md::model_files(deep_options()) == std::vector<std::string>{"/models/water.dp"});
   md::AniOptions ani{"/models/ani.h5", {}};
-  CHECK_FALSE(md::has_cuda_evaluator(ani));  // the CPU evaluator only, for now
+  CHECK(md::has_cuda_evaluator(ani));
   CHECK(md::model_files(ani) == std::vector<std::string>{"/models/ani.h5"});
+  CHECK(md::potential_fingerprint(ani) == "potential.type = ani\npotential.ensemble = all\n");
+  ani.precision = md::Precision::kMixed;  // a restart may change the arithmetic
   CHECK(md::potential_fingerprint(ani) == "potential.type = ani\npotential.ensemble = all\n");
 }
 
@@ -62,7 +64,7 @@ TEST_CASE("potential spec: the fingerprint has the physics, not the paths or pol
   CHECK(base == "potential.type = deepmd\npotential.fparam = 0.25\npotential.aparam =\n");
   deep.model_file = "/elsewhere/water.dp";  // the model is recognised by its hash instead
   deep.sel_overflow = md::SelOverflowPolicy::kError;
-  deep.precision = md::DeepPrecision::kMixed;
+  deep.precision = md::Precision::kMixed;
   CHECK(md::potential_fingerprint(deep) == base);
   deep.fparam = {0.26};
   CHECK(md::potential_fingerprint(deep) != base);

@@ -556,7 +556,7 @@ TEST_CASE("run config: potential.compress and the table settings", "[io][config]
              Contains("compress"));
 }
 
-TEST_CASE("run config: the ani potential's model and ensemble", "[io][config][ani]") {
+TEST_CASE("run config: the ani potential's model, ensemble and precision", "[io][config][ani]") {
   const std::string ani =
       "structure: {file: a}\npotential:\n  type: ani\n  model: ani.h5\n"
       "run: {steps: 1, dt_fs: 0.5}\n";
@@ -566,6 +566,10 @@ TEST_CASE("run config: the ani potential's model and ensemble", "[io][config][an
   const md::AniOptions all = options_of(parse(ani));
   CHECK(all.model_file == "/base/ani.h5");
   CHECK(all.ensemble.empty());  // every member
+  CHECK(all.precision == md::Precision::kDouble);
+  CHECK(options_of(parse(ani, {"potential.precision=mixed"})).precision == md::Precision::kMixed);
+  CHECK_THAT(parse_error(ani, {"potential.precision=half"}),
+             Contains("potential.precision must be") && Contains("mixed, got 'half'"));
   CHECK(options_of(parse(ani, {"potential.ensemble=all"})).ensemble.empty());
   CHECK(options_of(parse(ani, {"potential.ensemble=[0, 3, 5]"})).ensemble ==
         std::vector<int>{0, 3, 5});
