@@ -11,6 +11,7 @@
 /// naming the file; no HDF5 identifier left open either way.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "fuzz/fuzz_hdf5.hpp"
 #include "io/checkpoint_file.hpp"
@@ -23,11 +24,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static md::fuzz::ScratchFile file;
   file.write(data, size);
-  md::CheckpointState state;
-  if (md::fuzz::expect_value_or_error("read_checkpoint_file", md::ExitCode::kIo, {file.path()},
-                                      [&] { state = md::read_checkpoint_file(file.path()); })) {
-    md::fuzz::check_checkpoint(state);
-  }
-  md::fuzz::require_no_open_hdf5_objects("read_checkpoint_file");
+  md::fuzz::check_hdf5_reader(
+      "read_checkpoint_file", md::ExitCode::kIo, file,
+      [](const std::string& path) { return md::read_checkpoint_file(path); },
+      md::fuzz::check_checkpoint);
   return 0;
 }

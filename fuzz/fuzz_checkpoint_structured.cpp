@@ -13,6 +13,7 @@
 /// fuzz/h5_to_fuzz_json.py. Oracle as in fuzz_checkpoint.cpp.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "fuzz/fuzz_hdf5.hpp"
 #include "fuzz/fuzz_structured.hpp"
@@ -27,11 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static md::fuzz::ScratchFile file;
   if (!md::fuzz::build_structured_input(data, size, file)) return -1;
   md::fuzz::require_no_open_hdf5_objects("the HDF5 builder");
-  md::CheckpointState state;
-  if (md::fuzz::expect_value_or_error("read_checkpoint_file", md::ExitCode::kIo, {file.path()},
-                                      [&] { state = md::read_checkpoint_file(file.path()); })) {
-    md::fuzz::check_checkpoint(state);
-  }
-  md::fuzz::require_no_open_hdf5_objects("read_checkpoint_file");
+  md::fuzz::check_hdf5_reader(
+      "read_checkpoint_file", md::ExitCode::kIo, file,
+      [](const std::string& path) { return md::read_checkpoint_file(path); },
+      md::fuzz::check_checkpoint);
   return 0;
 }

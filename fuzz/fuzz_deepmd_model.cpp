@@ -11,6 +11,7 @@
 /// naming the file; no HDF5 identifier left open either way.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "fuzz/fuzz_hdf5.hpp"
 #include "io/deepmd_model_reader.hpp"
@@ -23,11 +24,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static md::fuzz::ScratchFile file;
   file.write(data, size);
-  md::DeepModel model;
-  if (md::fuzz::expect_value_or_error("read_deepmd_model", md::ExitCode::kModel, {file.path()},
-                                      [&] { model = md::read_deepmd_model(file.path()); })) {
-    md::fuzz::check_model(model);
-  }
-  md::fuzz::require_no_open_hdf5_objects("read_deepmd_model");
+  md::fuzz::check_hdf5_reader(
+      "read_deepmd_model", md::ExitCode::kModel, file,
+      [](const std::string& path) { return md::read_deepmd_model(path); }, md::fuzz::check_model);
   return 0;
 }

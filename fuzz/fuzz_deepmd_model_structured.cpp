@@ -12,6 +12,7 @@
 /// fuzz/h5_to_fuzz_json.py. Oracle as in fuzz_deepmd_model.cpp.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "fuzz/fuzz_hdf5.hpp"
 #include "fuzz/fuzz_structured.hpp"
@@ -26,11 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static md::fuzz::ScratchFile file;
   if (!md::fuzz::build_structured_input(data, size, file)) return -1;
   md::fuzz::require_no_open_hdf5_objects("the HDF5 builder");
-  md::DeepModel model;
-  if (md::fuzz::expect_value_or_error("read_deepmd_model", md::ExitCode::kModel, {file.path()},
-                                      [&] { model = md::read_deepmd_model(file.path()); })) {
-    md::fuzz::check_model(model);
-  }
-  md::fuzz::require_no_open_hdf5_objects("read_deepmd_model");
+  md::fuzz::check_hdf5_reader(
+      "read_deepmd_model", md::ExitCode::kModel, file,
+      [](const std::string& path) { return md::read_deepmd_model(path); }, md::fuzz::check_model);
   return 0;
 }

@@ -37,6 +37,19 @@ inline void require_no_open_hdf5_objects(const char* reader) {
   }
 }
 
+/// The body of every HDF5 reader harness: `read(path)` on the scratch file either returns a
+/// value, which `check` validates, or throws md::Error with exit code `code` naming the file; no
+/// HDF5 identifier is left open either way.
+template <class Read, class Check>
+void check_hdf5_reader(const char* reader, ExitCode code, const ScratchFile& file, Read&& read,
+                       Check&& check) {
+  decltype(read(file.path())) value;
+  if (expect_value_or_error(reader, code, {file.path()}, [&] { value = read(file.path()); })) {
+    check(value);
+  }
+  require_no_open_hdf5_objects(reader);
+}
+
 inline void check_net(const DenseNet& net, int n_in, const std::string& what) {
   int width = n_in;
   for (const DenseLayer& layer : net.layers) {

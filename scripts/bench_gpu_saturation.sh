@@ -4,7 +4,8 @@
 # on one GPU, the table of ../shared/seeds/000_*.txt ("saturation test on a single GPU").
 #
 # Water: configs/data/water.lmp (192 atoms, types O H) replicated n×n×n by structure.replicate
-# (n = 4 … 18: 12,288 … 1,119,744 atoms), the model models/water_se_e2_a.dp, NVE at dt 0.5 fs from
+# (n = 4 … 18: 12,288 … 1,119,744 atoms), the model models/water_se_e2_a.dp (POTENTIAL=deepmd) or
+# ANI-2x member 0, models/ani2x_member0.h5 (POTENTIAL=ani), NVE at dt 0.5 fs from
 # velocities created at 300 K, STEPS steps, one rank. For each precision one series of growing
 # boxes; a run that exits with code 6 (out of memory) ends its series and shows as OOM, any other
 # failure stops the script with the end of its log.
@@ -15,20 +16,27 @@
 #
 # Usage: scripts/bench_gpu_saturation.sh
 # Environment: SIZES (replication factors n, default "4 6 8 10 12 14 16 18"), STEPS (100),
-#   PRECISIONS ("double mixed"), COMPRESS ("true false": the tabulated embedding of
-#   potential.compress, then the exact nets; one series each per precision), BACKEND (cuda), MDRUN (build/apps/mdrun/mdrun),
-#   MODEL (models/water_se_e2_a.dp), OUTDIR (./bench-gpu-saturation-<date>; must not exist),
+#   PRECISIONS ("double mixed"), POTENTIAL (deepmd or ani), COMPRESS ("true false": deepmd only,
+#   the tabulated embedding of potential.compress, then the exact nets; one series each per
+#   precision), BACKEND (cuda), MDRUN (build/apps/mdrun/mdrun),
+#   MODEL (models/water_se_e2_a.dp or models/ani2x_member0.h5), OUTDIR (./bench-gpu-saturation-<date>; must not exist),
 #   PYTHON (/usr/bin/python3; any python3 with the json module).
 # Dry run on a CPU: BACKEND=cpu SIZES="1 2" STEPS=5 PRECISIONS=double scripts/bench_gpu_saturation.sh
+# (and with POTENTIAL=ani)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sizes=${SIZES:-4 6 8 10 12 14 16 18}
 steps=${STEPS:-100}
 precisions=${PRECISIONS:-double mixed}
-compress_modes=${COMPRESS:-true false}
+potential=${POTENTIAL:-deepmd}
+case $potential in
+  deepmd) compress_modes=${COMPRESS:-true false}; default_model=$root/models/water_se_e2_a.dp ;;
+  ani) compress_modes=none; default_model=$root/models/ani2x_member0.h5 ;;
+  *) echo "error: POTENTIAL must be deepmd or ani, not '$potential'" >&2; exit 1 ;;
+esac
 backend=${BACKEND:-cuda}
 mdrun=$(realpath "${MDRUN:-$root/build/apps/mdrun/mdrun}")
-model=$(realpath "${MODEL:-$root/models/water_se_e2_a.dp}")
+model=$(realpath "${MODEL:-$default_model}")
 data=$root/configs/data/water.lmp
 python=${PYTHON:-/usr/bin/python3}
 out=${OUTDIR:-./bench-gpu-saturation-$(date +%Y%m%d-%H%M%S)}
@@ -53,7 +61,11 @@ gpus=$(nvidia-smi -L 2>/dev/null || echo "(nvidia-smi not available)")
 
 for precision in $precisions; do
 for compress in $compress_modes; do
-  kind=$([[ $compress == true ]] && echo compressed || echo exact)
+  case $compress in
+    true) kind=compressed; potential_yaml="{type: deepmd, model: $model, precision: $precision, compress: true}" ;;
+    false) kind=exact; potential_yaml="{type: deepmd, model: $model, precision: $precision, compress: false}" ;;
+    none) kind=ani; potential_yaml="{type: ani, model: $model, precision: $precision}" ;;
+  esac
   {
     printf "\n## precision: %s, %s\n\n" "$precision" "$kind"
     echo "| atoms | ns/day | timesteps/s | Matom-steps/s | device memory (GiB) |"
@@ -63,7 +75,7 @@ for compress in $compress_modes; do
     tag=${precision}_${kind}_n$n
     cat >"$out/$tag.yaml" <<YAML
 structure: {file: $data, type_map: [O, H], replicate: [$n, $n, $n]}
-potential: {type: deepmd, model: $model, precision: $precision, compress: $compress}
+potential: $potential_yaml
 run: {steps: $steps, dt_fs: 0.5, backend: $backend}
 neighbor: {skin_A: 2.0}
 velocity: {create: {temperature_K: 300, seed: 23456789}}

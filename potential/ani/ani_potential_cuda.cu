@@ -8,8 +8,6 @@
 /// The host part (element mapping, which centres go to which element's networks, the compensated
 /// energy sum) is precision independent; the device part is AniPotentialCuda::Engine,
 /// implemented once as EngineImpl<Real> for Real = double and float.
-#include "potential/ani/ani_potential_cuda.hpp"
-
 #include <algorithm>
 #include <climits>
 
@@ -18,6 +16,8 @@
 #include "core/error.hpp"
 #include "device/device_buffer.hpp"
 #include "potential/ani/aev_cuda.cuh"
+#include "potential/ani/ani_potential_cuda.hpp"
+#include "potential/device_evaluator_cuda.cuh"
 #include "potential/nn/blas_cuda.cuh"
 #include "potential/nn/dense_net_cuda.cuh"
 #include "potential/nn/energy_net_cuda.cuh"
@@ -26,9 +26,6 @@ namespace md {
 namespace {
 
 constexpr int kThreads = 256;
-/// Automatic budget: this fraction of the free device memory, at most kMaxAutoBudget.
-constexpr double kAutoBudgetFraction = 0.5;
-constexpr std::size_t kMaxAutoBudget = std::size_t{16} << 30;
 
 /// rows_in[r] = aev[rows[r]], [n_rows][length].
 template <class Real>
@@ -74,39 +71,18 @@ __global__ void scatter_rows_kernel(int n_rows, int length, int center_begin, co
   }
 }
 
-template <class T>
-void zero_fill(T* device, std::size_t n, cudaStream_t stream) {
-  if (n > 0) MD_CUDA_CHECK(cudaMemsetAsync(device, 0, n * sizeof(T), stream));
-}
-
 }  // namespace
 
-/// The device side of AniPotentialCuda. This base holds what does not depend on the precision:
-/// the stream, the per-atom and per-build device state and the transfers; EngineImpl<Real>
-/// evaluates. compute() points Inputs/Outputs at the engine's own buffers, compute_device() at
-/// the caller's arrays; both run evaluate().
-class AniPotentialCuda::Engine {
+/// The device side of AniPotentialCuda: the shared stream and per-atom buffers
+/// (device_evaluator_cuda.cuh) plus the per-build plan; EngineImpl<Real> evaluates. compute()
+/// points Inputs/Outputs at the engine's own buffers, compute_device() at the caller's arrays;
+/// both run evaluate().
+class AniPotentialCuda::Engine : public DeviceEvaluatorBase {
  public:
-  struct Inputs {
-    const double* positions = nullptr;  ///< device [n_all][3], Å
-    const int* offsets = nullptr;       ///< device [n_local + 1]
-    const int* neighbors = nullptr;     ///< device
-    int n_local = 0;
-    int n_all = 0;
+  struct Inputs : DeviceEvalInputs {
     const std::vector<int>* element_begin = nullptr;  ///< host, AniPotentialCuda::element_begin_
   };
-  /// Device outputs, all OVERWRITTEN by evaluate().
-  struct Outputs {
-    double* forces = nullptr;          ///< [n_all][3], eV/Å
-    double* atom_energies = nullptr;   ///< [atom_energy_rows], eV: local rows, then zeros
-    std::size_t atom_energy_rows = 0;  ///< ≥ n_local
-    double* atom_virials = nullptr;    ///< [n_all][9], eV; null: not computed
-  };
-
-  Engine() { virial_.resize(9); }
-  virtual ~Engine() = default;
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
+  using Outputs = DeviceEvalOutputs;
 
   /// Evaluates with the elements and rows of the last upload_plan(): writes `out` and downloads
   /// the virial (host [9], eV). On return all work is complete.
@@ -114,54 +90,18 @@ class AniPotentialCuda::Engine {
   virtual int max_chunk_centers() const = 0;
   virtual std::size_t device_bytes() const = 0;
 
+  /// Uploads the per-build plan: the model element of each of the n_all atoms and the rows.
   void upload_plan(const std::vector<int>& elements, int n_all, const std::vector<int>& rows) {
     elements_.upload(elements.data(), static_cast<std::size_t>(n_all), stream_.get());
     rows_.upload(rows.data(), rows.size(), stream_.get());
   }
-  Inputs upload_inputs(const AtomsView& atoms, const NeighborView& neighbors,
-                       const std::vector<int>& element_begin) {
-    cudaStream_t s = stream_.get();
-    const auto n_local = static_cast<std::size_t>(atoms.n_local);
-    positions_.upload(atoms.positions.data(), 3 * static_cast<std::size_t>(atoms.n_all), s);
-    offsets_.upload(neighbors.offsets.data(), n_local + 1, s);
-    neighbors_.upload(neighbors.neighbors.data(),
-                      n_local > 0 ? static_cast<std::size_t>(neighbors.offsets[n_local]) : 0, s);
-    return Inputs{positions_.data(), offsets_.data(), neighbors_.data(),
-                  atoms.n_local,     atoms.n_all,     &element_begin};
-  }
-  double* own_atom_energies(int n_local) {
-    atom_energy_.resize(std::max<std::size_t>(1, static_cast<std::size_t>(n_local)));
-    return atom_energy_.data();
-  }
-  Outputs own_outputs(int n_local, int n_all, bool atom_virial) {
-    const auto n = static_cast<std::size_t>(n_all);
-    forces_.resize(std::max<std::size_t>(1, 3 * n));
-    if (atom_virial) atom_virial_.resize(std::max<std::size_t>(1, 9 * n));
-    return Outputs{forces_.data(), own_atom_energies(n_local), static_cast<std::size_t>(n_local),
-                   atom_virial ? atom_virial_.data() : nullptr};
-  }
-  /// Copies `n` elements device → host after all queued work; blocks.
-  template <class T>
-  void download(const T* device, T* host, std::size_t n) const {
-    if (n > 0) {
-      MD_CUDA_CHECK(
-          cudaMemcpyAsync(host, device, n * sizeof(T), cudaMemcpyDeviceToHost, stream_.get()));
-    }
-    stream_.synchronize();
-  }
 
  protected:
   std::size_t base_bytes() const {
-    return positions_.capacity_bytes() + offsets_.capacity_bytes() +
-           neighbors_.capacity_bytes() + elements_.capacity_bytes() + rows_.capacity_bytes() +
-           forces_.capacity_bytes() + atom_energy_.capacity_bytes() + virial_.capacity_bytes() +
-           atom_virial_.capacity_bytes();
+    return io_bytes() + elements_.capacity_bytes() + rows_.capacity_bytes();
   }
 
-  CudaStream stream_;
-  DeviceBuffer<double> positions_;
-  DeviceBuffer<int> offsets_, neighbors_, elements_, rows_;
-  DeviceBuffer<double> forces_, atom_energy_, virial_, atom_virial_;
+  DeviceBuffer<int> elements_, rows_;
 };
 
 namespace {
@@ -203,8 +143,7 @@ class EngineImpl final : public AniPotentialCuda::Engine {
 };
 
 template <class Real>
-EngineImpl<Real>::EngineImpl(const ani::PreparedAniModel& prepared,
-                             std::size_t memory_budget_bytes)
+EngineImpl<Real>::EngineImpl(const ani::PreparedAniModel& prepared, std::size_t memory_budget_bytes)
     : prepared_(prepared),
       length_(prepared.model.aev_length()),
       cublas_(stream_.get()),
@@ -223,14 +162,7 @@ EngineImpl<Real>::EngineImpl(const ani::PreparedAniModel& prepared,
 
 template <class Real>
 void EngineImpl<Real>::plan_memory(std::size_t memory_budget_bytes) {
-  if (memory_budget_bytes == 0) {
-    std::size_t free_bytes = 0, total_bytes = 0;
-    MD_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-    memory_budget_bytes =
-        std::min(kMaxAutoBudget,
-                 static_cast<std::size_t>(kAutoBudgetFraction * static_cast<double>(free_bytes)));
-  }
-  budget_ = memory_budget_bytes;
+  budget_ = chunk_memory_budget(memory_budget_bytes);
   // Per centre: AEV, ∂E/∂AEV, its row copy, one member's gradient and the sum over members
   // (5 × length), the energies, and the network workspace (per layer its input and gate, three
   // rows of the widest layer).
@@ -254,11 +186,11 @@ void EngineImpl<Real>::plan_memory(std::size_t memory_budget_bytes) {
 
 template <class Real>
 std::size_t EngineImpl<Real>::device_bytes() const {
-  std::size_t bytes = base_bytes() + constants_device_.capacity_bytes() +
-                      aev_.capacity_bytes() + grad_aev_.capacity_bytes() +
-                      rows_in_.capacity_bytes() + rows_grad_.capacity_bytes() +
-                      rows_grad_sum_.capacity_bytes() + rows_energy_.capacity_bytes() +
-                      rows_energy_sum_.capacity_bytes() + net_ws_.device_bytes();
+  std::size_t bytes = base_bytes() + constants_device_.capacity_bytes() + aev_.capacity_bytes() +
+                      grad_aev_.capacity_bytes() + rows_in_.capacity_bytes() +
+                      rows_grad_.capacity_bytes() + rows_grad_sum_.capacity_bytes() +
+                      rows_energy_.capacity_bytes() + rows_energy_sum_.capacity_bytes() +
+                      net_ws_.device_bytes();
   for (const auto& element_nets : nets_) {
     for (const auto& net : element_nets) bytes += net.device_bytes();
   }
@@ -280,20 +212,20 @@ void EngineImpl<Real>::networks(int chunk, int begin, int n_centers, const Input
     const int* rows = rows_.data() + element_begin[e];
     const std::size_t n_values = static_cast<std::size_t>(n_rows) * length_;
     const unsigned int blocks = blocks_for(n_values, kThreads);
-    gather_rows_kernel<Real><<<blocks, kThreads, 0, s>>>(n_rows, length_, rows, aev_.data(),
-                                                         rows_in_.data());
+    gather_rows_kernel<Real>
+        <<<blocks, kThreads, 0, s>>>(n_rows, length_, rows, aev_.data(), rows_in_.data());
     MD_CUDA_CHECK_LAUNCH(s);
     for (std::size_t m = 0; m < nets_[e].size(); ++m) {
       nn::energy_net_cuda(nets_[e][m], n_rows, rows_in_.data(), rows_energy_.data(),
                           rows_grad_.data(), net_ws_, cublas_.get(), s);
       add_member_kernel<Real><<<blocks, kThreads, 0, s>>>(
-          n_rows, length_, m == 0, rows_energy_.data(), rows_grad_.data(),
-          rows_energy_sum_.data(), rows_grad_sum_.data());
+          n_rows, length_, m == 0, rows_energy_.data(), rows_grad_.data(), rows_energy_sum_.data(),
+          rows_grad_sum_.data());
       MD_CUDA_CHECK_LAUNCH(s);
     }
     scatter_rows_kernel<Real><<<blocks, kThreads, 0, s>>>(
-        n_rows, length_, begin, rows, rows_energy_sum_.data(), rows_grad_sum_.data(),
-        inv_members, model.self_energies[e], atom_energy, grad_aev_.data());
+        n_rows, length_, begin, rows, rows_energy_sum_.data(), rows_grad_sum_.data(), inv_members,
+        model.self_energies[e], atom_energy, grad_aev_.data());
     MD_CUDA_CHECK_LAUNCH(s);
   }
 }
@@ -307,9 +239,8 @@ void EngineImpl<Real>::evaluate(const Inputs& in, const Outputs& out, double* vi
   if (out.atom_virials != nullptr) zero_fill(out.atom_virials, 9 * n_all, s);
   virial_.fill_zero(9, s);
 
-  const std::size_t chunk_values = static_cast<std::size_t>(std::max(
-                                       1, std::min(chunk_centers_, in.n_local))) *
-                                   length_;
+  const std::size_t chunk_values =
+      static_cast<std::size_t>(std::max(1, std::min(chunk_centers_, in.n_local))) * length_;
   for (auto* buffer : {&aev_, &grad_aev_, &rows_in_, &rows_grad_, &rows_grad_sum_}) {
     buffer->resize(chunk_values);
   }
@@ -328,8 +259,7 @@ void EngineImpl<Real>::evaluate(const Inputs& in, const Outputs& out, double* vi
     args.n_centers = std::min(chunk_centers_, in.n_local - begin);
     ani::aev_forward_cuda(args, aev_.data(), s);
     networks(chunk, begin, args.n_centers, in, out.atom_energies);
-    ani::aev_backward_cuda(args, grad_aev_.data(), out.forces, virial_.data(), out.atom_virials,
-                           s);
+    ani::aev_backward_cuda(args, grad_aev_.data(), out.forces, virial_.data(), out.atom_virials, s);
   }
   virial_.download(virial, 9, s);
 }
@@ -359,7 +289,6 @@ std::size_t AniPotentialCuda::device_memory_bytes() const { return engine_->devi
 int AniPotentialCuda::max_chunk_centers() const { return engine_->max_chunk_centers(); }
 
 void AniPotentialCuda::prepare_types(Span<const int> types, int n_local, int n_all) {
-  device_types_key_.reset();  // the uploads below replace what compute_device() planned
   elements_.resize(static_cast<std::size_t>(n_all));
   for (int k = 0; k < n_all; ++k) elements_[k] = prepared_.element_of_type[types[k]];
   const int chunk = engine_->max_chunk_centers();
@@ -387,21 +316,15 @@ double AniPotentialCuda::sum_atom_energies(int n_local) const {
   return energy.value();
 }
 
-namespace {
-
-void require_full_list(NeighborKind kind) {
-  if (kind != NeighborKind::kFull) throw internal_error("ani needs a full neighbour list");
-}
-
-}  // namespace
-
 void AniPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neighbors,
                                const ComputeRequest& request, ForceOutput& out) {
-  require_full_list(neighbors.kind);
+  if (neighbors.kind != NeighborKind::kFull)
+    throw internal_error("ani needs a full neighbour list");
+  device_plan_.invalidate();  // the uploads below replace what compute_device() planned
   prepare_types(atoms.types, atoms.n_local, atoms.n_all);
   const auto n_all = static_cast<std::size_t>(atoms.n_all);
   const auto n_local = static_cast<std::size_t>(atoms.n_local);
-  const Engine::Inputs in = engine_->upload_inputs(atoms, neighbors, element_begin_);
+  const Engine::Inputs in{engine_->upload_inputs(atoms, neighbors), &element_begin_};
   const Engine::Outputs device_out =
       engine_->own_outputs(atoms.n_local, atoms.n_all, request.atom_virial);
   double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -423,36 +346,20 @@ void AniPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neigh
 void AniPotentialCuda::compute_device(const DeviceAtomsView& atoms,
                                       const DeviceNeighborView& neighbors,
                                       const ComputeRequest& request, DeviceForceOutput& out) {
-  require_full_list(neighbors.kind);
-  const auto n_all = static_cast<std::size_t>(atoms.n_all);
-  const auto n_local = static_cast<std::size_t>(atoms.n_local);
-  // Device arrays cannot be bounds-checked where they are used; a short one is an engine bug.
-  if (atoms.positions.size() < 3 * n_all || atoms.host_types.size() < n_all ||
-      neighbors.offsets.size() < n_local + 1 || out.forces.size() < 3 * n_all ||
-      (request.atom_energy && out.atom_energies.size() < n_all) ||
-      (request.atom_virial && out.atom_virials.size() < 9 * n_all)) {
-    throw internal_error("ani: compute_device got an array shorter than n_local/n_all need");
-  }
-  // Types change only at a neighbour-list rebuild: map, plan and upload them once per build.
-  const std::tuple<std::uint64_t, int, int> types_key{neighbors.build_count, atoms.n_local,
-                                                      atoms.n_all};
-  if (device_types_key_ != types_key) {
+  check_device_arrays("ani", atoms, neighbors, request, out);
+  if (device_plan_.needs_upload(neighbors.build_count, atoms.n_local, atoms.n_all)) {
     prepare_types(atoms.host_types, atoms.n_local, atoms.n_all);
-    device_types_key_ = types_key;
   }
-  const Engine::Inputs in{atoms.positions.data(), neighbors.offsets.data(),
-                          neighbors.neighbors.data(), atoms.n_local, atoms.n_all,
+  const Engine::Inputs in{{atoms.positions.data(), neighbors.offsets.data(),
+                           neighbors.neighbors.data(), atoms.n_local, atoms.n_all},
                           &element_begin_};
-  Engine::Outputs device_out{out.forces.data(), out.atom_energies.data(), n_all,
-                             request.atom_virial ? out.atom_virials.data() : nullptr};
-  if (!request.atom_energy) {  // the energy still needs the atomic energies
-    device_out.atom_energies = engine_->own_atom_energies(atoms.n_local);
-    device_out.atom_energy_rows = n_local;
-  }
+  const Engine::Outputs device_out =
+      engine_->caller_outputs(atoms.n_local, atoms.n_all, request, out);
   double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
   engine_->evaluate(in, device_out, virial);
   double energy = 0.0;
   if (request.energy) {
+    const auto n_local = static_cast<std::size_t>(atoms.n_local);
     ensure_size(atom_energy_, n_local);
     engine_->download(device_out.atom_energies, atom_energy_.data(), n_local);
     energy = sum_atom_energies(atoms.n_local);

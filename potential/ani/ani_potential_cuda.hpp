@@ -33,14 +33,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "potential/ani/ani_model.hpp"
 #include "potential/ani/ani_options.hpp"
 #include "potential/ani/prepared_ani_model.hpp"
+#include "potential/device_plan_key.hpp"
 #include "potential/element_contacts.hpp"
 #include "potential/potential.hpp"
 
@@ -89,9 +88,7 @@ class AniPotentialCuda final : public Potential {
   AniOptions options_;
   ElementContacts contacts_;
   std::unique_ptr<Engine> engine_;
-  /// (build_count, n_local, n_all) of the elements uploaded for compute_device(); empty after
-  /// compute() overwrote them.
-  std::optional<std::tuple<std::uint64_t, int, int>> device_types_key_;
+  DevicePlanKey device_plan_;  ///< the build whose plan compute_device() uploaded
 
   // Host workspaces (grow-only).
   std::vector<int> elements_;        ///< [n_all] model element of each atom

@@ -15,29 +15,27 @@
 #include "core/error.hpp"
 #include "core/exact_math.hpp"
 #include "device/device_buffer.hpp"
-#include "potential/nn/blas_cuda.cuh"
 #include "potential/deep/deep_potential_cuda.hpp"
-#include "potential/nn/dense_net_cuda.cuh"
 #include "potential/deep/descriptor.hpp"
 #include "potential/deep/descriptor_cuda.cuh"
 #include "potential/deep/embedding_net_cuda.cuh"
 #include "potential/deep/env_mat_cuda.cuh"
-#include "potential/nn/energy_net.hpp"
-#include "potential/nn/energy_net_cuda.cuh"
 #include "potential/deep/format_nlist_cuda.cuh"
 #include "potential/deep/pair_groups_cuda.cuh"
 #include "potential/deep/prod_force_virial_cuda.cuh"
 #include "potential/deep/tabulated_embedding.hpp"
 #include "potential/deep/tabulated_embedding_cuda.cuh"
 #include "potential/deep/type_mapping.hpp"
+#include "potential/device_evaluator_cuda.cuh"
+#include "potential/nn/blas_cuda.cuh"
+#include "potential/nn/dense_net_cuda.cuh"
+#include "potential/nn/energy_net.hpp"
+#include "potential/nn/energy_net_cuda.cuh"
 
 namespace md {
 namespace {
 
 constexpr int kThreads = 256;
-/// Automatic budget: this fraction of the free device memory, at most kMaxAutoBudget.
-constexpr double kAutoBudgetFraction = 0.5;
-constexpr std::size_t kMaxAutoBudget = std::size_t{16} << 30;
 /// The embedding workspace gets this fraction of the budget, within [kMinBlockRows,
 /// kMaxBlockRows] rows per GEMM block.
 constexpr std::size_t kEmbeddingBudgetDivisor = 8;
@@ -81,37 +79,20 @@ __global__ void scatter_fitting_output_kernel(int rows, int dim_d, int n_in, int
 
 }  // namespace
 
-/// The device side of DeepPotentialCuda. This base holds what does not depend on the precision:
-/// the stream, the per-atom and per-build device state and the transfers; EngineImpl<Real>
-/// evaluates. Both entry points run the same evaluate(): compute() points Inputs/Outputs at the
-/// engine's own buffers (upload_inputs, own_outputs), compute_device() at the caller's arrays.
-class DeepPotentialCuda::Engine {
+/// The device side of DeepPotentialCuda: the shared stream and per-atom buffers
+/// (device_evaluator_cuda.cuh), the per-build types and fitting rows, and the counters;
+/// EngineImpl<Real> evaluates. Both entry points run the same evaluate(): compute() points
+/// Inputs/Outputs at the engine's own buffers (upload_inputs, own_outputs), compute_device() at
+/// the caller's arrays (caller_outputs).
+class DeepPotentialCuda::Engine : public DeviceEvaluatorBase {
  public:
-  /// Device inputs of one evaluation.
-  struct Inputs {
-    const double* positions = nullptr;  ///< device [n_all][3], Å
-    const int* offsets = nullptr;       ///< device [n_local + 1]
-    const int* neighbors = nullptr;     ///< device [offsets[n_local]]
-    int n_local = 0;
-    int n_all = 0;
+  struct Inputs : DeviceEvalInputs {
     bool skip_excluded = true;                        ///< atom_exclude_types centres skipped
     const std::vector<int>* fit_net_begin = nullptr;  ///< host, DeepPotentialCuda::fit_net_begin_
   };
-  /// Device outputs of one evaluation, all OVERWRITTEN by evaluate().
-  struct Outputs {
-    double* forces = nullptr;          ///< [n_all][3], eV/Å
-    double* atom_energies = nullptr;   ///< [atom_energy_rows], eV: local rows, then zeros
-    std::size_t atom_energy_rows = 0;  ///< ≥ n_local
-    double* atom_virials = nullptr;    ///< [n_all][9], eV; null: not computed
-  };
+  using Outputs = DeviceEvalOutputs;
 
-  Engine() {
-    virial_.resize(9);
-    overflow_.resize(4);
-  }
-  virtual ~Engine() = default;
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
+  Engine() { overflow_.resize(4); }
 
   /// Evaluates with the types of the last upload_types(): writes `out`, and downloads the virial
   /// (`virial`, host [9], eV) and the counters (`overflow`, host [4]: [0..1] sel overflow, see
@@ -133,48 +114,9 @@ class DeepPotentialCuda::Engine {
     model_types_.upload(model_types.data(), static_cast<std::size_t>(n_all), stream_.get());
     fit_rows_.upload(fit_rows.data(), fit_rows.size(), stream_.get());
   }
-  /// Uploads host views into the engine's own buffers (compute()'s per-call copies).
-  Inputs upload_inputs(const AtomsView& atoms, const NeighborView& neighbors, bool skip_excluded,
-                       const std::vector<int>& fit_net_begin) {
-    cudaStream_t s = stream_.get();
-    const auto n_local = static_cast<std::size_t>(atoms.n_local);
-    positions_.upload(atoms.positions.data(), 3 * static_cast<std::size_t>(atoms.n_all), s);
-    offsets_.upload(neighbors.offsets.data(), n_local + 1, s);
-    neighbors_.upload(neighbors.neighbors.data(),
-                      n_local > 0 ? static_cast<std::size_t>(neighbors.offsets[n_local]) : 0, s);
-    return Inputs{positions_.data(), offsets_.data(), neighbors_.data(), atoms.n_local,
-                  atoms.n_all,       skip_excluded,   &fit_net_begin};
-  }
-  /// The engine's atom-energy buffer, [max(1, n_local)].
-  double* own_atom_energies(int n_local) {
-    atom_energy_.resize(std::max<std::size_t>(1, static_cast<std::size_t>(n_local)));
-    return atom_energy_.data();
-  }
-  /// The engine's own output buffers (compute() downloads them); atom virials when `atom_virial`.
-  Outputs own_outputs(int n_local, int n_all, bool atom_virial) {
-    const auto n = static_cast<std::size_t>(n_all);
-    forces_.resize(3 * n);
-    if (atom_virial) atom_virial_.resize(9 * n);
-    return Outputs{forces_.data(), own_atom_energies(n_local), static_cast<std::size_t>(n_local),
-                   atom_virial ? atom_virial_.data() : nullptr};
-  }
-  /// Copies `n` elements from device to host after all work queued on the engine's stream; blocks.
-  template <class T>
-  void download(const T* device, T* host, std::size_t n) const {
-    if (n > 0) {
-      MD_CUDA_CHECK(
-          cudaMemcpyAsync(host, device, n * sizeof(T), cudaMemcpyDeviceToHost, stream_.get()));
-    }
-    stream_.synchronize();
-  }
 
  protected:
-  CudaStream stream_;
-  // Per-build state, and the per-atom copies and outputs of compute() (compute_device() uses the
-  // caller's arrays instead).
-  DeviceBuffer<double> positions_;
-  DeviceBuffer<int> model_types_, offsets_, neighbors_, fit_rows_;
-  DeviceBuffer<double> forces_, atom_energy_, virial_, atom_virial_;
+  DeviceBuffer<int> model_types_, fit_rows_;   ///< per-build state
   DeviceBuffer<unsigned long long> overflow_;  ///< [4], see evaluate()
 
   /// Clears the counters: zero, except the smallest missed pair key (all ones).
@@ -188,12 +130,6 @@ namespace {
 
 using Inputs = DeepPotentialCuda::Engine::Inputs;
 using Outputs = DeepPotentialCuda::Engine::Outputs;
-
-/// Sets `n` elements of the device array `device` to zero on `stream`.
-template <class T>
-void zero_fill(T* device, std::size_t n, cudaStream_t stream) {
-  if (n > 0) MD_CUDA_CHECK(cudaMemsetAsync(device, 0, n * sizeof(T), stream));
-}
 
 template <class Real>
 class EngineImpl final : public DeepPotentialCuda::Engine {
@@ -302,14 +238,7 @@ EngineImpl<Real>::EngineImpl(const deep::PreparedDeepModel& prepared,
 
 template <class Real>
 void EngineImpl<Real>::plan_memory(std::size_t memory_budget_bytes) {
-  if (memory_budget_bytes == 0) {
-    std::size_t free_bytes = 0, total_bytes = 0;
-    MD_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
-    memory_budget_bytes =
-        std::min(kMaxAutoBudget,
-                 static_cast<std::size_t>(kAutoBudgetFraction * static_cast<double>(free_bytes)));
-  }
-  budget_ = memory_budget_bytes;
+  budget_ = chunk_memory_budget(memory_budget_bytes);
   const std::size_t real = sizeof(Real);
   const auto n_groups = static_cast<std::size_t>(model_.n_embedding_nets());
   const auto nnei = static_cast<std::size_t>(n_nei_);
@@ -370,10 +299,8 @@ std::size_t EngineImpl<Real>::device_bytes() const {
            (tables_ ? tables_->device_bytes() : 0);
   for (const auto& net : embedding_nets_) bytes += net.device_bytes();
   for (const auto& net : fitting_nets_) bytes += net.device_bytes();
-  bytes += positions_.capacity_bytes() + model_types_.capacity_bytes() + offsets_.capacity_bytes() +
-           neighbors_.capacity_bytes() + fit_rows_.capacity_bytes() + forces_.capacity_bytes() +
-           atom_energy_.capacity_bytes() + virial_.capacity_bytes() +
-           atom_virial_.capacity_bytes() + overflow_.capacity_bytes();
+  bytes += io_bytes() + model_types_.capacity_bytes() + fit_rows_.capacity_bytes() +
+           overflow_.capacity_bytes();
   return bytes;
 }
 
@@ -451,8 +378,8 @@ template <class Real>
 void EngineImpl<Real>::descriptor_backward(int n_centers) {
   grad_gr_.resize(static_cast<std::size_t>(n_centers) * 4 * ng_);
   if (tables_) {
-    deep::descriptor_grad_gr_cuda(descriptor_args(), gr_.data(), grad_descriptor_.data(),
-                                  n_centers, grad_gr_.data(), stream_.get());
+    deep::descriptor_grad_gr_cuda(descriptor_args(), gr_.data(), grad_descriptor_.data(), n_centers,
+                                  grad_gr_.data(), stream_.get());
     deep::tabulated_embedding_backward_cuda(*tables_, grad_gr_.data(), pairs_, stream_.get());
     return;
   }
@@ -482,7 +409,7 @@ void EngineImpl<Real>::fit(int chunk, int begin, int n_centers, const Inputs& in
         fit_input_.data());
     MD_CUDA_CHECK_LAUNCH(s);
     nn::energy_net_cuda(fitting_nets_[f], rows, fit_input_.data(), fit_energy_.data(),
-                           fit_grad_.data(), fitting_ws_, cublas_.get(), s);
+                        fit_grad_.data(), fitting_ws_, cublas_.get(), s);
     const std::size_t n_out = static_cast<std::size_t>(rows) * dim_d_;
     scatter_fitting_output_kernel<Real><<<blocks_for(n_out, kThreads), kThreads, 0, s>>>(
         rows, dim_d_, fit_in_, begin, d_rows, pairs_.center_type.data(), fit_energy_.data(),
@@ -594,7 +521,6 @@ void require_full_list(NeighborKind kind) {
 
 void DeepPotentialCuda::prepare_types(Span<const int> types, int n_local, int n_all,
                                       bool skip_excluded) {
-  device_types_key_.reset();  // the uploads below replace what compute_device() planned
   deep::map_run_types(types, n_all, prepared_.run_to_model, model_types_);
   plan_chunks(n_local, skip_excluded);
   engine_->upload_types(model_types_, n_all, fit_rows_);
@@ -655,10 +581,11 @@ void DeepPotentialCuda::report_table_miss(const unsigned long long counters[4],
 void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neighbors,
                                 const ComputeRequest& request, ForceOutput& out) {
   require_full_list(neighbors.kind);
+  device_plan_.invalidate();  // the uploads below replace what compute_device() planned
   prepare_types(atoms.types, atoms.n_local, atoms.n_all, true);
   const auto n_all = static_cast<std::size_t>(atoms.n_all);
   const auto n_local = static_cast<std::size_t>(atoms.n_local);
-  const Engine::Inputs in = engine_->upload_inputs(atoms, neighbors, true, fit_net_begin_);
+  const Engine::Inputs in{engine_->upload_inputs(atoms, neighbors), true, &fit_net_begin_};
   const Engine::Outputs device_out =
       engine_->own_outputs(atoms.n_local, atoms.n_all, request.atom_virial);
   double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -692,39 +619,18 @@ void DeepPotentialCuda::compute(const AtomsView& atoms, const NeighborView& neig
 void DeepPotentialCuda::compute_device(const DeviceAtomsView& atoms,
                                        const DeviceNeighborView& neighbors,
                                        const ComputeRequest& request, DeviceForceOutput& out) {
-  require_full_list(neighbors.kind);
+  check_device_arrays("deepmd", atoms, neighbors, request, out);
   const auto n_all = static_cast<std::size_t>(atoms.n_all);
   const auto n_local = static_cast<std::size_t>(atoms.n_local);
-  // Device arrays cannot be bounds-checked where they are used; a short one is an engine bug.
-  if (atoms.positions.size() < 3 * n_all || atoms.host_types.size() < n_all ||
-      neighbors.offsets.size() < n_local + 1 || out.forces.size() < 3 * n_all ||
-      (request.atom_energy && out.atom_energies.size() < n_all) ||
-      (request.atom_virial && out.atom_virials.size() < 9 * n_all)) {
-    throw internal_error("deepmd: compute_device got an array shorter than n_local/n_all need");
-  }
-  // Types change only at a neighbour-list rebuild: map, plan and upload them once per build.
-  const std::tuple<std::uint64_t, int, int> types_key{neighbors.build_count, atoms.n_local,
-                                                      atoms.n_all};
-  if (device_types_key_ != types_key) {
+  if (device_plan_.needs_upload(neighbors.build_count, atoms.n_local, atoms.n_all)) {
     prepare_types(atoms.host_types, atoms.n_local, atoms.n_all, true);
-    device_types_key_ = types_key;
   }
-
-  const Engine::Inputs in{atoms.positions.data(),
-                          neighbors.offsets.data(),
-                          neighbors.neighbors.data(),
-                          atoms.n_local,
-                          atoms.n_all,
+  const Engine::Inputs in{{atoms.positions.data(), neighbors.offsets.data(),
+                           neighbors.neighbors.data(), atoms.n_local, atoms.n_all},
                           true,
                           &fit_net_begin_};
-  // Without per-atom energies requested, the atomic energies go to the engine's own buffer
-  // (the energy still needs them).
-  Engine::Outputs device_out{out.forces.data(), out.atom_energies.data(), n_all,
-                             request.atom_virial ? out.atom_virials.data() : nullptr};
-  if (!request.atom_energy) {
-    device_out.atom_energies = engine_->own_atom_energies(atoms.n_local);
-    device_out.atom_energy_rows = n_local;
-  }
+  const Engine::Outputs device_out =
+      engine_->caller_outputs(atoms.n_local, atoms.n_all, request, out);
   double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
   unsigned long long overflow[4] = {0, 0, 0, 0};
   engine_->evaluate(in, device_out, virial, overflow);
@@ -758,8 +664,9 @@ void DeepPotentialCuda::compute_device(const DeviceAtomsView& atoms,
 void DeepPotentialCuda::compute_descriptors(const AtomsView& atoms, const NeighborView& neighbors,
                                             std::vector<double>& out) {
   require_full_list(neighbors.kind);
+  device_plan_.invalidate();
   prepare_types(atoms.types, atoms.n_local, atoms.n_all, false);
-  const Engine::Inputs in = engine_->upload_inputs(atoms, neighbors, false, fit_net_begin_);
+  const Engine::Inputs in{engine_->upload_inputs(atoms, neighbors), false, &fit_net_begin_};
   out.assign(static_cast<std::size_t>(atoms.n_local) * prepared_.model.descriptor_dim(), 0.0);
   engine_->descriptors(in, out.data());
 }

@@ -51,15 +51,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "potential/deep/deep_model.hpp"
 #include "potential/deep/deep_potential_options.hpp"
 #include "potential/deep/prepared_model.hpp"
 #include "potential/deep/sel_overflow_report.hpp"
+#include "potential/device_plan_key.hpp"
 #include "potential/element_contacts.hpp"
 #include "potential/potential.hpp"
 
@@ -151,9 +150,7 @@ class DeepPotentialCuda final : public Potential {
   ElementContacts contacts_;
   deep::SelOverflowReport overflow_report_;
   std::unique_ptr<Engine> engine_;
-  /// (build_count, n_local, n_all) of the types uploaded for compute_device(); empty after a host
-  /// entry point overwrote them.
-  std::optional<std::tuple<std::uint64_t, int, int>> device_types_key_;
+  DevicePlanKey device_plan_;  ///< the build whose types compute_device() uploaded
 
   // Host workspaces (grow-only).
   std::vector<int> model_types_;     ///< [n_all]

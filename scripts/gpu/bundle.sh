@@ -106,6 +106,13 @@ else
         --set output.summary_json=summary.json >log.txt 2>&1)
     tail -n 3 "$ref/log.txt"
   done
+  echo "== CPU reference of the end-to-end check (configs/water_ani.yaml, 200 steps, backend cpu)"
+  ref=$stage/reference/water_ani_cpu
+  mkdir -p "$ref"
+  (cd "$ref" && OPENBLAS_NUM_THREADS=$jobs "$stage/bin/mdrun" --config "$root/configs/water_ani.yaml" \
+      --set run.steps=200 --set run.backend=cpu --set output.final_data_file=final.data \
+      --set output.summary_json=summary.json >log.txt 2>&1)
+  tail -n 3 "$ref/log.txt"
   tar -C "$stage/reference" -cf "$bundle/reference.tar" .
 fi
 
@@ -125,7 +132,7 @@ json.dump({
     "newest_glibc_symbol": "$glibc",
     "host_libraries_expected": "C library family, libstdc++, libgcc_s, CUDA driver, cuBLAS/cuBLASLt 13",
     "bundled_libraries": libs,
-    "reference": "configs/water.yaml --set run.steps=200 --set run.backend=cpu ($reference_note)",
+    "reference": "configs/water.yaml (compressed, exact) and configs/water_ani.yaml --set run.steps=200 --set run.backend=cpu ($reference_note)",
 }, open(sys.argv[1], "w"), indent=1)
 PY
 cp "$stage/manifest.json" "$bundle/manifest.json"

@@ -12,14 +12,16 @@
 #   env        nvidia-smi (GPU, driver), the host's C library, where cuBLAS and compute-sanitizer
 #              are, and that the bundled binaries load;
 #   tests      the backend tests, group by group (neighbour list, halo, atom kernels, Deep
-#              Potential, its [large] cases, the resident step); the slow groups run in parallel
-#              with the rest (correctness does not depend on timing);
-#   sanitizer  compute-sanitizer memcheck on the small fixture, neighbour-list and halo cases,
-#              racecheck on the fixture and the halo (in parallel with the tests);
+#              Potential, its [large] cases, ANI, the resident step); the slow groups run in
+#              parallel with the rest (correctness does not depend on timing);
+#   sanitizer  compute-sanitizer memcheck on the small fixture, neighbour-list, halo and ANI
+#              cases, racecheck on the fixture and the halo (in parallel with the tests);
 #   e2e        configs/water.yaml with run.backend=cuda for 200 steps, compressed (as shipped)
-#              and exact, in double and in mixed precision against the bundle's CPU reference (scripts/gpu/compare_runs.py);
-#   saturation scripts/bench_gpu_saturation.sh, double then mixed, alone on the GPU, with the
-#              rest of the budget (SAT_SIZES, default "4 8 12 16 18": 12,288 to 1,119,744 atoms;
+#              and exact, and configs/water_ani.yaml for 200 steps, each in double and in mixed
+#              precision against the bundle's CPU reference (scripts/gpu/compare_runs.py);
+#   saturation scripts/bench_gpu_saturation.sh alone on the GPU with the rest of the budget, the
+#              mixed series first (Deep Potential, then ANI), then double (SAT_SIZES, default
+#              "4 8 12 16 18": 12,288 to 1,119,744 atoms; ANI_SAT_SIZES, default "4 8 12 16";
 #              SAT_STEPS, default 20).
 #
 # Results in $OUT (at most 8 files come back): results.json (GPU, driver, commit, command, every
@@ -32,7 +34,7 @@
 # CHECK_BACKEND=cpu runs the e2e and saturation stages on the CPU backend: a dry run of their
 # plumbing (comparison, tables, results) on a machine without a GPU, never a GPU result.
 # Environment: OUT (required), BUNDLE (build-gpu-bundle/bundle.tar.xz), BUDGET_S (480),
-#   STAGES, SAT_SIZES, SAT_STEPS, WORK (/tmp/mdrun-gpu-check; emptied first), CUDA_LIB_DIR (found
+#   STAGES, SAT_SIZES, ANI_SAT_SIZES, SAT_STEPS, WORK (/tmp/mdrun-gpu-check; emptied first), CUDA_LIB_DIR (found
 #   by searching when unset).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,6 +43,7 @@ bundle=${BUNDLE:-$root/build-gpu-bundle/bundle.tar.xz}
 budget=${BUDGET_S:-480}
 stages=${STAGES:-env tests sanitizer e2e saturation}
 sat_sizes=${SAT_SIZES:-4 8 12 16 18}
+ani_sat_sizes=${ANI_SAT_SIZES:-4 8 12 16}
 sat_steps=${SAT_STEPS:-20}
 backend=${CHECK_BACKEND:-cuda}
 work=${WORK:-/tmp/mdrun-gpu-check}
@@ -51,7 +54,7 @@ rm -rf "$work"
 mkdir -p "$work/logs" "$work/b"
 exec > >(tee -a "$out/check.log") 2>&1
 echo "check.sh: $(date -u +%Y-%m-%dT%H:%M:%SZ), budget ${budget}s, stages: $stages"
-echo "command: OUT=\$OUT CHECK_BACKEND=$backend STAGES=\"$stages\" BUDGET_S=$budget SAT_SIZES=\"$sat_sizes\" SAT_STEPS=$sat_steps scripts/gpu/check.sh"
+echo "command: OUT=\$OUT CHECK_BACKEND=$backend STAGES=\"$stages\" BUDGET_S=$budget SAT_SIZES=\"$sat_sizes\" ANI_SAT_SIZES=\"$ani_sat_sizes\" SAT_STEPS=$sat_steps scripts/gpu/check.sh"
 
 elapsed() { echo $(($(date +%s) - started)); }
 remaining() { echo $((budget - $(elapsed))); }
@@ -178,6 +181,7 @@ if wants tests; then
   test_group halo "[halo_cuda]" 60
   test_group atom_kernels "[integrate_cuda]" 60
   test_group deepmd "[deepmd]~[large]" 150
+  test_group ani "[ani]" 120
   finalize
 fi
 if wants sanitizer; then
@@ -191,25 +195,25 @@ if wants sanitizer; then
     sanitize memcheck_halo memcheck "device halo: water box, 8 A ghosts, equals the host halo bit for bit" 90
     sanitize racecheck_halo racecheck "device halo: water box, 8 A ghosts, equals the host halo bit for bit" 90
   ) & background+=($!)
+  sanitize memcheck_ani memcheck "ani cuda: a two-member ensemble matches the CPU" 150 & background+=($!)
 fi
 
 # --- e2e -------------------------------------------------------------------------------------
 if wants e2e; then
   echo "== end to end: configs/water.yaml, 200 steps, run.backend=$backend"
-  for variant in compressed exact; do
-  compress=$([ $variant = compressed ] && echo true || echo false)
-  for precision in double mixed; do
+  e2e_run() {  # name config precision reference [--set ...]
+    local name=$1 config=$2 precision=$3 reference=$4 t0 rc status dir
+    shift 4
     t0=$(date +%s)
-    dir=$work/logs/e2e_${variant}_$precision
+    dir=$work/logs/e2e_$name
     mkdir -p "$dir"
-    (cd "$dir" && timeout -k 10 120 "$b/bin/mdrun" --config "$root/configs/water.yaml" \
-      --set run.steps=200 --set run.backend=$backend --set potential.precision=$precision \
-      --set potential.compress=$compress \
+    (cd "$dir" && timeout -k 10 120 "$b/bin/mdrun" --config "$root/configs/$config" \
+      --set run.steps=200 --set run.backend=$backend --set potential.precision=$precision "$@" \
       --set output.final_data_file=final.data --set output.summary_json=summary.json \
       >log.txt 2>&1)
     rc=$?
     if [ $rc -eq 0 ]; then
-      "$python" "$root/scripts/gpu/compare_runs.py" "$b/reference/water_cpu_$variant" "$dir" \
+      "$python" "$root/scripts/gpu/compare_runs.py" "$b/reference/$reference" "$dir" \
         --precision $precision --json "$dir/compare.json" >"$dir/compare.txt" 2>&1
       rc=$?
       cat "$dir/compare.txt"
@@ -221,8 +225,16 @@ if wants e2e; then
       tail -n 5 "$dir/log.txt"
     fi
     rm -f "$dir/final.data"
-    record "e2e:$variant:$precision" "$status" $rc $(($(date +%s) - t0)) "logs/e2e_${variant}_$precision"
+    record "e2e:${name//_/:}" "$status" $rc $(($(date +%s) - t0)) "logs/e2e_$name"
+  }
+  for variant in compressed exact; do
+    for precision in double mixed; do
+      e2e_run "${variant}_$precision" water.yaml $precision "water_cpu_$variant" \
+        --set potential.compress=$([ $variant = compressed ] && echo true || echo false)
+    done
   done
+  for precision in double mixed; do
+    e2e_run "ani_$precision" water_ani.yaml $precision water_ani_cpu
   done
   finalize
 fi
@@ -236,26 +248,29 @@ fi
 # --- saturation: alone on the GPU ------------------------------------------------------------
 if wants saturation; then
   echo "== saturation (sizes $sat_sizes, $sat_steps steps)"
-  for precision in double mixed; do
+  series=("deepmd mixed" "ani mixed" "deepmd double" "ani double")
+  for k in "${!series[@]}"; do
+    read -r potential precision <<<"${series[$k]}"
+    name=saturation:$potential:$precision
     t0=$(date +%s)
-    # Double gets half of what is left, mixed the rest (15 s are kept for packing the results).
-    left=$(($(remaining) - 15))
-    if [ "$precision" = double ]; then limit=$((left / 2)); else limit=$left; fi
+    # Each series gets an equal share of what is left (15 s are kept for packing the results).
+    limit=$((($(remaining) - 15) / (${#series[@]} - k)))
     if [ $limit -lt 30 ]; then
-      record "saturation:$precision" timeout 124 0 "no budget left"
+      record "$name" timeout 124 0 "no budget left"
       continue
     fi
     if [ $gpu = no ] && [ "$backend" = cuda ]; then
-      record "saturation:$precision" no-gpu 77 0
+      record "$name" no-gpu 77 0
       continue
     fi
-    sat=$work/logs/saturation_$precision
-    MDRUN=$b/bin/mdrun PYTHON=$python OUTDIR=$sat SIZES=$sat_sizes STEPS=$sat_steps BACKEND=$backend \
-      PRECISIONS=$precision timeout -k 10 $limit "$root/scripts/bench_gpu_saturation.sh" \
-      >"$work/logs/saturation_$precision.log" 2>&1
+    sizes=$([ "$potential" = ani ] && echo "$ani_sat_sizes" || echo "$sat_sizes")
+    sat=$work/logs/saturation_${potential}_$precision
+    MDRUN=$b/bin/mdrun PYTHON=$python OUTDIR=$sat SIZES=$sizes STEPS=$sat_steps BACKEND=$backend \
+      POTENTIAL=$potential PRECISIONS=$precision timeout -k 10 $limit \
+      "$root/scripts/bench_gpu_saturation.sh" >"$work/logs/saturation_${potential}_$precision.log" 2>&1
     rc=$?
     cat "$sat/table.md" 2>/dev/null | grep "^|"
-    record "saturation:$precision" "$(status_of $rc)" $rc $(($(date +%s) - t0)) "logs/saturation_$precision"
+    record "$name" "$(status_of $rc)" $rc $(($(date +%s) - t0)) "logs/saturation_${potential}_$precision"
     finalize
   done
 fi

@@ -43,7 +43,7 @@ def test_cases(xml_path):
 
 def saturation_rows(folder):
     """The rows of one saturation folder by series, {"double_compressed": [...], ...}: the
-    summaries are named <precision>_<compressed|exact>_n<N>.json (bench_gpu_saturation.sh)."""
+    summaries are named <precision>_<compressed|exact|ani>_n<N>.json (bench_gpu_saturation.sh)."""
     series = {}
     for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
         s = read_json(path)

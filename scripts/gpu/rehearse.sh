@@ -26,8 +26,9 @@ for name in ("results.json", "summary.md", "logs.tar.gz", "check.log"):
 r = json.load(open(os.path.join(out, "results.json")))
 expected = {"env", "tests:resident", "tests:deepmd_large", "tests:neighbor_list", "tests:halo",
             "tests:atom_kernels", "tests:deepmd", "e2e:compressed:double", "e2e:compressed:mixed",
-            "e2e:exact:double", "e2e:exact:mixed",
-            "saturation:double", "saturation:mixed", "sanitizer:memcheck_fixture",
+            "e2e:exact:double", "e2e:exact:mixed", "tests:ani", "e2e:ani:double", "e2e:ani:mixed",
+            "saturation:deepmd:double", "saturation:deepmd:mixed", "saturation:ani:double",
+            "saturation:ani:mixed", "sanitizer:memcheck_ani", "sanitizer:memcheck_fixture",
             "sanitizer:racecheck_fixture", "sanitizer:memcheck_neighbor_list",
             "sanitizer:memcheck_halo", "sanitizer:racecheck_halo"}
 seen = {s["name"]: s["status"] for s in r["stages"]}
@@ -46,16 +47,17 @@ PY
 dry=$out-cpu
 rm -rf "$dry"
 env -i HOME=/tmp PATH=/usr/bin:/bin OUT="$dry" CUDA_LIB_DIR="$cuda_lib" CHECK_BACKEND=cpu \
-  STAGES="e2e saturation" SAT_SIZES="1 2" SAT_STEPS=5 WORK=/tmp/mdrun-gpu-rehearsal \
+  STAGES="e2e saturation" SAT_SIZES="1 2" ANI_SAT_SIZES="1 2" SAT_STEPS=5 WORK=/tmp/mdrun-gpu-rehearsal \
   bash scripts/gpu/check.sh
 /usr/bin/python3 - "$dry" <<'PY'
 import json, os, sys
 r = json.load(open(os.path.join(sys.argv[1], "results.json")))
 seen = {s["name"]: s["status"] for s in r["stages"]}
 ok = all(seen.get("e2e:%s:double" % v) == "pass" and r["e2e"]["%s_double" % v]["ok"]
-         for v in ("compressed", "exact")) and \
-    seen.get("saturation:double") == "pass" and seen.get("saturation:mixed") == "pass" and \
-    all(len(r["saturation"].get("double_%s" % v, [])) == 2 for v in ("compressed", "exact"))
+         for v in ("compressed", "exact", "ani")) and \
+    all(seen.get("saturation:%s:%s" % (p, q)) == "pass"
+        for p in ("deepmd", "ani") for q in ("double", "mixed")) and \
+    all(len(r["saturation"].get("double_%s" % v, [])) == 2 for v in ("compressed", "exact", "ani"))
 print("CPU dry run: %s" % seen)
 if not ok:
     print("CPU dry run FAILED")

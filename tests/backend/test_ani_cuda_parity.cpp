@@ -15,12 +15,12 @@
 /// Tolerances: double |Δ| ≤ 1e-10·max(1, |ref|) per value, as the Deep Potential's. Mixed:
 /// |Δ| ≤ 1e-4 × the array's largest |ref|. The AEVs (≈ 100 radial and ≈ 1,000 angular float
 /// terms per atom) and the 1,008-256-192-160-1 networks run in float (2⁻²⁴ ≈ 6e-8 per rounding);
-/// TorchANI's own float32 forces differ from its float64 ones by ~1e-5 of their scale on water
-/// (tests/data/ani/README.md), so 1e-4 leaves a factor of ten. The energy gets the same bound
+/// the float AEV walk alone is within 5.2e-7 (forces) and 7.7e-7 (virial) of its double twin on
+/// the CPU (tests/unit/test_ani_walk.cpp), so 1e-4 leaves room for the float networks on top
+/// (to be calibrated on the first GPU run). The energy gets the same bound
 /// relative to |E| (the sum of ~10⁵ eV of atomic energies whose float errors partly cancel).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
@@ -28,6 +28,7 @@
 #include "io/ani_model_reader.hpp"
 #include "potential/ani/ani_potential.hpp"
 #include "potential/ani/ani_potential_cuda.hpp"
+#include "tests/support/ani_test_systems.hpp"
 #include "tests/support/cuda_parity.hpp"
 
 namespace {
@@ -59,8 +60,7 @@ Tolerance gpu_vs_gpu_tolerance(Precision precision) {
 }
 
 const md::AniModel& shipped_model() {
-  static const md::AniModel model =
-      md::read_ani_model(source_dir() + "/models/ani2x_member0.h5");
+  static const md::AniModel model = md::read_ani_model(source_dir() + "/models/ani2x_member0.h5");
   return model;
 }
 
@@ -71,28 +71,13 @@ md::AniOptions options(Precision precision) {
   return o;
 }
 
-/// Run types of the molecule cluster, in this order.
-const std::vector<std::string> kClusterTypes = {"H", "C", "N", "O", "S", "F", "Cl"};
+const std::vector<std::string>& kClusterTypes = md::test::kAniClusterTypes;
 
-/// CH3SH, CH2FCl and NH2OH a few Å apart, slightly distorted (tests/physics/test_ani_physics.cpp),
-/// open boundaries.
+/// The seven-element molecule cluster (tests/support/ani_test_systems.hpp), open boundaries.
 PeriodicSystem molecule_cluster(double cutoff) {
-  const double xyz[][4] = {
-      {1, 0.00, 0.00, 0.00},   {4, 1.82, 0.05, -0.02},  {0, -0.37, 1.03, 0.02},
-      {0, -0.35, -0.50, 0.90}, {0, -0.38, -0.53, -0.87}, {0, 2.10, -1.28, 0.08},
-      {1, 0.20, 3.10, 1.40},   {5, 1.55, 3.05, 1.45},   {6, -0.70, 4.60, 1.30},
-      {0, -0.18, 2.60, 2.35},  {0, -0.12, 2.58, 0.45},  {2, 3.30, 1.90, -1.20},
-      {3, 4.70, 1.95, -1.05},  {0, 3.05, 1.55, -2.15},  {0, 2.95, 2.88, -1.10},
-      {0, 5.02, 1.30, -1.70}};
-  std::vector<double> positions;
-  std::vector<int> types;
-  for (const auto& row : xyz) {
-    types.push_back(static_cast<int>(row[0]));
-    positions.insert(positions.end(), {row[1], row[2], row[3]});
-  }
-  return md::test::make_periodic_system(positions, types,
-                                        md::test::orthorhombic_cell(30.0, 30.0, 30.0),
-                                        {false, false, false}, cutoff);
+  const md::test::AniCluster c = md::test::ani_molecule_cluster();
+  return md::test::make_periodic_system(c.positions, c.types, c.cell, {false, false, false},
+                                        cutoff);
 }
 
 double list_cutoff() { return shipped_model().aev.radial_cutoff + kSkin; }
@@ -204,9 +189,9 @@ TEST_CASE("ani cuda: element and ensemble errors are the CPU evaluator's", "[bac
   CHECK_THAT(cpu, Catch::Contains("no network for the element [Xe]"));
   CHECK(message([&] { md::AniPotentialCuda p(shipped_model(), bad, types); }) == cpu);
   bad.ensemble = {0, 1};
-  const std::string cpu_ensemble =
-      message([&] { md::AniPotential p(shipped_model(), bad, {"O", "H"}); });
+  const std::string cpu_ensemble = message([&] {
+    md::AniPotential p(shipped_model(), bad, {"O", "H"});
+  });
   CHECK_THAT(cpu_ensemble, Catch::Contains("member 1 does not exist"));
-  CHECK(message([&] { md::AniPotentialCuda p(shipped_model(), bad, {"O", "H"}); }) ==
-        cpu_ensemble);
+  CHECK(message([&] { md::AniPotentialCuda p(shipped_model(), bad, {"O", "H"}); }) == cpu_ensemble);
 }

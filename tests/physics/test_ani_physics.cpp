@@ -8,14 +8,13 @@
 /// box of shared/data/water-example with every coordinate moved by up to ±0.1 Å (periodic,
 /// 12.4447 Å cell), and an open cluster of small molecules covering all seven elements.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <functional>
 
 #include "core/error.hpp"
-
 #include "io/ani_model_reader.hpp"
 #include "potential/ani/ani_potential.hpp"
+#include "tests/support/ani_test_systems.hpp"
 #include "tests/support/deep_test_util.hpp"
 
 namespace {
@@ -49,27 +48,11 @@ Atoms perturbed_water(unsigned seed) {
   return w;
 }
 
-/// Run types of the molecule cluster, in this order.
-const std::vector<std::string> kClusterTypes = {"H", "C", "N", "O", "S", "F", "Cl"};
+const std::vector<std::string>& kClusterTypes = md::test::kAniClusterTypes;
 
-/// An open cluster: CH3SH, CH2FCl and NH2OH a few Å apart (every element, several angular
-/// neighbours of each kind), slightly distorted.
 Atoms molecule_cluster() {
-  const double xyz[][4] = {
-      // type, x, y, z (Å)
-      {1, 0.00, 0.00, 0.00},   {4, 1.82, 0.05, -0.02},  {0, -0.37, 1.03, 0.02},
-      {0, -0.35, -0.50, 0.90}, {0, -0.38, -0.53, -0.87}, {0, 2.10, -1.28, 0.08},
-      {1, 0.20, 3.10, 1.40},   {5, 1.55, 3.05, 1.45},   {6, -0.70, 4.60, 1.30},
-      {0, -0.18, 2.60, 2.35},  {0, -0.12, 2.58, 0.45},  {2, 3.30, 1.90, -1.20},
-      {3, 4.70, 1.95, -1.05},  {0, 3.05, 1.55, -2.15},  {0, 2.95, 2.88, -1.10},
-      {0, 5.02, 1.30, -1.70}};
-  Atoms a;
-  for (const auto& row : xyz) {
-    a.types.push_back(static_cast<int>(row[0]));
-    a.positions.insert(a.positions.end(), {row[1], row[2], row[3]});
-  }
-  a.cell = md::test::orthorhombic_cell(30.0, 30.0, 30.0);
-  return a;
+  const md::test::AniCluster c = md::test::ani_molecule_cluster();
+  return Atoms{c.positions, c.types, c.cell};
 }
 
 PeriodicSystem build(const Atoms& a, bool periodic, double cutoff) {
@@ -83,7 +66,8 @@ TEST_CASE("ani physics: per-component finite differences match the forces", "[an
   const bool periodic = GENERATE(true, false);
   INFO((periodic ? "periodic water" : "molecule cluster"));
   const Atoms a = periodic ? perturbed_water(3) : molecule_cluster();
-  md::AniPotential pot = make_potential(periodic ? std::vector<std::string>{"O", "H"} : kClusterTypes);
+  md::AniPotential pot =
+      make_potential(periodic ? std::vector<std::string>{"O", "H"} : kClusterTypes);
   const double cutoff = pot.cutoff() + kSkin;
   const DeepResult r = md::test::evaluate(pot, build(a, periodic, cutoff));
   const double h = 1e-5;
@@ -140,8 +124,7 @@ TEST_CASE("ani physics: the virial is minus the strain derivative of the energy"
   }
 }
 
-TEST_CASE("ani physics: invariance under translation, rotation and permutation",
-          "[ani][physics]") {
+TEST_CASE("ani physics: invariance under translation, rotation and permutation", "[ani][physics]") {
   md::AniPotential pot = make_potential(kClusterTypes);
   const double cutoff = pot.cutoff() + kSkin;
   const Atoms a = molecule_cluster();
@@ -164,7 +147,8 @@ TEST_CASE("ani physics: invariance under translation, rotation and permutation",
   const md::test::Rotation rotation(axis, 0.7);
   const auto rotate = [&](const double* v, double* out) { rotation.apply(v, out); };
   Atoms turned = a;
-  for (std::size_t i = 0; i < a.types.size(); ++i) rotate(&a.positions[3 * i], &turned.positions[3 * i]);
+  for (std::size_t i = 0; i < a.types.size(); ++i)
+    rotate(&a.positions[3 * i], &turned.positions[3 * i]);
   const DeepResult rr = md::test::evaluate(pot, build(turned, false, cutoff));
   CHECK(rr.energy == Approx(ref.energy).margin(1e-9));
   for (std::size_t i = 0; i < a.types.size(); ++i) {
@@ -179,7 +163,8 @@ TEST_CASE("ani physics: invariance under translation, rotation and permutation",
   const int n = static_cast<int>(a.types.size());
   for (int i = n - 1; i >= 0; --i) {
     reversed.types.push_back(a.types[i]);
-    reversed.positions.insert(reversed.positions.end(), &a.positions[3 * i], &a.positions[3 * i] + 3);
+    reversed.positions.insert(reversed.positions.end(), &a.positions[3 * i],
+                              &a.positions[3 * i] + 3);
   }
   const DeepResult p = md::test::evaluate(pot, build(reversed, false, cutoff));
   CHECK(p.energy == Approx(ref.energy).margin(1e-9));
@@ -198,14 +183,14 @@ TEST_CASE("ani physics: replicating the water cell 2x2x2 multiplies the energy b
   md::test::perturb(base.positions, 0.1, 12);
   const auto cell = md::test::orthorhombic_cell(base.box[0], base.box[1], base.box[2]);
   const DeepResult ref = md::test::evaluate(
-      pot, md::test::make_periodic_system(base.positions, base.types, cell, {true, true, true},
-                                          cutoff));
+      pot,
+      md::test::make_periodic_system(base.positions, base.types, cell, {true, true, true}, cutoff));
   const md::test::LammpsData big = md::test::replicate(base, 2, 2, 2);
-  const DeepResult r = md::test::evaluate(
-      pot, md::test::make_periodic_system(
-               big.positions, big.types,
-               md::test::orthorhombic_cell(big.box[0], big.box[1], big.box[2]), {true, true, true},
-               cutoff));
+  const DeepResult r =
+      md::test::evaluate(pot, md::test::make_periodic_system(
+                                  big.positions, big.types,
+                                  md::test::orthorhombic_cell(big.box[0], big.box[1], big.box[2]),
+                                  {true, true, true}, cutoff));
   CHECK(r.energy == Approx(8 * ref.energy).epsilon(1e-13));
   for (int k = 0; k < 9; ++k) CHECK(r.virial[k] == Approx(8 * ref.virial[k]).margin(1e-8));
   const std::size_t n = base.types.size();
