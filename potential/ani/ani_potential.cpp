@@ -10,6 +10,7 @@
 #include "core/compensated_sum.hpp"
 #include "core/ensure_size.hpp"
 #include "core/error.hpp"
+#include "potential/nn/cpu_blas.hpp"
 
 namespace md {
 namespace {
@@ -24,7 +25,9 @@ AniPotential::AniPotential(AniModel model, AniOptions options,
                            const std::vector<std::string>& run_type_names)
     : prepared_(ani::prepare_ani_model(std::move(model), options, run_type_names)),
       constants_(ani::make_aev_constants<double>(prepared_.model)),
-      contacts_(run_type_names) {}
+      contacts_(run_type_names) {
+  nn::configure_cpu_blas();
+}
 
 void AniPotential::evaluate_networks(int n_centers, int center_begin) {
   const AniModel& model = prepared_.model;
@@ -55,8 +58,7 @@ void AniPotential::evaluate_networks(int n_centers, int center_begin) {
     }
     for (int r = 0; r < rows; ++r) {
       const int c = rows_center_[r];
-      atom_energy_[c] =
-          (rows_energy_sum_[r] * inv_members + model.self_energies[e]) * kHartreeToEv;
+      atom_energy_[c] = (rows_energy_sum_[r] * inv_members + model.self_energies[e]) * kHartreeToEv;
       const double* g = &rows_grad_sum_[r * length];
       double* out = &grad_aev_[c * length];
       for (std::size_t k = 0; k < length; ++k) out[k] = g[k] * inv_members * kHartreeToEv;
@@ -103,8 +105,7 @@ void AniPotential::compute(const AtomsView& atoms, const NeighborView& neighbors
     ensure_size(atom_energy_, static_cast<std::size_t>(n_centers));
     ani::aev_forward_cpu(args, aev_ws_, aev_.data());
     evaluate_networks(n_centers, begin);
-    ani::aev_backward_cpu(args, aev_ws_, grad_aev_.data(), out.forces.data(), virial,
-                          atom_virial);
+    ani::aev_backward_cpu(args, aev_ws_, grad_aev_.data(), out.forces.data(), virial, atom_virial);
     for (int c = 0; c < n_centers; ++c) {
       energy.add(atom_energy_[c]);
       if (request.atom_energy) out.atom_energies[begin + c] = atom_energy_[c];

@@ -11,25 +11,9 @@
 #include "core/error.hpp"
 #include "potential/deep/prod_force_virial.hpp"
 #include "potential/deep/type_mapping.hpp"
-
-// OpenBLAS's thread control, if the BLAS in use is OpenBLAS (a weak reference: other BLAS
-// libraries simply lack it).
-extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+#include "potential/nn/cpu_blas.hpp"
 
 namespace md {
-namespace {
-
-/// mdrun runs one rank per core, so a BLAS that starts a thread per core in every rank would
-/// oversubscribe the node many times over. Unless the user chose (OPENBLAS_NUM_THREADS or
-/// OMP_NUM_THREADS set), BLAS calls run on the calling thread.
-void use_one_blas_thread_unless_asked() {
-  if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr || std::getenv("OMP_NUM_THREADS") != nullptr) {
-    return;
-  }
-  if (openblas_set_num_threads != nullptr) openblas_set_num_threads(1);
-}
-
-}  // namespace
 
 DeepPotential::DeepPotential(DeepModel model, DeepPotentialOptions options,
                              const std::vector<std::string>& run_type_names)
@@ -38,7 +22,7 @@ DeepPotential::DeepPotential(DeepModel model, DeepPotentialOptions options,
       contacts_(run_type_names),
       descriptor_stage_(deep::make_descriptor_stage_cpu(prepared_)),
       overflow_report_(options_.sel_overflow) {
-  use_one_blas_thread_unless_asked();
+  nn::configure_cpu_blas();
   const DeepModel& prepared_model = prepared_.model;
   fold_ = deep::make_fitting_fold(prepared_model.embedding_width(), prepared_model.axis_neuron);
   for (const DenseNet& net : prepared_model.fitting_nets) {
@@ -122,8 +106,8 @@ void DeepPotential::fit_chunk(int n_centers) {
     for (int r = 0; r < rows; ++r) {
       const int c = fit_rows_[r];
       const int t = chunk_.center_type[c];
-      atom_energy_[c] = fit_energy_[r] - prepared_.vacuum_energy[t] + model.bias_atom_e[t] +
-                        model.out_bias[t];
+      atom_energy_[c] =
+          fit_energy_[r] - prepared_.vacuum_energy[t] + model.bias_atom_e[t] + model.out_bias[t];
       deep::fitting_fold_scatter(fold_, &fit_grad_[static_cast<std::size_t>(r) * dim_in],
                                  &grad_descriptor_[static_cast<std::size_t>(c) * dim_d]);
     }
