@@ -6,10 +6,9 @@
 #include "core/error.hpp"
 #include "potential/ani/ani_potential.hpp"
 #include "potential/deep/deep_potential.hpp"
-#if MD_HAVE_CUDA
+// Declarations only (plain C++); the CUDA evaluators are constructed only when MD_HAVE_CUDA.
 #include "potential/ani/ani_potential_cuda.hpp"
 #include "potential/deep/deep_potential_cuda.hpp"
-#endif
 
 namespace md {
 
@@ -22,26 +21,15 @@ std::unique_ptr<Potential> make_lennard_jones(const LennardJonesSpec& spec,
   return std::make_unique<LennardJones>(spec, type_names);
 }
 
-std::unique_ptr<Potential> make_ani_potential(AniModel model, const AniOptions& options,
-                                              const std::vector<std::string>& type_names,
-                                              Backend backend) {
-  if (backend == Backend::kCuda) {
-    if (const std::string reason = cuda_unavailable_reason(); !reason.empty()) {
-      throw config_error(reason);
-    }
-#if MD_HAVE_CUDA
-    spdlog::warn(
-        "the CUDA ANI evaluator of this version has not yet been verified on a GPU "
-        "(docs/cuda.md); use run.backend: cpu for results you rely on");
-    return std::make_unique<AniPotentialCuda>(std::move(model), options, type_names);
-#endif
-  }
-  return std::make_unique<AniPotential>(std::move(model), options, type_names);
-}
+namespace {
 
-std::unique_ptr<Potential> make_deep_potential(DeepModel model, const DeepPotentialOptions& options,
-                                               const std::vector<std::string>& type_names,
-                                               Backend backend) {
+/// The backend switch of a network potential: its CUDA evaluator `Cuda` (refused, with the
+/// reason, when CUDA is unavailable) or its CPU evaluator `Cpu`, from the same arguments.
+template <class Cpu, class Cuda, class Model, class Options>
+std::unique_ptr<Potential> make_network_potential(const char* what, Model model,
+                                                  const Options& options,
+                                                  const std::vector<std::string>& type_names,
+                                                  Backend backend) {
   if (backend == Backend::kCuda) {
     if (const std::string reason = cuda_unavailable_reason(); !reason.empty()) {
       throw config_error(reason);
@@ -49,12 +37,29 @@ std::unique_ptr<Potential> make_deep_potential(DeepModel model, const DeepPotent
 #if MD_HAVE_CUDA
     // Until the parity tests have run on a GPU (docs/cuda.md), say so in every run that uses it.
     spdlog::warn(
-        "the CUDA Deep Potential of this version has not yet been verified on a GPU "
-        "(docs/cuda.md); use run.backend: cpu for results you rely on");
-    return std::make_unique<DeepPotentialCuda>(std::move(model), options, type_names);
+        "the CUDA {} of this version has not yet been verified on a GPU (docs/cuda.md); use "
+        "run.backend: cpu for results you rely on",
+        what);
+    return std::make_unique<Cuda>(std::move(model), options, type_names);
 #endif
   }
-  return std::make_unique<DeepPotential>(std::move(model), options, type_names);
+  return std::make_unique<Cpu>(std::move(model), options, type_names);
+}
+
+}  // namespace
+
+std::unique_ptr<Potential> make_ani_potential(AniModel model, const AniOptions& options,
+                                              const std::vector<std::string>& type_names,
+                                              Backend backend) {
+  return make_network_potential<AniPotential, AniPotentialCuda>("ANI evaluator", std::move(model),
+                                                                options, type_names, backend);
+}
+
+std::unique_ptr<Potential> make_deep_potential(DeepModel model, const DeepPotentialOptions& options,
+                                               const std::vector<std::string>& type_names,
+                                               Backend backend) {
+  return make_network_potential<DeepPotential, DeepPotentialCuda>(
+      "Deep Potential", std::move(model), options, type_names, backend);
 }
 
 }  // namespace md
