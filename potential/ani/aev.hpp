@@ -19,6 +19,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/fast_math.hpp"
 #include "core/portability.hpp"
 
 namespace md::ani {
@@ -78,46 +79,60 @@ struct AevConstants {
 
 /// The angular block of the element pair (a, b), in either order: TorchANI's upper-triangle
 /// row-major index over n elements.
-MD_HOST_DEVICE inline int element_pair_index(int a, int b, int n) {
+MD_HOST_DEVICE MD_ALWAYS_INLINE int element_pair_index(int a, int b, int n) {
   const int lo = a < b ? a : b, hi = a < b ? b : a;
   return lo * n - lo * (lo - 1) / 2 + (hi - lo);
 }
 
 /// fc(r) = ½cos(πr/Rc) + ½ and dfc/dr, for r < Rc (callers test the cutoff).
 template <class Real>
-MD_HOST_DEVICE inline Real cosine_cutoff(Real r, Real cutoff, Real& dfc_dr) {
+MD_HOST_DEVICE MD_ALWAYS_INLINE Real cosine_cutoff(Real r, Real cutoff, Real& dfc_dr) {
   const Real half(0.5);
   const Real scale = Real(kPi) / cutoff;
-  dfc_dr = -half * scale * std::sin(r * scale);
-  return half * std::cos(r * scale) + half;
+  Real sine(0);
+  const Real cosine = cos_sin_of(r * scale, sine);
+  dfc_dr = -half * scale * sine;
+  return half * cosine + half;
+}
+
+/// One radial term of a neighbour at distance r (< Rcr) with cutoff fc and dfc/dr:
+/// ¼·exp(−EtaR (r − ShfR)²)·fc, and its derivative in r (written into d_dr). The scalar
+/// constants are arguments so that the CPU launcher's loops over neighbours vectorise.
+template <class Real>
+MD_HOST_DEVICE MD_ALWAYS_INLINE Real radial_term(Real eta, Real shift, Real r, Real fc, Real dfc,
+                                                 Real& d_dr) {
+  const Real dr = r - shift;
+  const Real g = Real(kRadialPrefactor) * exp_of(-eta * dr * dr);
+  d_dr = g * dfc - Real(2) * eta * dr * g * fc;
+  return g * fc;
 }
 
 /// Adds one neighbour at distance r (< Rcr) to its radial block `out` [radial_block].
 template <class Real>
-MD_HOST_DEVICE inline void radial_forward(const AevView<Real>& v, Real r, Real* out) {
-  Real dfc(0);
+MD_HOST_DEVICE MD_ALWAYS_INLINE void radial_forward(const AevView<Real>& v, Real r, Real* out) {
+  Real dfc(0), unused(0);
   const Real fc = cosine_cutoff(r, v.radial_cutoff, dfc);
   int k = 0;
   for (int e = 0; e < v.n_eta_r; ++e) {
     for (int s = 0; s < v.n_shift_r; ++s, ++k) {
-      const Real dr = r - v.shift_r[s];
-      out[k] += Real(kRadialPrefactor) * std::exp(-v.eta_r[e] * dr * dr) * fc;
+      out[k] += radial_term(v.eta_r[e], v.shift_r[s], r, fc, dfc, unused);
     }
   }
 }
 
 /// ∂E/∂r of one neighbour's radial terms, from ∂E/∂(its radial block) `grad` [radial_block].
 template <class Real>
-MD_HOST_DEVICE inline Real radial_backward(const AevView<Real>& v, Real r, const Real* grad) {
+MD_HOST_DEVICE MD_ALWAYS_INLINE Real radial_backward(const AevView<Real>& v, Real r,
+                                                     const Real* grad) {
   Real dfc(0);
   const Real fc = cosine_cutoff(r, v.radial_cutoff, dfc);
   Real de_dr(0);
   int k = 0;
   for (int e = 0; e < v.n_eta_r; ++e) {
     for (int s = 0; s < v.n_shift_r; ++s, ++k) {
-      const Real dr = r - v.shift_r[s];
-      const Real g = Real(kRadialPrefactor) * std::exp(-v.eta_r[e] * dr * dr);
-      de_dr += grad[k] * (g * dfc - Real(2) * v.eta_r[e] * dr * g * fc);
+      Real d_dr(0);
+      radial_term(v.eta_r[e], v.shift_r[s], r, fc, dfc, d_dr);
+      de_dr += grad[k] * d_dr;
     }
   }
   return de_dr;
@@ -132,7 +147,7 @@ struct AngularCutoff {
 };
 
 template <class Real>
-MD_HOST_DEVICE inline AngularCutoff<Real> angular_cutoff(const AevView<Real>& v, Real r) {
+MD_HOST_DEVICE MD_ALWAYS_INLINE AngularCutoff<Real> angular_cutoff(const AevView<Real>& v, Real r) {
   AngularCutoff<Real> c;
   c.fc = cosine_cutoff(r, v.angular_cutoff, c.dfc);
   return c;
@@ -149,7 +164,7 @@ struct TripletGeometry {
 };
 
 template <class Real>
-MD_HOST_DEVICE inline TripletGeometry<Real> triplet_geometry(const Real d1[3], Real r1,
+MD_HOST_DEVICE MD_ALWAYS_INLINE TripletGeometry<Real> triplet_geometry(const Real d1[3], Real r1,
                                                              const AngularCutoff<Real>& c1,
                                                              const Real d2[3], Real r2,
                                                              const AngularCutoff<Real>& c2) {
@@ -172,27 +187,49 @@ MD_HOST_DEVICE inline TripletGeometry<Real> triplet_geometry(const Real d1[3], R
 /// the stack); AniPotential refuses models with more.
 constexpr int kMaxAngularShifts = 32;
 
+/// One ShfA factor of a triplet's terms: exp(−EtaA (mean − ShfA)²), and its derivative in the
+/// mean distance (written into d_dmean).
+template <class Real>
+MD_HOST_DEVICE MD_ALWAYS_INLINE Real angular_radial_factor(Real eta, Real shift, Real mean,
+                                                           Real& d_dmean) {
+  const Real dm = mean - shift;
+  const Real f = exp_of(-eta * dm * dm);
+  d_dmean = Real(-2) * eta * dm * f;
+  return f;
+}
+
+/// One ShfZ factor: 2·((1 + cos(θ' − ShfZ))/2)^ζ, and its derivative in θ' (written into
+/// d_dangle). cos(θ' − ShfZ) = cos θ' cos ShfZ + sin θ' sin ShfZ: TorchANI's acos and cos give
+/// the same value to rounding, at a third of the cost.
+template <class Real>
+MD_HOST_DEVICE MD_ALWAYS_INLINE Real angular_angle_factor(Real zeta, Real cos_shift, Real sin_shift,
+                                                          Real cos_scaled, Real sin_scaled,
+                                                          Real& d_dangle) {
+  const Real cos_deviation = cos_scaled * cos_shift + sin_scaled * sin_shift;
+  const Real sin_deviation = sin_scaled * cos_shift - cos_scaled * sin_shift;
+  const Real base = (Real(1) + cos_deviation) / Real(2);
+  const Real power = pow_of(base, zeta - Real(1));
+  // d/dθ' of 2·base^ζ = 2ζ·base^(ζ−1)·(−sin(θ' − θs)/2)
+  d_dangle = -zeta * power * sin_deviation;
+  return Real(kAngularPrefactor) * power * base;
+}
+
 /// Adds one triplet to its angular block `out` [angular_block] (order [EtaA][Zeta][ShfA][ShfZ]).
 /// The term is radial(ShfA)·angular(ShfZ)·fc1·fc2, so each factor is computed once per value.
-/// cos(θ' − ShfZ) = cos θ' cos ShfZ + sin θ' sin ShfZ: TorchANI's acos and cos give the same
-/// value to rounding, at a third of the cost.
 template <class Real>
-MD_HOST_DEVICE inline void angular_forward(const AevView<Real>& v, const TripletGeometry<Real>& g,
-                                           Real* out) {
+MD_HOST_DEVICE MD_ALWAYS_INLINE void angular_forward(const AevView<Real>& v,
+                                                     const TripletGeometry<Real>& g, Real* out) {
   const Real fc = g.fc1 * g.fc2;
-  Real radial[kMaxAngularShifts], angular[kMaxAngularShifts];
+  Real radial[kMaxAngularShifts], angular[kMaxAngularShifts], unused(0);
   int k = 0;
   for (int ea = 0; ea < v.n_eta_a; ++ea) {
     for (int sa = 0; sa < v.n_shift_a; ++sa) {
-      const Real dm = g.mean - v.shift_a[sa];
-      radial[sa] = std::exp(-v.eta_a[ea] * dm * dm);
+      radial[sa] = angular_radial_factor(v.eta_a[ea], v.shift_a[sa], g.mean, unused);
     }
     for (int zt = 0; zt < v.n_zeta; ++zt) {
       for (int sz = 0; sz < v.n_shift_z; ++sz) {
-        const Real cos_deviation =
-            g.cos_scaled * v.cos_shift_z[sz] + g.sin_scaled * v.sin_shift_z[sz];
-        angular[sz] = Real(kAngularPrefactor) *
-                      std::pow((Real(1) + cos_deviation) / Real(2), v.zeta[zt]);
+        angular[sz] = angular_angle_factor(v.zeta[zt], v.cos_shift_z[sz], v.sin_shift_z[sz],
+                                           g.cos_scaled, g.sin_scaled, unused);
       }
       for (int sa = 0; sa < v.n_shift_a; ++sa) {
         for (int sz = 0; sz < v.n_shift_z; ++sz, ++k) out[k] += radial[sa] * angular[sz] * fc;
@@ -201,13 +238,35 @@ MD_HOST_DEVICE inline void angular_forward(const AevView<Real>& v, const Triplet
   }
 }
 
+/// The chain rule from a triplet's ∂E/∂θ', ∂E/∂mean and ∂E/∂(fc1·fc2) to ∂E/∂d1 and ∂E/∂d2
+/// (added into de_dd1, de_dd2).
+template <class Real>
+MD_HOST_DEVICE MD_ALWAYS_INLINE void angular_chain(const Real d1[3], Real r1, const Real d2[3],
+                                                   Real r2, const TripletGeometry<Real>& g,
+                                                   Real de_dangle, Real de_dmean, Real de_dfc,
+                                                   Real de_dd1[3], Real de_dd2[3]) {
+  // θ' = acos(0.95 c): dθ'/dc = −0.95/sin θ'; c = d1·d2/(r1 r2).
+  const Real de_dcos = de_dangle * (-Real(kCosineScale) / g.sin_scaled);
+  const Real de_dr1 = Real(0.5) * de_dmean + de_dfc * g.dfc1 * g.fc2;
+  const Real de_dr2 = Real(0.5) * de_dmean + de_dfc * g.fc1 * g.dfc2;
+  const Real inv12 = Real(1) / (r1 * r2);
+  const Real cos_angle = g.cos_scaled / Real(kCosineScale);
+  for (int a = 0; a < 3; ++a) {
+    const Real dc_dd1 = d2[a] * inv12 - cos_angle * d1[a] / (r1 * r1);
+    const Real dc_dd2 = d1[a] * inv12 - cos_angle * d2[a] / (r2 * r2);
+    de_dd1[a] += de_dcos * dc_dd1 + de_dr1 * d1[a] / r1;
+    de_dd2[a] += de_dcos * dc_dd2 + de_dr2 * d2[a] / r2;
+  }
+}
+
 /// ∂E/∂d1 and ∂E/∂d2 (added into de_dd1, de_dd2) of one triplet's terms, from ∂E/∂(its angular
 /// block) `grad`.
 template <class Real>
-MD_HOST_DEVICE inline void angular_backward(const AevView<Real>& v, const Real d1[3], Real r1,
-                                            const Real d2[3], Real r2,
-                                            const TripletGeometry<Real>& g, const Real* grad,
-                                            Real de_dd1[3], Real de_dd2[3]) {
+MD_HOST_DEVICE MD_ALWAYS_INLINE void angular_backward(const AevView<Real>& v, const Real d1[3],
+                                                      Real r1, const Real d2[3], Real r2,
+                                                      const TripletGeometry<Real>& g,
+                                                      const Real* grad, Real de_dd1[3],
+                                                      Real de_dd2[3]) {
   const Real fc = g.fc1 * g.fc2;
   Real radial[kMaxAngularShifts], dradial[kMaxAngularShifts];
   Real angular[kMaxAngularShifts], dangular[kMaxAngularShifts];
@@ -215,21 +274,12 @@ MD_HOST_DEVICE inline void angular_backward(const AevView<Real>& v, const Real d
   int k = 0;
   for (int ea = 0; ea < v.n_eta_a; ++ea) {
     for (int sa = 0; sa < v.n_shift_a; ++sa) {
-      const Real dm = g.mean - v.shift_a[sa];
-      radial[sa] = std::exp(-v.eta_a[ea] * dm * dm);
-      dradial[sa] = Real(-2) * v.eta_a[ea] * dm * radial[sa];
+      radial[sa] = angular_radial_factor(v.eta_a[ea], v.shift_a[sa], g.mean, dradial[sa]);
     }
     for (int zt = 0; zt < v.n_zeta; ++zt) {
       for (int sz = 0; sz < v.n_shift_z; ++sz) {
-        const Real cos_deviation =
-            g.cos_scaled * v.cos_shift_z[sz] + g.sin_scaled * v.sin_shift_z[sz];
-        const Real sin_deviation =
-            g.sin_scaled * v.cos_shift_z[sz] - g.cos_scaled * v.sin_shift_z[sz];
-        const Real base = (Real(1) + cos_deviation) / Real(2);
-        const Real power = std::pow(base, v.zeta[zt] - Real(1));
-        angular[sz] = Real(kAngularPrefactor) * power * base;
-        // d/dθ' of 2·base^ζ = 2ζ·base^(ζ−1)·(−sin(θ' − θs)/2)
-        dangular[sz] = -v.zeta[zt] * power * sin_deviation;
+        angular[sz] = angular_angle_factor(v.zeta[zt], v.cos_shift_z[sz], v.sin_shift_z[sz],
+                                           g.cos_scaled, g.sin_scaled, dangular[sz]);
       }
       for (int sa = 0; sa < v.n_shift_a; ++sa) {
         Real sum_angular(0), sum_dangular(0);
@@ -243,18 +293,7 @@ MD_HOST_DEVICE inline void angular_backward(const AevView<Real>& v, const Real d
       }
     }
   }
-  // θ' = acos(0.95 c): dθ'/dc = −0.95/sin θ'; c = d1·d2/(r1 r2).
-  const Real de_dcos = de_dangle * (-Real(kCosineScale) / g.sin_scaled);
-  const Real de_dr1 = Real(0.5) * de_dmean + de_dfc * g.dfc1 * g.fc2;
-  const Real de_dr2 = Real(0.5) * de_dmean + de_dfc * g.fc1 * g.dfc2;
-  const Real inv12 = Real(1) / (r1 * r2);
-  const Real cos_angle = g.cos_scaled / Real(kCosineScale);
-  for (int a = 0; a < 3; ++a) {
-    const Real dc_dd1 = d2[a] * inv12 - cos_angle * d1[a] / (r1 * r1);
-    const Real dc_dd2 = d1[a] * inv12 - cos_angle * d2[a] / (r2 * r2);
-    de_dd1[a] += de_dcos * dc_dd1 + de_dr1 * d1[a] / r1;
-    de_dd2[a] += de_dcos * dc_dd2 + de_dr2 * d2[a] / r2;
-  }
+  angular_chain(d1, r1, d2, r2, g, de_dangle, de_dmean, de_dfc, de_dd1, de_dd2);
 }
 
 }  // namespace md::ani

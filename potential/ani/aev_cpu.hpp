@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /// \file
 /// CPU launcher of op `aev` (contract and math in aev.hpp): a loop over centres, each gathering
-/// its neighbours within Rcr from the full neighbour list, then the pair and triplet functions.
+/// its neighbours within Rcr and its triplets within Rca, then evaluating aev.hpp's per-pair and
+/// per-triplet factors in loops over all of the centre's neighbours or triplets (so that they
+/// vectorise: exp and pow are most of the AEV's cost) before adding them into the AEV.
 #pragma once
 
 #include <vector>
@@ -20,14 +22,28 @@ struct AevArgs {
   int n_centers = 0;
 };
 
-/// One centre's neighbours within Rcr (grow-only scratch).
+/// One centre's neighbours within Rcr, its triplets within Rca and their terms (grow-only
+/// scratch). The term arrays are laid out [value][neighbour or triplet] so that the loops filling
+/// them run over neighbours or triplets and vectorise.
 struct AevWorkspace {
+  // Neighbours within Rcr.
   std::vector<int> atom;        ///< neighbour atom index
   std::vector<double> d;        ///< [3] r_j − r_i, Å
   std::vector<double> r;        ///< |d|
+  std::vector<double> fc;       ///< cosine cutoff at Rcr
+  std::vector<double> dfc;      ///< its derivative in r
+  std::vector<double> term;     ///< [radial_block][n] radial terms
+  std::vector<double> dterm;    ///< [radial_block][n] their derivatives in r (backward)
   std::vector<int> angular;     ///< indices (into the above) of those within Rca
   std::vector<AngularCutoff<double>> cutoff;  ///< [angular] their cutoff at Rca
   std::vector<double> grad_d;   ///< [3] ∂E/∂d accumulated in the backward pass
+  // Triplets (pairs of neighbours within Rca).
+  std::vector<int> first, second, pair;  ///< neighbour indices and angular block of each triplet
+  std::vector<TripletGeometry<double>> geometry;
+  std::vector<double> cos_scaled, sin_scaled, mean, fc12;  ///< geometry's fields, contiguous
+  std::vector<double> radial, dradial;  ///< [n_shift_a][triplets] ShfA factors, d/dmean
+  std::vector<double> angle, dangle;    ///< [n_shift_z][triplets] ShfZ factors, d/dθ'
+  std::vector<double> de_dangle, de_dmean, de_dfc;  ///< [triplets] (backward)
 };
 
 /// OVERWRITES aev [n_centers][aev_length].

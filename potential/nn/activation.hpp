@@ -23,54 +23,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/fast_math.hpp"
 #include "core/portability.hpp"
 #include "potential/nn/dense_net.hpp"
 
 namespace md::nn {
-
-/// e^x for x in the normal range; arguments are clamped to [kExpMin, kExpMax].
-MD_HOST_DEVICE inline double exp_fast(double x) {
-#if defined(__CUDA_ARCH__)
-  return exp(x);
-#else
-  constexpr double kExpMin = -708.0;
-  constexpr double kExpMax = 709.0;
-  constexpr double kLog2e = 1.4426950408889634074;
-  // ln 2 split so that n·kLn2Hi is exact for |n| < 2¹¹ (Cody–Waite reduction).
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  // 1.5·2⁵²: adding it rounds to the nearest integer and leaves that integer in the low
-  // mantissa bits, which then become the exponent of 2ⁿ without a float→int conversion.
-  constexpr double kShifter = 6755399441055744.0;
-  constexpr int kExponentBias = 1023;
-  constexpr int kMantissaBits = 52;
-  x = x < kExpMin ? kExpMin : (x > kExpMax ? kExpMax : x);
-  const double shifted = x * kLog2e + kShifter;
-  const double n = shifted - kShifter;
-  const double r = (x - n * kLn2Hi) - n * kLn2Lo;  // |r| <= ln2/2
-  // Taylor series of e^r to degree 13: truncation error < 5e-18 on |r| <= ln2/2.
-  double p = 1.0 / 6227020800.0;
-  p = p * r + 1.0 / 479001600.0;
-  p = p * r + 1.0 / 39916800.0;
-  p = p * r + 1.0 / 3628800.0;
-  p = p * r + 1.0 / 362880.0;
-  p = p * r + 1.0 / 40320.0;
-  p = p * r + 1.0 / 5040.0;
-  p = p * r + 1.0 / 720.0;
-  p = p * r + 1.0 / 120.0;
-  p = p * r + 1.0 / 24.0;
-  p = p * r + 1.0 / 6.0;
-  p = p * r + 0.5;
-  p = p * r + 1.0;
-  p = p * r + 1.0;
-  std::uint64_t bits;
-  std::memcpy(&bits, &shifted, sizeof(bits));
-  bits = (bits + kExponentBias) << kMantissaBits;
-  double scale;
-  std::memcpy(&scale, &bits, sizeof(scale));
-  return p * scale;
-#endif
-}
 
 /// tanh(x) with absolute error < 4e-16 (about 2 ulp near 1); vectorisable on the host.
 MD_HOST_DEVICE inline double tanh_fast(double x) {
@@ -85,16 +42,6 @@ MD_HOST_DEVICE inline double tanh_fast(double x) {
 constexpr double kGeluCubic = 0.044715;                ///< gelu: coefficient of x³
 constexpr double kSqrtTwoOverPi = 0.7978845608028654;  ///< gelu: √(2/π)
 constexpr double kRelu6Cap = 6.0;                      ///< relu6: upper clamp
-
-/// e^x: exp_fast in double (vectorisable on the host), the library's in float.
-MD_HOST_DEVICE inline double exp_of(double x) { return exp_fast(x); }
-MD_HOST_DEVICE inline float exp_of(float x) {
-#if defined(__CUDA_ARCH__)
-  return expf(x);
-#else
-  return std::exp(x);
-#endif
-}
 
 /// tanh in single precision: tanhf on the device; on the host (never used by the CPU evaluator,
 /// which is double throughout) the double version rounded to float.
