@@ -166,16 +166,126 @@ MD_HOST_DEVICE MD_ALWAYS_INLINE double cos_sin_fast(double x, double& sine) {
 #endif
 }
 
-/// e^x and base^power in the arithmetic of the caller: the fast versions above in double (which
-/// on the device are the CUDA library's), the library's in float.
-MD_HOST_DEVICE MD_ALWAYS_INLINE double exp_of(double x) { return exp_fast(x); }
-MD_HOST_DEVICE MD_ALWAYS_INLINE float exp_of(float x) {
+// Single precision (the CPU's mixed precision): the same reductions with float constants and
+// polynomials only as long as float needs. Accuracy, checked against libm in
+// tests/unit/test_fast_math.cpp: exp and log within a few float ulp, cos/sin within 2.5e-7
+// absolute.
+
+/// e^x in float for x in the normal range; arguments are clamped to [−87, 88].
+MD_HOST_DEVICE MD_ALWAYS_INLINE float exp_fast(float x) {
 #if defined(__CUDA_ARCH__)
   return expf(x);
 #else
-  return std::exp(x);
+  constexpr float kExpMin = -87.0f;
+  constexpr float kExpMax = 88.0f;
+  constexpr float kLog2e = 1.44269504f;
+  // ln 2 = kLn2Hi + kLn2Lo with kLn2Hi's last 12 bits zero: n·kLn2Hi is exact for |n| < 2¹².
+  constexpr float kLn2Hi = 0.693359375f;
+  constexpr float kLn2Lo = -2.12194440e-4f;
+  constexpr float kShifter = 12582912.0f;  // 1.5·2²³, as kShifter above
+  constexpr std::uint32_t kExponentBias = 127;
+  constexpr int kMantissaBits = 23;
+  x = x < kExpMin ? kExpMin : (x > kExpMax ? kExpMax : x);
+  const float shifted = x * kLog2e + kShifter;
+  const float n = shifted - kShifter;
+  const float r = (x - n * kLn2Hi) - n * kLn2Lo;  // |r| <= ln2/2
+  // Taylor series of e^r to degree 7: truncation error < 2e-9 on |r| <= ln2/2.
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  std::uint32_t bits;
+  std::memcpy(&bits, &shifted, sizeof(bits));
+  bits = (bits + kExponentBias) << kMantissaBits;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof(scale));
+  return p * scale;
 #endif
 }
+
+/// ln x in float for x > 0; arguments below the smallest normal float are raised to it.
+MD_HOST_DEVICE MD_ALWAYS_INLINE float log_fast(float x) {
+#if defined(__CUDA_ARCH__)
+  return logf(x);
+#else
+  constexpr float kMinNormal = 1.17549435e-38f;
+  constexpr float kSqrtHalf = 0.707106781f;
+  constexpr float kLn2Hi = 0.693359375f;
+  constexpr float kLn2Lo = -2.12194440e-4f;
+  constexpr std::uint32_t kMantissaMask = (std::uint32_t{1} << 23) - 1;
+  constexpr std::uint32_t kOneExponent = std::uint32_t{127} << 23;
+  constexpr float kTwo23 = 8388608.0f;  // as kTwo52 above
+  constexpr std::uint32_t kTwo23Bits = std::uint32_t{0x96} << 23;
+  constexpr float kExponentBias = 127.0f;
+  x = x < kMinNormal ? kMinNormal : x;
+  std::uint32_t bits;
+  std::memcpy(&bits, &x, sizeof(bits));
+  std::uint32_t m_bits = (bits & kMantissaMask) | kOneExponent;
+  std::uint32_t e_bits = (bits >> 23) | kTwo23Bits;
+  float m, e;
+  std::memcpy(&m, &m_bits, sizeof(m));
+  std::memcpy(&e, &e_bits, sizeof(e));
+  e = e - kTwo23 - kExponentBias;
+  const bool high = m > 2.0f * kSqrtHalf;
+  m = high ? 0.5f * m : m;
+  e = high ? e + 1.0f : e;
+  // 2·atanh(s) to s¹¹: truncation error below 1e-10 for |s| <= 0.1716.
+  const float s = (m - 1.0f) / (m + 1.0f);
+  const float s2 = s * s;
+  float p = 1.0f / 11.0f;
+  p = p * s2 + 1.0f / 9.0f;
+  p = p * s2 + 1.0f / 7.0f;
+  p = p * s2 + 1.0f / 5.0f;
+  p = p * s2 + 1.0f / 3.0f;
+  const float log_m = 2.0f * s + 2.0f * s * s2 * p;
+  return e * kLn2Hi + (log_m + e * kLn2Lo);
+#endif
+}
+
+/// base^power in float for base ≥ 0 as e^(power·ln base).
+MD_HOST_DEVICE MD_ALWAYS_INLINE float pow_fast(float base, float power) {
+  return exp_fast(power * log_fast(base));
+}
+
+/// cos x (sine: sin x) in float for x in [0, π] (clamped to it), as the double version with the
+/// series to degree 13 (truncation error < 1e-9).
+MD_HOST_DEVICE MD_ALWAYS_INLINE float cos_sin_fast(float x, float& sine) {
+#if defined(__CUDA_ARCH__)
+  sincosf(x, &sine, &x);
+  return x;
+#else
+  constexpr float kPi = 3.14159265f;
+  constexpr float kHalfPiHi = 1.57079637f;    // π/2 rounded to float
+  constexpr float kHalfPiLo = -4.37113883e-8f;  // π/2 − kHalfPiHi
+  x = x < 0.0f ? 0.0f : (x > kPi ? kPi : x);
+  const float y = (x - kHalfPiHi) - kHalfPiLo;
+  const float y2 = y * y;
+  float ps = -1.0f / 6227020800.0f;
+  ps = ps * y2 + 1.0f / 39916800.0f;
+  ps = ps * y2 - 1.0f / 362880.0f;
+  ps = ps * y2 + 1.0f / 5040.0f;
+  ps = ps * y2 - 1.0f / 120.0f;
+  ps = ps * y2 + 1.0f / 6.0f;
+  const float sin_y = y - y * y2 * ps;
+  float pc = 1.0f / 479001600.0f;
+  pc = pc * y2 - 1.0f / 3628800.0f;
+  pc = pc * y2 + 1.0f / 40320.0f;
+  pc = pc * y2 - 1.0f / 720.0f;
+  pc = pc * y2 + 1.0f / 24.0f;
+  pc = pc * y2 - 0.5f;
+  sine = 1.0f + y2 * pc;
+  return -sin_y;
+#endif
+}
+
+/// e^x, base^power and cos/sin in the arithmetic of the caller: the fast versions above (which
+/// on the device are the CUDA library's).
+MD_HOST_DEVICE MD_ALWAYS_INLINE double exp_of(double x) { return exp_fast(x); }
+MD_HOST_DEVICE MD_ALWAYS_INLINE float exp_of(float x) { return exp_fast(x); }
 MD_HOST_DEVICE MD_ALWAYS_INLINE double pow_of(double base, double power) {
 #if defined(__CUDA_ARCH__)
   return pow(base, power);
@@ -187,7 +297,7 @@ MD_HOST_DEVICE MD_ALWAYS_INLINE float pow_of(float base, float power) {
 #if defined(__CUDA_ARCH__)
   return powf(base, power);
 #else
-  return std::pow(base, power);
+  return pow_fast(base, power);
 #endif
 }
 
@@ -196,8 +306,7 @@ MD_HOST_DEVICE MD_ALWAYS_INLINE double cos_sin_of(double x, double& sine) {
   return cos_sin_fast(x, sine);
 }
 MD_HOST_DEVICE MD_ALWAYS_INLINE float cos_sin_of(float x, float& sine) {
-  sine = std::sin(x);
-  return std::cos(x);
+  return cos_sin_fast(x, sine);
 }
 
 }  // namespace md

@@ -15,8 +15,8 @@ struct AniOptions {
   std::string model_file;  ///< the ANI HDF5 model (docs/model-format.md §9), resolved path
   /// The members whose networks are averaged: indices into the file's members; empty = all.
   std::vector<int> ensemble;
-  /// CUDA backend: double, or mixed (float AEVs and networks, double accumulation of energies,
-  /// forces and virials). The CPU evaluator is always double.
+  /// double, or mixed (float AEVs and networks, double accumulation of energies, forces and
+  /// virials), on either backend.
   Precision precision = Precision::kDouble;
 };
 

@@ -7,6 +7,7 @@
 /// gradient, CPU and CUDA twins) and dense_net_cuda (a DenseNet resident on the device).
 #pragma once
 
+#include <utility>
 #include <vector>
 
 namespace md {
@@ -43,22 +44,46 @@ enum class Residual {
   kDoubled,   ///< n_out == 2·n_in: y += [x, x]
 };
 
-/// One dense layer: y = φ(x·W + b) ⊙ idt + residual(x).
-struct DenseLayer {
+/// One dense layer: y = φ(x·W + b) ⊙ idt + residual(x), with its parameters in Real (models
+/// store double; an evaluator running in float converts with convert_net).
+template <class Real>
+struct BasicDenseLayer {
   int n_in = 0;
   int n_out = 0;
-  std::vector<double> weight;    ///< W, [n_in][n_out]
-  std::vector<double> bias;      ///< b, [n_out]; empty when the layer has no bias
-  std::vector<double> timestep;  ///< idt, [n_out]; empty when the layer has none
+  std::vector<Real> weight;    ///< W, [n_in][n_out]
+  std::vector<Real> bias;      ///< b, [n_out]; empty when the layer has no bias
+  std::vector<Real> timestep;  ///< idt, [n_out]; empty when the layer has none
   Activation activation;
   Residual residual = Residual::kNone;
 };
 
 /// A feed-forward network: layers applied in order; layer l+1's n_in equals layer l's n_out.
-struct DenseNet {
-  std::vector<DenseLayer> layers;
+template <class Real>
+struct BasicDenseNet {
+  std::vector<BasicDenseLayer<Real>> layers;
   int n_in() const { return layers.empty() ? 0 : layers.front().n_in; }
   int n_out() const { return layers.empty() ? 0 : layers.back().n_out; }
 };
+
+using DenseLayer = BasicDenseLayer<double>;
+using DenseNet = BasicDenseNet<double>;
+
+/// `net` with every parameter rounded to To.
+template <class To, class From>
+BasicDenseNet<To> convert_net(const BasicDenseNet<From>& net) {
+  BasicDenseNet<To> out;
+  for (const BasicDenseLayer<From>& layer : net.layers) {
+    BasicDenseLayer<To> converted;
+    converted.n_in = layer.n_in;
+    converted.n_out = layer.n_out;
+    converted.weight.assign(layer.weight.begin(), layer.weight.end());
+    converted.bias.assign(layer.bias.begin(), layer.bias.end());
+    converted.timestep.assign(layer.timestep.begin(), layer.timestep.end());
+    converted.activation = layer.activation;
+    converted.residual = layer.residual;
+    out.layers.push_back(std::move(converted));
+  }
+  return out;
+}
 
 }  // namespace md

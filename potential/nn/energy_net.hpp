@@ -14,7 +14,7 @@
 /// Op contract (energy_net_cpu): input [n_rows][n_in], OVERWRITES energy [n_rows] (eV, the net's
 /// output only: no biases) and grad_input [n_rows][n_in] = ∂energy_row/∂input_row (eV).
 ///
-/// Twins: energy_net_cpu (energy_net_cpu.cpp, cblas_dgemm) and energy_net_cuda
+/// Twins: energy_net_cpu (energy_net_cpu.cpp, cblas_dgemm or cblas_sgemm) and energy_net_cuda
 /// (energy_net_cuda.cuh/.cu, cuBLAS, double or float).
 #pragma once
 
@@ -24,19 +24,23 @@
 
 namespace md::nn {
 
-/// Scratch buffers of energy_net_cpu (grow-only).
-struct EnergyNetWorkspace {
-  std::vector<std::vector<double>> inputs;  ///< [layer][n_rows][n_in] input of layers ≥ 1
-  std::vector<std::vector<double>> gates;   ///< [layer][n_rows][n_out] φ'(z) ⊙ idt
-  std::vector<double> output;               ///< [n_rows][n_out] of the current layer
-  std::vector<double> grad_out;             ///< [n_rows][width] ∂E/∂y of the current layer
-  std::vector<double> grad_z;               ///< [n_rows][width] ∂E/∂z
+/// Scratch buffers of energy_net_cpu (grow-only), in the arithmetic of the net.
+template <class Real>
+struct BasicEnergyNetWorkspace {
+  std::vector<std::vector<Real>> inputs;  ///< [layer][n_rows][n_in] input of layers ≥ 1
+  std::vector<std::vector<Real>> gates;   ///< [layer][n_rows][n_out] φ'(z) ⊙ idt
+  std::vector<Real> output;               ///< [n_rows][n_out] of the current layer
+  std::vector<Real> grad_out;             ///< [n_rows][width] ∂E/∂y of the current layer
+  std::vector<Real> grad_z;               ///< [n_rows][width] ∂E/∂z
 };
+using EnergyNetWorkspace = BasicEnergyNetWorkspace<double>;
 
 /// CPU implementation; see the file comment for the contract. `grad_input` may be null (no
-/// backward pass).
+/// backward pass). In double (cblas_dgemm) or in float (cblas_sgemm: ANI's mixed precision).
 void energy_net_cpu(const DenseNet& net, int n_rows, const double* input, double* energy,
                      double* grad_input, EnergyNetWorkspace& ws);
+void energy_net_cpu(const BasicDenseNet<float>& net, int n_rows, const float* input,
+                    float* energy, float* grad_input, BasicEnergyNetWorkspace<float>& ws);
 
 /// One input row, plain loops (set-up and reference path): returns the net's output.
 double energy_net_single(const DenseNet& net, const double* input);

@@ -141,12 +141,12 @@ TEST_CASE("ani walk: in double it equals the CPU launcher", "[ani][unit]") {
   const System s = make_system(water);
   const auto constants = md::ani::make_aev_constants<double>(shipped_model());
   const auto walk = args_for<AevWalkArgs<double>>(s, constants);
-  const auto cpu = args_for<md::ani::AevArgs>(s, constants);
+  const auto cpu = args_for<md::ani::AevArgs<double>>(s, constants);
   const int length = constants.view.aev_length;
   const auto n_local = static_cast<std::size_t>(s.atoms.n_local);
   const auto n_all = static_cast<std::size_t>(s.atoms.n_all);
 
-  md::ani::AevWorkspace ws;
+  md::ani::AevWorkspace<double> ws;
   std::vector<double> aev_cpu(n_local * length);
   md::ani::aev_forward_cpu(cpu, ws, aev_cpu.data());
   const std::vector<double> aev_walk = walk_aevs(walk);
@@ -192,4 +192,37 @@ TEST_CASE("ani walk: in float (CUDA mixed) it stays close to double", "[ani][uni
                                      << " (max |Δ| / max |ref|)");
   CHECK(force_error <= 1e-5);
   CHECK(virial_error <= 1e-5);
+}
+
+TEST_CASE("ani walk: the CPU launcher in float (CPU mixed) stays as close to double",
+          "[ani][unit]") {
+  const bool water = GENERATE(true, false);
+  INFO((water ? "periodic water" : "molecule cluster"));
+  const System s = make_system(water);
+  const auto constants_d = md::ani::make_aev_constants<double>(shipped_model());
+  const auto constants_f = md::ani::make_aev_constants<float>(shipped_model());
+  const auto walk_d = args_for<AevWalkArgs<double>>(s, constants_d);
+  const auto cpu_f = args_for<md::ani::AevArgs<float>>(s, constants_f);
+  const auto n_all = static_cast<std::size_t>(s.atoms.n_all);
+  const auto n = static_cast<std::size_t>(s.atoms.n_local) * constants_d.view.aev_length;
+
+  // The bounds of the float walk above: the launcher groups and pads its sums differently but
+  // rounds as much.
+  md::ani::AevWorkspace<float> ws;
+  std::vector<float> aev_f(n);
+  md::ani::aev_forward_cpu(cpu_f, ws, aev_f.data());
+  const std::vector<double> aev_d = walk_aevs(walk_d);
+  const double aev_error = max_abs_diff(aev_f, aev_d) / max_abs(aev_d);
+  CHECK(aev_error <= 1e-5);
+  CHECK(aev_error > 0.0);
+
+  const std::vector<double> grad_d = some_gradient(n);
+  const std::vector<float> grad_f(grad_d.begin(), grad_d.end());
+  std::vector<double> forces(3 * n_all, 0.0), virial(9, 0.0), atom_virial(9 * n_all, 0.0);
+  md::ani::aev_backward_cpu(cpu_f, ws, grad_f.data(), forces.data(), virial.data(),
+                            atom_virial.data());
+  const Backward bd = run_walk_backward(s, walk_d, grad_d);
+  CHECK(max_abs_diff(forces, bd.forces) <= 1e-5 * max_abs(bd.forces));
+  CHECK(max_abs_diff(virial, bd.virial) <= 1e-5 * max_abs(bd.virial));
+  CHECK(max_abs_diff(atom_virial, bd.atom_virial) <= 1e-5 * max_abs(bd.atom_virial));
 }
