@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// Typed settings of the equations of motion (ensemble and thermostat) and of the runtime guards,
+/// Typed settings of the equations of motion (ensemble, thermostat, barostat) and of the runtime guards,
 /// in engine units (K, ps). io/run_config fills them from the `integrator` and `guards` sections;
 /// docs/config-reference.md documents the keys.
 #pragma once
@@ -27,8 +27,24 @@ struct ThermostatSettings {
   std::uint64_t seed = 0;      ///< random key of CSVR and Langevin noise
 };
 
+/// How the pressure is controlled. kNone: constant volume.
+enum class BarostatType {
+  kNone,
+  kCRescale,  ///< Bernetti–Bussi stochastic cell rescaling (isotropic), J. Chem. Phys. 153, 114107
+};
+
+struct BarostatSettings {
+  BarostatType type = BarostatType::kNone;
+  double pressure_bar = 1.0;              ///< target pressure P₀
+  double tau_ps = 1.0;                    ///< relaxation time of the volume τ_p
+  double compressibility_per_bar = 4.5e-5;  ///< isothermal compressibility β_T (water: 4.5e-5)
+  std::uint64_t seed = 0;                 ///< random key of the barostat noise
+  int every = 10;                         ///< a move every this many steps (GROMACS nstpcouple)
+};
+
 struct IntegratorSettings {
   ThermostatSettings thermostat;  ///< type kNone: NVE
+  BarostatSettings barostat;      ///< type kNone: constant volume
 };
 
 /// Runtime integrity checks (docs/conventions-and-reliability.md §B2; docs/config-reference.md

@@ -13,7 +13,9 @@
 ///  - VerletIntegrator with a velocity-scaling Thermostat (Nosé–Hoover chain, CSVR, Berendsen):
 ///      first_half  = thermostat half step (v *= λ), v += dt/2·F/m, x += dt·v
 ///      second_half = v += dt/2·F/m, thermostat half step (v *= λ)
-///    where λ comes from host scalar state and the all-reduced kinetic energy;
+///    where λ comes from host scalar state and the all-reduced kinetic energy; with a barostat
+///    (NPT, stochastic cell rescaling, engine/barostat_c_rescale.hpp) first_half ends with the
+///    cell move: x and the box *= μ, v /= μ, from the pressure at the step's start;
 ///  - LangevinIntegrator (engine/integrator_langevin.hpp), BAOAB:
 ///      first_half  = B (v += dt/2·F/m), A (x += dt/2·v), O (exact Ornstein–Uhlenbeck), A
 ///      second_half = B.
@@ -34,6 +36,7 @@
 #include "comm/communicator.hpp"
 #include "core/dynamics_settings.hpp"
 #include "engine/atom_kernels.hpp"
+#include "engine/barostat_c_rescale.hpp"
 #include "engine/step_context.hpp"
 #include "engine/thermostat.hpp"
 
@@ -62,8 +65,9 @@ class Integrator {
   /// True when the force evaluation of `step` must compute the virial for this integrator (a
   /// barostat's pressure); the loop then passes it in the context of the half steps after it.
   virtual bool needs_virial(std::int64_t /*step*/) const { return false; }
-  /// The integrator's term of the conserved energy, eV, the same on every rank. Collective.
-  virtual double conserved_energy_contribution(const Communicator& comm) const = 0;
+  /// The integrator's term of the conserved energy for the current `box`, eV, the same on every
+  /// rank. Collective.
+  virtual double conserved_energy_contribution(const Communicator& comm, const Box& box) const = 0;
   virtual IntegratorState save() const = 0;
   /// Restores a saved state. `state.kind` must be this integrator's kind (a config error
   /// otherwise).
@@ -78,26 +82,36 @@ std::unique_ptr<Integrator> make_integrator(const IntegratorSettings& settings, 
 /// The `kind` name of a thermostat type ("nve" for none), as stored in checkpoints.
 const char* integrator_kind(ThermostatType type);
 
-/// Velocity Verlet, optionally wrapped in a velocity-scaling thermostat's half steps.
+/// Velocity Verlet, optionally wrapped in a velocity-scaling thermostat's half steps, optionally
+/// with a barostat's cell move at the end of the first half.
 class VerletIntegrator final : public Integrator {
  public:
-  /// `thermostat` null: NVE.
-  VerletIntegrator(double dt_ps, std::unique_ptr<Thermostat> thermostat, std::string kind);
+  /// `thermostat` null: NVE. `barostat` null: constant volume (a barostat needs a thermostat).
+  VerletIntegrator(double dt_ps, std::unique_ptr<Thermostat> thermostat, std::string kind,
+                   std::unique_ptr<CRescaleBarostat> barostat = nullptr);
+  ~VerletIntegrator() override;
 
   std::string description() const override;
   void first_half(StepContext& context) override;
   void second_half(StepContext& context) override;
-  double conserved_energy_contribution(const Communicator& comm) const override;
+  bool needs_virial(std::int64_t step) const override {
+    return barostat_ != nullptr && barostat_->moves_on(step);
+  }
+  double conserved_energy_contribution(const Communicator& comm, const Box& box) const override;
   IntegratorState save() const override;
   void restore(const IntegratorState& state) override;
 
  private:
-  void thermostat_half_step(AtomKernels& atoms, const Communicator& comm, std::int64_t step,
+  void thermostat_half_step(AtomKernels& atoms, double kinetic_energy, std::int64_t step,
                             int half);
+  /// The barostat's move at the end of the first half; `kinetic_energy` is that of the step's
+  /// start.
+  void barostat_move(StepContext& context, double kinetic_energy);
 
   double dt_;
   std::unique_ptr<Thermostat> thermostat_;
   std::string kind_;
+  std::unique_ptr<CRescaleBarostat> barostat_;
 };
 
 }  // namespace md

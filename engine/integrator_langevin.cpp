@@ -57,7 +57,8 @@ void LangevinIntegrator::second_half(StepContext& context) {
   context.atoms.half_kick(dt_);  // B
 }
 
-double LangevinIntegrator::conserved_energy_contribution(const Communicator& comm) const {
+double LangevinIntegrator::conserved_energy_contribution(const Communicator& comm,
+                                                         const Box&) const {
   return -comm.sum(local_heat_);
 }
 

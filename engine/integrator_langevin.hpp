@@ -30,7 +30,7 @@ class LangevinIntegrator final : public Integrator {
   std::string description() const override;
   void first_half(StepContext& context) override;
   void second_half(StepContext& context) override;
-  double conserved_energy_contribution(const Communicator& comm) const override;
+  double conserved_energy_contribution(const Communicator& comm, const Box& box) const override;
   IntegratorState save() const override;
   void restore(const IntegratorState& state) override;
 

@@ -45,6 +45,14 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
   // The same settings on every rank, so the same error on every rank.
   on_all_ranks(comm_, [&] {
     integrator_ = make_integrator(settings_.integrator, settings_.dt_ps, n_atoms_total_);
+    if (settings_.integrator.barostat.type != BarostatType::kNone) {
+      for (int d = 0; d < 3; ++d) {
+        if (!domain_.box().periodic[d]) {
+          throw config_error("integrator.barostat scales the box in x, y and z: every dimension "
+                             "must be periodic (structure.boundary: p p p)");
+        }
+      }
+    }
     if (settings_.backend == Backend::kCuda && !potential_->has_device_compute()) {
       throw config_error("potential '" + potential_->name() +
                          "' has no GPU evaluation; set run.backend: cpu");
@@ -352,7 +360,7 @@ void Simulation::reverse_sum_forces() {
 }
 
 void Simulation::compute_initial_forces() {
-  compute_forces(ComputeRequest{});
+  compute_forces(ComputeRequest{});  // energy and virial: a barostat's first move reads it
   reverse_sum_forces();
   sync_host_state();
   check_atom_values(state_, settings_.guards.max_force_eV_A, comm_, step_);
@@ -390,7 +398,7 @@ void Simulation::take_thermo_sample(bool print) {
     throw UnstableDynamics(msg.str());
   }
   const double conserved =
-      sample.total_energy() + integrator_->conserved_energy_contribution(comm_);
+      sample.total_energy() + integrator_->conserved_energy_contribution(comm_, domain_.box());
   check_thermo_bounds(sample, conserved);
   thermo_record_ = ThermoRecord{sample, conserved};
   if (!print) return;

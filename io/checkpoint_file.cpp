@@ -367,6 +367,13 @@ std::string physics_fingerprint(const RunConfig& config) {
           << ", tau_ps " << number(t.tau_ps) << '\n';
       break;
   }
+  const BarostatSettings& b = config.simulation.integrator.barostat;
+  if (b.type == BarostatType::kCRescale) {
+    out << "integrator.barostat = c_rescale, pressure_bar " << number(b.pressure_bar)
+        << ", tau_ps " << number(b.tau_ps) << ", compressibility_per_bar "
+        << number(b.compressibility_per_bar) << ", seed " << b.seed << ", every " << b.every
+        << '\n';
+  }
   return out.str();
 }
 

@@ -49,7 +49,9 @@ const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
 const std::vector<std::string> kNeighborKeys = {"skin_A"};
 const std::vector<std::string> kVelocityKeys = {"create"};
 const std::vector<std::string> kVelocityCreateKeys = {"temperature_K", "seed", "zero_momentum"};
-const std::vector<std::string> kIntegratorKeys = {"type", "thermostat"};
+const std::vector<std::string> kIntegratorKeys = {"type", "thermostat", "barostat"};
+const std::vector<std::string> kBarostatKeys = {"type", "pressure_bar", "tau_ps",
+                                                "compressibility_per_bar", "seed", "every"};
 // Thermostat keys: those every type takes, then each type's own.
 const std::vector<std::string> kThermostatTypes = {"nose_hoover_chain", "csvr", "langevin",
                                                    "berendsen"};
@@ -82,6 +84,11 @@ constexpr double kMaxTemperatureK = 1.0e5;
 // Thermostat coupling times beyond 10 ns couple to nothing (a slip of units, ps for fs, is caught
 // the other way by the timestep check); chains longer than 10 links add nothing.
 constexpr double kMaxCouplingPs = 1.0e4;
+/// Largest |target pressure| of a barostat, bar (1 Mbar: diamond-anvil pressures).
+constexpr double kMaxPressureBar = 1.0e6;
+/// Largest barostat interval, steps (GROMACS caps nstpcouple similarly; beyond it the volume
+/// barely moves).
+constexpr std::int64_t kMaxBarostatEvery = 1000;
 constexpr std::int64_t kMaxChainLength = 10;
 
 /// Registers every section's keys with the document for misplaced-key hints.
@@ -100,6 +107,7 @@ void register_schema(yaml_schema::Document& doc) {
   // Only the thermostat keys no other section has: a misplaced `temperature_K` or `seed` keeps
   // pointing at velocity.create alone.
   doc.add_known_keys("integrator.thermostat", {"tau_ps", "chain", "damping_ps"});
+  doc.add_known_keys("integrator.barostat", {"pressure_bar", "compressibility_per_bar"});
   doc.add_known_keys("thermo", kThermoKeys);
   doc.add_known_keys("output", kOutputKeys);
   doc.add_known_keys("output.trajectory", kTrajectoryKeys);
@@ -440,12 +448,20 @@ class RunConfigReader {
     out.velocity_create = velocity;
   }
 
-  /// `integrator: {type: nve}` or `{type: nvt, thermostat: {...}}`.
+  /// `integrator: {type: nve}`, `{type: nvt, thermostat: {...}}` or
+  /// `{type: npt, thermostat: {...}, barostat: {...}}`.
   static void read_integrator(const Section& section, IntegratorSettings& out) {
     section.allow_only(kIntegratorKeys);
-    const std::string type = section.find("type") ? section.get("type").as_choice({"nve", "nvt"})
-                                                  : std::string("nve");
+    const std::string type = section.find("type")
+                                 ? section.get("type").as_choice({"nve", "nvt", "npt"})
+                                 : std::string("nve");
     const std::optional<Value> thermostat = section.find("thermostat");
+    const std::optional<Value> barostat = section.find("barostat");
+    if (barostat && type != "npt") {
+      barostat->fail(barostat->name() + " is given but integrator.type is '" + type +
+                     "' (use type: npt for a barostat)");
+    }
+    out.barostat = BarostatSettings{};
     if (type == "nve") {
       if (thermostat) {
         thermostat->fail(thermostat->name() +
@@ -455,10 +471,38 @@ class RunConfigReader {
       return;
     }
     if (!thermostat) {
-      section.fail("integrator.type 'nvt' needs a thermostat section, e.g. thermostat: {type: "
-                   "nose_hoover_chain, temperature_K: 300, tau_ps: 0.1}");
+      section.fail("integrator.type '" + type + "' needs a thermostat section, e.g. thermostat: "
+                   "{type: csvr, temperature_K: 300, tau_ps: 0.1, seed: 1}");
     }
     out.thermostat = read_thermostat(thermostat->as_section());
+    if (type != "npt") return;
+    if (!barostat) {
+      section.fail("integrator.type 'npt' needs a barostat section, e.g. barostat: {type: "
+                   "c_rescale, pressure_bar: 1.0, tau_ps: 1.0, seed: 2}");
+    }
+    if (out.thermostat.type == ThermostatType::kLangevin) {
+      thermostat->fail(thermostat->name() + ": the c_rescale barostat needs a velocity-scaling "
+                       "thermostat (csvr, nose_hoover_chain or berendsen), not langevin");
+    }
+    out.barostat = read_barostat(barostat->as_section());
+  }
+
+  static BarostatSettings read_barostat(const Section& section) {
+    section.allow_only(kBarostatKeys);
+    section.get("type").as_choice({"c_rescale"});
+    BarostatSettings b;
+    b.type = BarostatType::kCRescale;
+    b.pressure_bar =
+        section.get("pressure_bar").as_number(Range{-kMaxPressureBar, kMaxPressureBar, true, true, "bar"});
+    b.tau_ps = section.get("tau_ps").as_number(Range{0.0, kMaxCouplingPs, false, true, "ps"});
+    if (auto compressibility = section.find("compressibility_per_bar")) {
+      b.compressibility_per_bar = compressibility->as_number(Range{0.0, 1.0, false, true, "1/bar"});
+    }
+    b.seed = static_cast<std::uint64_t>(section.get("seed").as_integer(1));
+    if (auto every = section.find("every")) {
+      b.every = static_cast<int>(every->as_integer(1, kMaxBarostatEvery));
+    }
+    return b;
   }
 
   static ThermostatSettings read_thermostat(const Section& section) {

@@ -45,7 +45,9 @@ class BoxChangingVerlet final : public md::Integrator {
     virials[context.virial_step] = context.virial;
   }
   bool needs_virial(std::int64_t) const override { return true; }
-  double conserved_energy_contribution(const md::Communicator&) const override { return 0.0; }
+  double conserved_energy_contribution(const md::Communicator&, const md::Box&) const override {
+    return 0.0;
+  }
   md::IntegratorState save() const override { return md::IntegratorState{"nve", {}, 0.0}; }
   void restore(const md::IntegratorState&) override {}
 

@@ -62,6 +62,12 @@ const char* const kNoseHoover =
 const char* const kCsvr =
     "integrator: {type: nvt, thermostat: {type: csvr, temperature_K: 120, tau_ps: 0.1, "
     "seed: 3}}\n";
+// A move every 10 steps: one on the restart step itself (100), whose virial the restarted run
+// must recompute exactly.
+const char* const kNptCRescale =
+    "integrator: {type: npt, thermostat: {type: csvr, temperature_K: 120, tau_ps: 0.1, "
+    "seed: 3}, barostat: {type: c_rescale, pressure_bar: 300, tau_ps: 0.5, "
+    "compressibility_per_bar: 2.0e-4, seed: 4, every: 10}}\n";
 const char* const kLangevin =
     "integrator: {type: nvt, thermostat: {type: langevin, temperature_K: 120, damping_ps: 0.2, "
     "seed: 3}}\n";
@@ -167,6 +173,9 @@ TEST_CASE("restart is bit-identical: Nose-Hoover chain", "[regression][restart]"
 }
 TEST_CASE("restart is bit-identical: CSVR", "[regression][restart]") {
   check_bitwise_restart("csvr", kCsvr);
+}
+TEST_CASE("restart is bit-identical: NPT (CSVR + c_rescale)", "[regression][restart]") {
+  check_bitwise_restart("npt_c_rescale", kNptCRescale);
 }
 TEST_CASE("restart is bit-identical: Langevin", "[regression][restart]") {
   check_bitwise_restart("langevin", kLangevin);

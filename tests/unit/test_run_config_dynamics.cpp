@@ -58,8 +58,8 @@ TEST_CASE("run config: integrator and thermostats", "[io][config][thermostat]") 
 
   SECTION("errors") {
     const std::string nvt = kMinimal + "integrator:\n  type: nvt\n  thermostat: ";
-    CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt}\n"),
-               Contains("integrator.type must be nve or nvt, got 'npt'"));
+    CHECK_THAT(parse_error(kMinimal + "integrator: {type: nph}\n"),
+               Contains("integrator.type must be nve, nvt or npt, got 'nph'"));
     CHECK_THAT(parse_error(kMinimal + "integrator: {type: nvt}\n"),
                Contains("integrator.type 'nvt' needs a thermostat section"));
     CHECK_THAT(parse_error(kMinimal + "integrator: {thermostat: {type: csvr}}\n"),
@@ -86,6 +86,56 @@ TEST_CASE("run config: integrator and thermostats", "[io][config][thermostat]") 
                Contains("chain"));
     CHECK_THAT(parse_error(nvt + "{type: berendsen, temperature_K: 300}\n"), Contains("tau_ps"));
   }
+}
+
+TEST_CASE("run config: the npt integrator and its barostat", "[io][config][barostat]") {
+  const std::string thermostat = "thermostat: {type: csvr, temperature_K: 300, tau_ps: 0.1, seed: 1}";
+  const std::string barostat = "barostat: {type: c_rescale, pressure_bar: 1.5, tau_ps: 2, seed: 2}";
+  const md::RunConfig npt =
+      parse(kMinimal + "integrator: {type: npt, " + thermostat + ", " + barostat + "}\n");
+  const md::BarostatSettings& b = npt.simulation.integrator.barostat;
+  CHECK(b.type == md::BarostatType::kCRescale);
+  CHECK(b.pressure_bar == 1.5);
+  CHECK(b.tau_ps == 2.0);
+  CHECK(b.compressibility_per_bar == 4.5e-5);  // the default: water
+  CHECK(b.seed == 2);
+  CHECK(b.every == 10);
+  CHECK(npt.simulation.integrator.thermostat.type == md::ThermostatType::kCsvr);
+  const md::RunConfig tuned = parse(kMinimal + "integrator: {type: npt, " + thermostat +
+                                    ", barostat: {type: c_rescale, pressure_bar: -200, tau_ps: 1, "
+                                    "compressibility_per_bar: 1e-4, seed: 3, every: 1}}\n");
+  CHECK(tuned.simulation.integrator.barostat.pressure_bar == -200.0);
+  CHECK(tuned.simulation.integrator.barostat.compressibility_per_bar == 1e-4);
+  CHECK(tuned.simulation.integrator.barostat.every == 1);
+  CHECK(parse(kMinimal).simulation.integrator.barostat.type == md::BarostatType::kNone);
+
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat + "}\n"),
+             Contains("integrator.type 'npt' needs a barostat section"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + barostat + "}\n"),
+             Contains("integrator.type 'npt' needs a thermostat section"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: nvt, " + thermostat + ", " + barostat + "}\n"),
+             Contains("integrator.barostat is given but integrator.type is 'nvt' (use type: npt"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, thermostat: {type: langevin, "
+                                    "temperature_K: 300, damping_ps: 0.1, seed: 1}, " + barostat + "}\n"),
+             Contains("needs a velocity-scaling thermostat (csvr, nose_hoover_chain or "
+                      "berendsen), not langevin"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
+                         ", barostat: {type: berendsen, pressure_bar: 1, tau_ps: 1, seed: 1}}\n"),
+             Contains("must be c_rescale, got 'berendsen'"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
+                         ", barostat: {type: c_rescale, pressure_bar: 1, tau_ps: 0, seed: 1}}\n"),
+             Contains("tau_ps"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
+                         ", barostat: {type: c_rescale, pressure_bar: 1, tau_ps: 1, seed: 1, "
+                         "every: 0}}\n"),
+             Contains("every"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
+                         ", barostat: {type: c_rescale, pressure_bar: 1, tau_ps: 1}}\n"),
+             Contains("seed"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
+                         ", barostat: {type: c_rescale, pressure_bar: 1, tau_ps: 1, seed: 1, "
+                         "pdamp: 1}}\n"),
+             Contains("pdamp"));
 }
 
 TEST_CASE("run config: trajectories, checkpoint and guards", "[io][config][checkpoint]") {
@@ -176,5 +226,21 @@ TEST_CASE("physics fingerprint: what a restart must keep", "[io][checkpoint]") {
         "potential.cutoff_A=9", "masses={Ar: 40}", "structure.boundary=[p, p, f]"}) {
     CAPTURE(physics);
     CHECK(md::physics_fingerprint(parse(nvt, {physics})) != base);
+  }
+}
+
+TEST_CASE("physics fingerprint: the barostat is physics", "[io][checkpoint][barostat]") {
+  const std::string npt = kMinimal +
+                          "integrator: {type: npt, thermostat: {type: csvr, temperature_K: 300, "
+                          "tau_ps: 0.1, seed: 5}, barostat: {type: c_rescale, pressure_bar: 1, "
+                          "tau_ps: 2, seed: 6}}\n";
+  const std::string base = md::physics_fingerprint(parse(npt));
+  CHECK_THAT(base, Contains("integrator.barostat = c_rescale, pressure_bar 1, tau_ps 2"));
+  for (const char* physics :
+       {"integrator.barostat.pressure_bar=2", "integrator.barostat.tau_ps=3",
+        "integrator.barostat.compressibility_per_bar=1e-4", "integrator.barostat.seed=7",
+        "integrator.barostat.every=5"}) {
+    CAPTURE(physics);
+    CHECK(md::physics_fingerprint(parse(npt, {physics})) != base);
   }
 }

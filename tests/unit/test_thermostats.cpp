@@ -200,8 +200,8 @@ TEST_CASE("Langevin noise is keyed by atom id, not by storage order", "[unit][th
       CHECK(forward.positions[3 * i + c] == backward.positions[3 * j + c]);
     }
   }
-  CHECK(a.conserved_energy_contribution(comm) ==
-        Approx(b.conserved_energy_contribution(comm)).epsilon(1e-14));
+  CHECK(a.conserved_energy_contribution(comm, box) ==
+        Approx(b.conserved_energy_contribution(comm, box)).epsilon(1e-14));
 }
 
 TEST_CASE("conserved-energy drift is the least-squares slope in meV/atom/ns", "[unit][thermostat]") {
