@@ -31,15 +31,17 @@ struct ThermostatSettings {
 enum class BarostatType {
   kNone,
   kCRescale,  ///< Bernetti–Bussi stochastic cell rescaling (isotropic), J. Chem. Phys. 153, 114107
+  kMtk,       ///< Martyna–Tobias–Klein with Nosé–Hoover chains, LAMMPS `fix npt` (isotropic)
 };
 
 struct BarostatSettings {
   BarostatType type = BarostatType::kNone;
   double pressure_bar = 1.0;              ///< target pressure P₀
-  double tau_ps = 1.0;                    ///< relaxation time of the volume τ_p
+  double tau_ps = 1.0;  ///< c_rescale: relaxation time of the volume τ_p; mtk: Pdamp
   double compressibility_per_bar = 4.5e-5;  ///< isothermal compressibility β_T (water: 4.5e-5)
   std::uint64_t seed = 0;                 ///< random key of the barostat noise
   int every = 10;                         ///< a move every this many steps (GROMACS nstpcouple)
+  int chain = 3;                          ///< mtk: length of the cell's chain (LAMMPS pchain)
 };
 
 struct IntegratorSettings {

@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "engine/integrator_langevin.hpp"
+#include "engine/integrator_mtk.hpp"
 #include "engine/thermo.hpp"
 
 namespace md {
@@ -22,6 +23,13 @@ std::unique_ptr<Integrator> make_integrator(const IntegratorSettings& settings, 
                                             std::int64_t n_atoms) {
   const ThermostatSettings& t = settings.thermostat;
   const char* kind = integrator_kind(t.type);
+  if (settings.barostat.type == BarostatType::kMtk) {
+    if (t.type != ThermostatType::kNoseHooverChain) {
+      throw config_error("integrator: the mtk barostat needs the nose_hoover_chain thermostat "
+                         "(as LAMMPS fix npt)");
+    }
+    return std::make_unique<MtkIntegrator>(settings, dt_ps, n_atoms);
+  }
   if (settings.barostat.type == BarostatType::kCRescale) {
     if (t.type == ThermostatType::kNone || t.type == ThermostatType::kLangevin) {
       throw config_error("integrator: the c_rescale barostat needs a velocity-scaling thermostat "

@@ -368,6 +368,10 @@ std::string physics_fingerprint(const RunConfig& config) {
       break;
   }
   const BarostatSettings& b = config.simulation.integrator.barostat;
+  if (b.type == BarostatType::kMtk) {
+    out << "integrator.barostat = mtk, pressure_bar " << number(b.pressure_bar) << ", tau_ps "
+        << number(b.tau_ps) << ", chain " << b.chain << '\n';
+  }
   if (b.type == BarostatType::kCRescale) {
     out << "integrator.barostat = c_rescale, pressure_bar " << number(b.pressure_bar)
         << ", tau_ps " << number(b.tau_ps) << ", compressibility_per_bar "

@@ -50,8 +50,11 @@ const std::vector<std::string> kNeighborKeys = {"skin_A"};
 const std::vector<std::string> kVelocityKeys = {"create"};
 const std::vector<std::string> kVelocityCreateKeys = {"temperature_K", "seed", "zero_momentum"};
 const std::vector<std::string> kIntegratorKeys = {"type", "thermostat", "barostat"};
-const std::vector<std::string> kBarostatKeys = {"type", "pressure_bar", "tau_ps",
+// Barostat keys, per type.
+const std::vector<std::string> kBarostatTypes = {"c_rescale", "mtk"};
+const std::vector<std::string> kCRescaleKeys = {"type", "pressure_bar", "tau_ps",
                                                 "compressibility_per_bar", "seed", "every"};
+const std::vector<std::string> kMtkKeys = {"type", "pressure_bar", "tau_ps", "chain"};
 // Thermostat keys: those every type takes, then each type's own.
 const std::vector<std::string> kThermostatTypes = {"nose_hoover_chain", "csvr", "langevin",
                                                    "berendsen"};
@@ -480,21 +483,42 @@ class RunConfigReader {
       section.fail("integrator.type 'npt' needs a barostat section, e.g. barostat: {type: "
                    "c_rescale, pressure_bar: 1.0, tau_ps: 1.0, seed: 2}");
     }
-    if (out.thermostat.type == ThermostatType::kLangevin) {
+    out.barostat = read_barostat(barostat->as_section());
+    if (out.barostat.type == BarostatType::kMtk &&
+        out.thermostat.type != ThermostatType::kNoseHooverChain) {
+      thermostat->fail(thermostat->name() + ": the mtk barostat needs the nose_hoover_chain "
+                       "thermostat (the particle chain of LAMMPS fix npt)");
+    }
+    if (out.barostat.type == BarostatType::kCRescale &&
+        out.thermostat.type == ThermostatType::kLangevin) {
       thermostat->fail(thermostat->name() + ": the c_rescale barostat needs a velocity-scaling "
                        "thermostat (csvr, nose_hoover_chain or berendsen), not langevin");
     }
-    out.barostat = read_barostat(barostat->as_section());
   }
 
   static BarostatSettings read_barostat(const Section& section) {
-    section.allow_only(kBarostatKeys);
-    section.get("type").as_choice({"c_rescale"});
+    const std::string type = section.get("type").as_choice(kBarostatTypes);
+    const std::vector<std::string>& own_keys = type == "mtk" ? kMtkKeys : kCRescaleKeys;
+    section.allow_only(own_keys, [&](const std::string& key) -> std::string {
+      for (const auto* keys : {&kCRescaleKeys, &kMtkKeys}) {
+        if (contains(*keys, key)) {
+          return "key '" + key + "' is not valid for barostat type '" + type +
+                 "'; its keys are " + yaml_schema::join_choices(own_keys);
+        }
+      }
+      return "";
+    });
     BarostatSettings b;
-    b.type = BarostatType::kCRescale;
-    b.pressure_bar =
-        section.get("pressure_bar").as_number(Range{-kMaxPressureBar, kMaxPressureBar, true, true, "bar"});
+    b.type = type == "mtk" ? BarostatType::kMtk : BarostatType::kCRescale;
+    b.pressure_bar = section.get("pressure_bar")
+                         .as_number(Range{-kMaxPressureBar, kMaxPressureBar, true, true, "bar"});
     b.tau_ps = section.get("tau_ps").as_number(Range{0.0, kMaxCouplingPs, false, true, "ps"});
+    if (type == "mtk") {
+      if (auto chain = section.find("chain")) {
+        b.chain = static_cast<int>(chain->as_integer(1, kMaxChainLength));
+      }
+      return b;
+    }
     if (auto compressibility = section.find("compressibility_per_bar")) {
       b.compressibility_per_bar = compressibility->as_number(Range{0.0, 1.0, false, true, "1/bar"});
     }

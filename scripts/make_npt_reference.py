@@ -10,7 +10,9 @@ standard errors from block averages (10 blocks per run, the runs' block means po
 tests/data/lj/npt_reference.json. Then tests/data/lj/in.npt_gas_reference.lmp: 64 atoms without
 forces at 300 K and 100 bar, whose mean volume in units of kT/P0 says which isobaric ensemble
 fix npt samples when the total momentum is conserved (N for p(V) ~ V^(N-1) exp(-P0 V/kT), N + 1
-for V^N). CI reads only the JSON; LAMMPS is needed to remake it.
+for V^N). Last, tests/data/lj/in.npt_mtk_trajectory.lmp: 200 steps of fix npt from the data
+file's own velocities, thermo every 20 steps and the final positions, which mdrun's MTK
+integrator must follow step by step. CI reads only the JSON; LAMMPS is needed to remake it.
 
     scripts/make_npt_reference.py [--lmp lmp] [--runs 4] [--steps 1000000]   # ~5 min
 """
@@ -99,6 +101,36 @@ def ideal_gas(lmp, steps, work):
             "mean_pressure_bar": statistics.mean(r[2] for r in rows)}
 
 
+def mtk_trajectory(lmp, work):
+    """Thermo rows and final unwrapped positions (by id) of the 200-step fix npt trajectory."""
+    screen = os.path.join(work, "screen_mtk.txt")
+    dump = os.path.join(work, "mtk.dump")
+    subprocess.run([lmp, "-in", os.path.join(DATA, "in.npt_mtk_trajectory.lmp"),
+                    "-var", "data", os.path.join(DATA, "lj_liquid_108.data"), "-var", "dump", dump,
+                    "-log", "none", "-screen", screen], check=True, stdout=subprocess.DEVNULL)
+    rows = []
+    with open(screen, encoding="utf-8") as f:
+        on = False
+        for line in f:
+            words = line.split()
+            if words[:1] == ["Step"]:
+                on = True
+                continue
+            if on and words[:1] == ["Loop"]:
+                on = False
+            if on and len(words) == 6:
+                rows.append([float(w) for w in words])
+    with open(dump, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    # The last frame (LAMMPS writes the one of step 0 as well).
+    last = len(lines) - 1 - lines[::-1].index("ITEM: ATOMS id xu yu zu")
+    atoms = lines[last + 1:]
+    positions = {int(l.split()[0]): [float(x) for x in l.split()[1:4]] for l in atoms}
+    return {"columns": ["step", "pe", "ke", "press", "vol", "econserve"], "thermo": rows,
+            "final_step": 200,
+            "final_positions": [positions[i] for i in sorted(positions)]}
+
+
 def block_means(values):
     n = len(values) // BLOCKS
     return [statistics.mean(values[b * n:(b + 1) * n]) for b in range(BLOCKS)]
@@ -138,6 +170,7 @@ def main():
                         "standard_error": statistics.stdev(values) / len(values) ** 0.5}
     with tempfile.TemporaryDirectory() as work:
         result["ideal_gas"] = ideal_gas(args.lmp, args.steps, work)
+        result["mtk_trajectory"] = mtk_trajectory(args.lmp, work)
     with open(os.path.join(DATA, "npt_reference.json"), "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
         f.write("\n")

@@ -68,6 +68,9 @@ const char* const kNptCRescale =
     "integrator: {type: npt, thermostat: {type: csvr, temperature_K: 120, tau_ps: 0.1, "
     "seed: 3}, barostat: {type: c_rescale, pressure_bar: 300, tau_ps: 0.5, "
     "compressibility_per_bar: 2.0e-4, seed: 4, every: 10}}\n";
+const char* const kNptMtk =
+    "integrator: {type: npt, thermostat: {type: nose_hoover_chain, temperature_K: 120, tau_ps: "
+    "0.1}, barostat: {type: mtk, pressure_bar: 300, tau_ps: 1.0}}\n";
 const char* const kLangevin =
     "integrator: {type: nvt, thermostat: {type: langevin, temperature_K: 120, damping_ps: 0.2, "
     "seed: 3}}\n";
@@ -176,6 +179,9 @@ TEST_CASE("restart is bit-identical: CSVR", "[regression][restart]") {
 }
 TEST_CASE("restart is bit-identical: NPT (CSVR + c_rescale)", "[regression][restart]") {
   check_bitwise_restart("npt_c_rescale", kNptCRescale);
+}
+TEST_CASE("restart is bit-identical: NPT (mtk)", "[regression][restart]") {
+  check_bitwise_restart("npt_mtk", kNptMtk);
 }
 TEST_CASE("restart is bit-identical: Langevin", "[regression][restart]") {
   check_bitwise_restart("langevin", kLangevin);

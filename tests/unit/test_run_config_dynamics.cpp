@@ -121,7 +121,7 @@ TEST_CASE("run config: the npt integrator and its barostat", "[io][config][baros
                       "berendsen), not langevin"));
   CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
                          ", barostat: {type: berendsen, pressure_bar: 1, tau_ps: 1, seed: 1}}\n"),
-             Contains("must be c_rescale, got 'berendsen'"));
+             Contains("must be c_rescale or mtk, got 'berendsen'"));
   CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
                          ", barostat: {type: c_rescale, pressure_bar: 1, tau_ps: 0, seed: 1}}\n"),
              Contains("tau_ps"));
@@ -136,6 +136,26 @@ TEST_CASE("run config: the npt integrator and its barostat", "[io][config][baros
                          ", barostat: {type: c_rescale, pressure_bar: 1, tau_ps: 1, seed: 1, "
                          "pdamp: 1}}\n"),
              Contains("pdamp"));
+
+  // mtk: LAMMPS fix npt; its particle chain is the nose_hoover_chain thermostat.
+  const std::string nhc = "thermostat: {type: nose_hoover_chain, temperature_K: 300, tau_ps: 0.1}";
+  const md::RunConfig mtk = parse(kMinimal + "integrator: {type: npt, " + nhc +
+                                  ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1}}\n");
+  CHECK(mtk.simulation.integrator.barostat.type == md::BarostatType::kMtk);
+  CHECK(mtk.simulation.integrator.barostat.chain == 3);
+  CHECK(parse(kMinimal + "integrator: {type: npt, " + nhc +
+              ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, chain: 5}}\n")
+            .simulation.integrator.barostat.chain == 5);
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + thermostat +
+                         ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1}}\n"),
+             Contains("the mtk barostat needs the nose_hoover_chain thermostat"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + nhc +
+                         ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, seed: 3}}\n"),
+             Contains("key 'seed' is not valid for barostat type 'mtk'"));
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + nhc +
+                         ", barostat: {type: c_rescale, pressure_bar: 1, tau_ps: 1, seed: 3, "
+                         "chain: 2}}\n"),
+             Contains("key 'chain' is not valid for barostat type 'c_rescale'"));
 }
 
 TEST_CASE("run config: trajectories, checkpoint and guards", "[io][config][checkpoint]") {
@@ -243,4 +263,12 @@ TEST_CASE("physics fingerprint: the barostat is physics", "[io][checkpoint][baro
     CAPTURE(physics);
     CHECK(md::physics_fingerprint(parse(npt, {physics})) != base);
   }
+  const std::string mtk = kMinimal +
+                          "integrator: {type: npt, thermostat: {type: nose_hoover_chain, "
+                          "temperature_K: 300, tau_ps: 0.1}, barostat: {type: mtk, pressure_bar: "
+                          "1, tau_ps: 2}}\n";
+  CHECK_THAT(md::physics_fingerprint(parse(mtk)),
+             Contains("integrator.barostat = mtk, pressure_bar 1, tau_ps 2, chain 3"));
+  CHECK(md::physics_fingerprint(parse(mtk, {"integrator.barostat.chain=2"})) !=
+        md::physics_fingerprint(parse(mtk)));
 }

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+#include "engine/integrator_mtk.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/units.hpp"
+#include "engine/thermo.hpp"
+
+namespace md {
+namespace {
+
+constexpr const char* kKind = "nose_hoover_chain+mtk";
+/// The cell's strain rate acts in x, y and z alike (LAMMPS's pdim for iso).
+constexpr int kDimensions = 3;
+
+double twice_kinetic_energy(AtomKernels& atoms, const Communicator& comm) {
+  return comm.sum(atoms.local_twice_kinetic_energy());
+}
+
+}  // namespace
+
+MtkIntegrator::MtkIntegrator(const IntegratorSettings& settings, double dt_ps,
+                             std::int64_t n_atoms)
+    : dt_(dt_ps),
+      pressure_bar_(settings.barostat.pressure_bar),
+      kt_(units::kBoltzmann * settings.thermostat.temperature_K),
+      n_atoms_(static_cast<double>(n_atoms)),
+      dof_(temperature_dof(n_atoms)),
+      cell_mass_((static_cast<double>(n_atoms) + 1.0) * kt_ * settings.barostat.tau_ps *
+                 settings.barostat.tau_ps),
+      particles_(settings.thermostat.chain, settings.thermostat.temperature_K,
+                 settings.thermostat.tau_ps, temperature_dof(n_atoms), dt_ps),
+      // One degree of freedom: masses kT·τ_p² and target kT, as FixNH's etap chain for iso.
+      cell_chain_(settings.barostat.chain, settings.thermostat.temperature_K,
+                  settings.barostat.tau_ps, 1.0, dt_ps) {
+  if (settings.thermostat.type != ThermostatType::kNoseHooverChain) {
+    throw internal_error("the MTK barostat needs the nose_hoover_chain thermostat");
+  }
+  std::ostringstream out;
+  out << "NPT, Martyna-Tobias-Klein barostat (isotropic, P0 " << pressure_bar_ << " bar, tau_p "
+      << settings.barostat.tau_ps << " ps, cell chain " << settings.barostat.chain << "), "
+      << particles_.description() << ", velocity Verlet";
+  description_ = out.str();
+}
+
+std::string MtkIntegrator::description() const { return description_; }
+
+void MtkIntegrator::cell_chain_half_step() {
+  const double twice_cell_kinetic = kDimensions * cell_mass_ * omega_dot_ * omega_dot_;
+  omega_dot_ *= cell_chain_.half_step(0.5 * twice_cell_kinetic, 0, 0);
+}
+
+void MtkIntegrator::cell_velocity_half_step(double pressure_twice_kinetic, double virial_trace,
+                                            double volume) {
+  // LAMMPS's pressure compute: (dof·k_B·T + W_xx + W_yy + W_zz)/3/V, and dof·k_B·T = 2K.
+  const double pressure =
+      (pressure_twice_kinetic + virial_trace) / 3.0 * (1.0 / volume) * units::kNktv2p;
+  const double mtk_force = twice_kinetic_ / (kDimensions * n_atoms_);
+  const double force = (pressure - pressure_bar_) * volume / (cell_mass_ * units::kNktv2p) +
+                       mtk_force / cell_mass_;
+  omega_dot_ += force * 0.5 * dt_;
+  mtk_term_ = (omega_dot_ + omega_dot_ + omega_dot_) / (kDimensions * n_atoms_);
+}
+
+void MtkIntegrator::barostat_velocity_scaling(AtomKernels& atoms) const {
+  const double factor = std::exp(-0.25 * dt_ * (omega_dot_ + mtk_term_));
+  atoms.scale_velocities(factor);
+  atoms.scale_velocities(factor);
+}
+
+void MtkIntegrator::scale_box(StepContext& context) const {
+  const double expansion = std::exp(0.5 * dt_ * omega_dot_);
+  const Box& box = context.box;
+  Box scaled = box;
+  for (int d = 0; d < 3; ++d) {
+    const double centre = 0.5 * (box.lo[d] + box.hi[d]);
+    scaled.lo[d] = (box.lo[d] - centre) * expansion + centre;
+    scaled.hi[d] = (box.hi[d] - centre) * expansion + centre;
+  }
+  context.box_control.change_box(scaled);
+}
+
+void MtkIntegrator::first_half(StepContext& context) {
+  if (context.virial_step != context.step) {
+    throw internal_error("the MTK barostat's virial is not that of the step's start");
+  }
+  if (twice_kinetic_ < 0.0) twice_kinetic_ = twice_kinetic_energy(context.atoms, context.comm);
+  if (volume0_ < 0.0) volume0_ = context.box.volume();
+  cell_chain_half_step();
+  const double lambda = particles_.half_step(0.5 * twice_kinetic_, context.step, 0);
+  context.atoms.scale_velocities(lambda);
+  twice_kinetic_ *= lambda * lambda;
+  const double virial_trace = context.virial[0] + context.virial[4] + context.virial[8];
+  // The pressure takes a fresh kinetic energy, the MTK term the chain's rescaled one (FixNH).
+  cell_velocity_half_step(twice_kinetic_energy(context.atoms, context.comm), virial_trace,
+                          context.box.volume());
+  barostat_velocity_scaling(context.atoms);
+  context.atoms.half_kick(dt_);
+  scale_box(context);
+  context.atoms.drift(dt_);
+  scale_box(context);
+}
+
+void MtkIntegrator::second_half(StepContext& context) {
+  if (context.virial_step != context.step + 1) {
+    throw internal_error("the MTK barostat's virial is not that of the new positions");
+  }
+  context.atoms.half_kick(dt_);
+  barostat_velocity_scaling(context.atoms);
+  twice_kinetic_ = twice_kinetic_energy(context.atoms, context.comm);
+  const double virial_trace = context.virial[0] + context.virial[4] + context.virial[8];
+  cell_velocity_half_step(twice_kinetic_, virial_trace, context.box.volume());
+  const double lambda = particles_.half_step(0.5 * twice_kinetic_, context.step, 1);
+  context.atoms.scale_velocities(lambda);
+  twice_kinetic_ *= lambda * lambda;
+  cell_chain_half_step();
+}
+
+double MtkIntegrator::conserved_energy_contribution(const Communicator&, const Box& box) const {
+  double energy = particles_.conserved_energy_contribution();
+  const double volume0 = volume0_ < 0.0 ? box.volume() : volume0_;
+  for (int d = 0; d < kDimensions; ++d) {
+    energy += 0.5 * omega_dot_ * omega_dot_ * cell_mass_ +
+              pressure_bar_ * (box.volume() - volume0) / (kDimensions * units::kNktv2p);
+  }
+  return energy + cell_chain_.conserved_energy_contribution();
+}
+
+IntegratorState MtkIntegrator::save() const {
+  IntegratorState s;
+  s.kind = kKind;
+  s.scalars = particles_.save();
+  for (double x : cell_chain_.save()) s.scalars.push_back(x);
+  s.scalars.push_back(omega_dot_);
+  s.scalars.push_back(mtk_term_);
+  s.scalars.push_back(volume0_);
+  s.scalars.push_back(twice_kinetic_);
+  return s;
+}
+
+void MtkIntegrator::restore(const IntegratorState& state) {
+  if (state.kind != kKind) {
+    throw config_error("the checkpoint was written by integrator '" + state.kind +
+                       "', but this run uses '" + kKind + "'");
+  }
+  const std::size_t particle_size = particles_.save().size();
+  const std::size_t cell_size = cell_chain_.save().size();
+  if (state.scalars.size() != particle_size + cell_size + 4) {
+    throw config_error("checkpoint: the MTK integrator state has " +
+                       std::to_string(state.scalars.size()) + " values, expected " +
+                       std::to_string(particle_size + cell_size + 4));
+  }
+  const auto begin = state.scalars.begin();
+  particles_.restore(std::vector<double>(begin, begin + particle_size));
+  cell_chain_.restore(
+      std::vector<double>(begin + particle_size, begin + particle_size + cell_size));
+  const std::size_t k = particle_size + cell_size;
+  omega_dot_ = state.scalars[k];
+  mtk_term_ = state.scalars[k + 1];
+  volume0_ = state.scalars[k + 2];
+  twice_kinetic_ = state.scalars[k + 3];
+}
+
+}  // namespace md
