@@ -34,6 +34,12 @@ enum class BarostatType {
   kMtk,       ///< Martyna–Tobias–Klein with Nosé–Hoover chains, LAMMPS `fix npt` (isotropic)
 };
 
+/// Which box lengths a barostat couples (LAMMPS `iso` / `aniso`).
+enum class BarostatCoupling {
+  kIsotropic,    ///< one scale for x, y and z, from the scalar pressure
+  kAnisotropic,  ///< x, y and z each from its own diagonal pressure component
+};
+
 struct BarostatSettings {
   BarostatType type = BarostatType::kNone;
   double pressure_bar = 1.0;              ///< target pressure P₀
@@ -42,6 +48,7 @@ struct BarostatSettings {
   std::uint64_t seed = 0;                 ///< random key of the barostat noise
   int every = 10;                         ///< a move every this many steps (GROMACS nstpcouple)
   int chain = 3;                          ///< mtk: length of the cell's chain (LAMMPS pchain)
+  BarostatCoupling coupling = BarostatCoupling::kIsotropic;  ///< mtk: iso or aniso
 };
 
 struct IntegratorSettings {

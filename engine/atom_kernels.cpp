@@ -25,6 +25,13 @@ void HostAtomKernels::scale_velocities(double lambda) {
   for (std::size_t k = 0; k < n; ++k) state_.velocities[k] *= lambda;
 }
 
+void HostAtomKernels::scale_velocity_components(const std::array<double, 3>& lambda) {
+  for (int i = 0; i < state_.n_local; ++i) {
+    double* v = &state_.velocities[3 * static_cast<std::size_t>(i)];
+    for (int a = 0; a < 3; ++a) v[a] *= lambda[a];
+  }
+}
+
 void HostAtomKernels::map_positions(const BoxMap& map) {
   for (int i = 0; i < state_.n_local; ++i) {
     map_position_atom(&state_.positions[3 * static_cast<std::size_t>(i)], map);
@@ -38,6 +45,16 @@ double HostAtomKernels::local_twice_kinetic_energy() {
     sum += state_.mass(i) * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
   }
   return sum * units::kMvv2e;
+}
+
+std::array<double, 3> HostAtomKernels::local_twice_kinetic_diagonal() {
+  std::array<double, 3> sum{0.0, 0.0, 0.0};
+  for (int i = 0; i < state_.n_local; ++i) {
+    const double* v = &state_.velocities[3 * static_cast<std::size_t>(i)];
+    for (int a = 0; a < 3; ++a) sum[a] += state_.mass(i) * v[a] * v[a];
+  }
+  for (double& s : sum) s *= units::kMvv2e;
+  return sum;
 }
 
 double HostAtomKernels::ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) {

@@ -12,6 +12,7 @@
 /// through the halo.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "engine/box_map.hpp"
@@ -29,11 +30,16 @@ class AtomKernels {
   virtual void drift(double dt) = 0;
   /// v *= lambda (a thermostat's scale factor).
   virtual void scale_velocities(double lambda) = 0;
+  /// v_a *= lambda[a] for a = x, y, z (an anisotropic barostat's scaling).
+  virtual void scale_velocity_components(const std::array<double, 3>& lambda) = 0;
   /// x ← the same fractional position in a new box (map_position_atom, engine/box_map.hpp).
   virtual void map_positions(const BoxMap& map) = 0;
   /// Σ m v² · mvv2e (eV) of the owned atoms: twice their kinetic energy. Local only (reduce over
   /// ranks).
   virtual double local_twice_kinetic_energy() = 0;
+  /// Σ m v_a² · mvv2e (eV) per component a of the owned atoms (the kinetic tensor's diagonal).
+  /// Local only.
+  virtual std::array<double, 3> local_twice_kinetic_diagonal() = 0;
   /// The Langevin O step (ornstein_uhlenbeck_atom on every owned atom); returns the kinetic
   /// energy it added on this rank, eV.
   virtual double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) = 0;
@@ -47,8 +53,10 @@ class HostAtomKernels final : public AtomKernels {
   void half_kick(double dt) override;
   void drift(double dt) override;
   void scale_velocities(double lambda) override;
+  void scale_velocity_components(const std::array<double, 3>& lambda) override;
   void map_positions(const BoxMap& map) override;
   double local_twice_kinetic_energy() override;
+  std::array<double, 3> local_twice_kinetic_diagonal() override;
   double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) override;
 
  private:

@@ -46,6 +46,16 @@ __global__ void scale_kernel(double* values, std::size_t n, double lambda) {
   values[k] *= lambda;
 }
 
+__global__ void scale_components_kernel(double* velocities, int n_local, double lx, double ly,
+                                        double lz) {
+  const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  if (i >= n_local) return;
+  double* v = velocities + 3 * static_cast<std::size_t>(i);
+  v[0] *= lx;
+  v[1] *= ly;
+  v[2] *= lz;
+}
+
 __global__ void ornstein_uhlenbeck_kernel(double* velocities, const int* types,
                                           const std::int64_t* ids, const double* masses,
                                           int n_local, OrnsteinUhlenbeckStep step, double* heat) {
@@ -150,6 +160,13 @@ void DeviceAtomKernels::scale_velocities(double lambda) {
   MD_CUDA_CHECK_LAUNCH(stream_);
 }
 
+void DeviceAtomKernels::scale_velocity_components(const std::array<double, 3>& lambda) {
+  if (arrays_.n_local <= 0) return;
+  scale_components_kernel<<<atom_blocks(arrays_.n_local), kThreads, 0, stream_>>>(
+      arrays_.velocities, arrays_.n_local, lambda[0], lambda[1], lambda[2]);
+  MD_CUDA_CHECK_LAUNCH(stream_);
+}
+
 void DeviceAtomKernels::map_positions(const BoxMap& map) {
   if (arrays_.n_local <= 0) return;
   map_positions_kernel<<<atom_blocks(arrays_.n_local), kThreads, 0, stream_>>>(
@@ -164,6 +181,11 @@ std::array<double, 6> DeviceAtomKernels::local_kinetic_tensor() {
 double DeviceAtomKernels::local_twice_kinetic_energy() {
   const std::array<double, 6> t = local_kinetic_tensor();
   return t[0] + t[1] + t[2];
+}
+
+std::array<double, 3> DeviceAtomKernels::local_twice_kinetic_diagonal() {
+  const std::array<double, 6> t = local_kinetic_tensor();
+  return {t[0], t[1], t[2]};
 }
 
 double DeviceAtomKernels::ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) {

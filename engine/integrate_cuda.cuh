@@ -83,8 +83,10 @@ class DeviceAtomKernels final : public AtomKernels {
   void half_kick(double dt) override;
   void drift(double dt) override;
   void scale_velocities(double lambda) override;
+  void scale_velocity_components(const std::array<double, 3>& lambda) override;
   void map_positions(const BoxMap& map) override;
   double local_twice_kinetic_energy() override;
+  std::array<double, 3> local_twice_kinetic_diagonal() override;
   double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) override;
   /// Σ m v_a v_b · mvv2e of the owned atoms (see DeviceKineticEnergy). Local only.
   std::array<double, 6> local_kinetic_tensor();

@@ -11,7 +11,7 @@
 namespace md {
 
 NoseHooverChain::NoseHooverChain(int chain, double temperature_K, double tau_ps, double dof,
-                                 double dt_ps)
+                                 double dt_ps, double mass_dof)
     : chain_(chain),
       kt_(units::kBoltzmann * temperature_K),
       dof_(dof),
@@ -24,7 +24,7 @@ NoseHooverChain::NoseHooverChain(int chain, double temperature_K, double tau_ps,
   if (chain < 1 || !(temperature_K > 0.0) || !(tau_ps > 0.0) || !(dof > 0.0)) {
     throw internal_error("Nose-Hoover chain needs chain >= 1, T > 0, tau > 0 and dof > 0");
   }
-  q_[0] = dof_ * kt_ * tau_ * tau_;
+  q_[0] = (mass_dof > 0.0 ? mass_dof : dof_) * kt_ * tau_ * tau_;
   for (int k = 1; k < chain_; ++k) q_[k] = kt_ * tau_ * tau_;
   // LAMMPS FixNH::setup: the outer forces start from v = 0.
   for (int k = 1; k < chain_; ++k) g_[k] = (q_[k - 1] * v_[k - 1] * v_[k - 1] - kt_) / q_[k];

@@ -21,8 +21,10 @@ namespace md {
 class NoseHooverChain final : public Thermostat {
  public:
   /// `chain` ≥ 1 links, target `temperature_K`, coupling time `tau_ps`, `dof` degrees of freedom,
-  /// full timestep `dt_ps`.
-  NoseHooverChain(int chain, double temperature_K, double tau_ps, double dof, double dt_ps);
+  /// full timestep `dt_ps`. `mass_dof` (default: `dof`) sets the first mass, mass_dof·kT·τ²:
+  /// LAMMPS's cell chain for anisotropic coupling targets 3kT with a first mass of kT·τ².
+  NoseHooverChain(int chain, double temperature_K, double tau_ps, double dof, double dt_ps,
+                  double mass_dof = -1.0);
 
   std::string description() const override;
   double half_step(double kinetic_energy, std::int64_t step, int half) override;

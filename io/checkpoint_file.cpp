@@ -370,7 +370,8 @@ std::string physics_fingerprint(const RunConfig& config) {
   const BarostatSettings& b = config.simulation.integrator.barostat;
   if (b.type == BarostatType::kMtk) {
     out << "integrator.barostat = mtk, pressure_bar " << number(b.pressure_bar) << ", tau_ps "
-        << number(b.tau_ps) << ", chain " << b.chain << '\n';
+        << number(b.tau_ps) << ", chain " << b.chain << ", coupling "
+        << (b.coupling == BarostatCoupling::kIsotropic ? "isotropic" : "anisotropic") << '\n';
   }
   if (b.type == BarostatType::kCRescale) {
     out << "integrator.barostat = c_rescale, pressure_bar " << number(b.pressure_bar)

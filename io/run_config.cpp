@@ -54,7 +54,7 @@ const std::vector<std::string> kIntegratorKeys = {"type", "thermostat", "barosta
 const std::vector<std::string> kBarostatTypes = {"c_rescale", "mtk"};
 const std::vector<std::string> kCRescaleKeys = {"type", "pressure_bar", "tau_ps",
                                                 "compressibility_per_bar", "seed", "every"};
-const std::vector<std::string> kMtkKeys = {"type", "pressure_bar", "tau_ps", "chain"};
+const std::vector<std::string> kMtkKeys = {"type", "pressure_bar", "tau_ps", "chain", "coupling"};
 // Thermostat keys: those every type takes, then each type's own.
 const std::vector<std::string> kThermostatTypes = {"nose_hoover_chain", "csvr", "langevin",
                                                    "berendsen"};
@@ -516,6 +516,11 @@ class RunConfigReader {
     if (type == "mtk") {
       if (auto chain = section.find("chain")) {
         b.chain = static_cast<int>(chain->as_integer(1, kMaxChainLength));
+      }
+      if (auto coupling = section.find("coupling")) {
+        b.coupling = coupling->as_choice({"isotropic", "anisotropic"}) == "isotropic"
+                         ? BarostatCoupling::kIsotropic
+                         : BarostatCoupling::kAnisotropic;
       }
       return b;
     }

@@ -11,8 +11,8 @@ tests/data/lj/npt_reference.json. Then tests/data/lj/in.npt_gas_reference.lmp: 6
 forces at 300 K and 100 bar, whose mean volume in units of kT/P0 says which isobaric ensemble
 fix npt samples when the total momentum is conserved (N for p(V) ~ V^(N-1) exp(-P0 V/kT), N + 1
 for V^N). Last, tests/data/lj/in.npt_mtk_trajectory.lmp: 200 steps of fix npt from the data
-file's own velocities, thermo every 20 steps and the final positions, which mdrun's MTK
-integrator must follow step by step. CI reads only the JSON; LAMMPS is needed to remake it.
+file's own velocities, thermo every 20 steps and the final positions, with iso and with aniso
+coupling, which mdrun's MTK integrator must follow step by step. CI reads only the JSON; LAMMPS is needed to remake it.
 
     scripts/make_npt_reference.py [--lmp lmp] [--runs 4] [--steps 1000000]   # ~5 min
 """
@@ -101,12 +101,13 @@ def ideal_gas(lmp, steps, work):
             "mean_pressure_bar": statistics.mean(r[2] for r in rows)}
 
 
-def mtk_trajectory(lmp, work):
+def mtk_trajectory(lmp, work, coupling):
     """Thermo rows and final unwrapped positions (by id) of the 200-step fix npt trajectory."""
     screen = os.path.join(work, "screen_mtk.txt")
     dump = os.path.join(work, "mtk.dump")
     subprocess.run([lmp, "-in", os.path.join(DATA, "in.npt_mtk_trajectory.lmp"),
                     "-var", "data", os.path.join(DATA, "lj_liquid_108.data"), "-var", "dump", dump,
+                    "-var", "coupling", coupling,
                     "-log", "none", "-screen", screen], check=True, stdout=subprocess.DEVNULL)
     rows = []
     with open(screen, encoding="utf-8") as f:
@@ -170,7 +171,8 @@ def main():
                         "standard_error": statistics.stdev(values) / len(values) ** 0.5}
     with tempfile.TemporaryDirectory() as work:
         result["ideal_gas"] = ideal_gas(args.lmp, args.steps, work)
-        result["mtk_trajectory"] = mtk_trajectory(args.lmp, work)
+        result["mtk_trajectory"] = mtk_trajectory(args.lmp, work, "iso")
+        result["mtk_trajectory_aniso"] = mtk_trajectory(args.lmp, work, "aniso")
     with open(os.path.join(DATA, "npt_reference.json"), "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
         f.write("\n")

@@ -143,6 +143,13 @@ TEST_CASE("run config: the npt integrator and its barostat", "[io][config][baros
                                   ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1}}\n");
   CHECK(mtk.simulation.integrator.barostat.type == md::BarostatType::kMtk);
   CHECK(mtk.simulation.integrator.barostat.chain == 3);
+  CHECK(mtk.simulation.integrator.barostat.coupling == md::BarostatCoupling::kIsotropic);
+  CHECK(parse(kMinimal + "integrator: {type: npt, " + nhc +
+              ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, coupling: anisotropic}}\n")
+            .simulation.integrator.barostat.coupling == md::BarostatCoupling::kAnisotropic);
+  CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + nhc +
+                         ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, coupling: tri}}\n"),
+             Contains("must be isotropic or anisotropic, got 'tri'"));
   CHECK(parse(kMinimal + "integrator: {type: npt, " + nhc +
               ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, chain: 5}}\n")
             .simulation.integrator.barostat.chain == 5);
@@ -268,7 +275,10 @@ TEST_CASE("physics fingerprint: the barostat is physics", "[io][checkpoint][baro
                           "temperature_K: 300, tau_ps: 0.1}, barostat: {type: mtk, pressure_bar: "
                           "1, tau_ps: 2}}\n";
   CHECK_THAT(md::physics_fingerprint(parse(mtk)),
-             Contains("integrator.barostat = mtk, pressure_bar 1, tau_ps 2, chain 3"));
+             Contains("integrator.barostat = mtk, pressure_bar 1, tau_ps 2, chain 3, coupling "
+                      "isotropic"));
   CHECK(md::physics_fingerprint(parse(mtk, {"integrator.barostat.chain=2"})) !=
+        md::physics_fingerprint(parse(mtk)));
+  CHECK(md::physics_fingerprint(parse(mtk, {"integrator.barostat.coupling=anisotropic"})) !=
         md::physics_fingerprint(parse(mtk)));
 }
