@@ -47,9 +47,16 @@ double CRescaleBarostat::scale_factor(double kinetic_energy, double virial_trace
 void CRescaleBarostat::account(double mu, double volume, double scaled_kinetic_energy,
                                double virial_trace) {
   const double delta_kinetic = scaled_kinetic_energy * (1.0 / (mu * mu) - 1.0);
-  const double delta_potential = -(mu - 1.0) * virial_trace;
   const double delta_pv = pressure_bar_ * volume * (mu * mu * mu - 1.0) / units::kNktv2p;
-  heat_ += delta_kinetic + delta_potential + delta_pv;
+  heat_ += delta_kinetic + delta_pv;
+  pending_mu_ = mu;
+  pending_virial_ = virial_trace;
+}
+
+void CRescaleBarostat::finish_move(double virial_trace) {
+  heat_ += -(pending_mu_ - 1.0) * 0.5 * (pending_virial_ + virial_trace);
+  pending_mu_ = 1.0;
+  pending_virial_ = 0.0;
 }
 
 double CRescaleBarostat::conserved_energy_contribution(double volume) const {

@@ -122,6 +122,12 @@ void VerletIntegrator::barostat_move(StepContext& context, double start_kinetic_
 }
 
 void VerletIntegrator::second_half(StepContext& context) {
+  if (barostat_ && barostat_->moves_on(context.step)) {
+    if (context.virial_step != context.step + 1) {
+      throw internal_error("the barostat's virial is not that of the moved positions");
+    }
+    barostat_->finish_move(context.virial[0] + context.virial[4] + context.virial[8]);
+  }
   context.atoms.half_kick(dt_);
   if (thermostat_) {
     thermostat_half_step(context.atoms, kinetic_energy(context.atoms, context.comm), context.step,

@@ -94,8 +94,9 @@ class VerletIntegrator final : public Integrator {
   std::string description() const override;
   void first_half(StepContext& context) override;
   void second_half(StepContext& context) override;
+  /// A barostat reads the virial at a move step's start and after its move (step + 1).
   bool needs_virial(std::int64_t step) const override {
-    return barostat_ != nullptr && barostat_->moves_on(step);
+    return barostat_ != nullptr && (barostat_->moves_on(step) || barostat_->moves_on(step - 1));
   }
   double conserved_energy_contribution(const Communicator& comm, const Box& box) const override;
   IntegratorState save() const override;

@@ -27,6 +27,7 @@
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -60,6 +61,9 @@ double block_error(const std::vector<double>& x, int blocks = 20) {
   return std::sqrt(variance(means) * blocks / (blocks - 1.0) / blocks);
 }
 
+/// The conserved-energy drift mdrun printed for the last run_npt, meV/atom/ns.
+double last_drift = 0.0;
+
 /// Thermo columns of an mdrun NPT run after `skip_steps`.
 std::map<std::string, std::vector<double>> run_npt(md::test::ScratchDir& dir, long skip_steps) {
   const auto result =
@@ -67,6 +71,10 @@ std::map<std::string, std::vector<double>> run_npt(md::test::ScratchDir& dir, lo
   INFO(md::test::tail_of(result.output));
   REQUIRE(result.exit_code == 0);
   auto thermo = md::test::parse_thermo(result.output);
+  std::smatch match;
+  REQUIRE(std::regex_search(result.output, match,
+                            std::regex("Conserved energy drift: ([-+0-9.eE]+)")));
+  last_drift = std::stod(match[1]);
   std::map<std::string, std::vector<double>> kept;
   const std::vector<double>& step = thermo.at("Step");
   for (auto& [name, values] : thermo) {
@@ -197,4 +205,10 @@ output: {write_final_data: false}
   std::printf("c_rescale LJ <P> = %.1f +- %.1f bar (target %.1f)\n", mean(pressure),
               pressure_error, pressure_bar);
   CHECK(std::fabs(mean(pressure) - pressure_bar) <= 4.0 * pressure_error);
+  // The effective energy, with the moves' work estimated from the mean of the virials before
+  // and after each move, drifts little: measured 0.33 meV/atom/ns over these 3 ns (NVT with a
+  // Nose-Hoover chain on this liquid: -0.016; on expanding water either virial alone drifted by
+  // ~1.6 eV/atom/ns).
+  std::printf("c_rescale LJ conserved energy drift: %.3g meV/atom/ns\n", last_drift);
+  CHECK(std::fabs(last_drift) <= 1.0);
 }
