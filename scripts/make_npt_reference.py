@@ -34,20 +34,22 @@ EQUILIBRATION_STEPS = 10000  # 100 ps at 10 fs
 BLOCKS = 10
 
 
-def thermo_rows(log_text):
+def thermo_rows(screen, columns):
+    """The numeric thermo rows (`columns` values each) of a LAMMPS screen file."""
     rows, on = [], False
-    for line in log_text.splitlines():
-        words = line.split()
-        if words[:1] == ["Step"]:
-            on = True
-            continue
-        if on and words and words[0] == "Loop":
-            on = False
-        if on and len(words) == 6:
-            try:
-                rows.append([float(w) for w in words])
-            except ValueError:
-                pass
+    with open(screen, encoding="utf-8") as f:
+        for line in f:
+            words = line.split()
+            if words[:1] == ["Step"]:
+                on = True
+                continue
+            if on and words[:1] == ["Loop"]:
+                on = False
+            if on and len(words) == columns:
+                try:
+                    rows.append([float(w) for w in words])
+                except ValueError:
+                    pass
     return rows
 
 
@@ -58,8 +60,7 @@ def run_lammps(lmp, seed, steps, work):
                     "-var", "seed", str(seed), "-var", "press", str(PRESSURE_BAR),
                     "-var", "nrun", str(steps), "-log", "none", "-screen", screen],
                    check=True, stdout=subprocess.DEVNULL)
-    with open(screen, encoding="utf-8") as f:
-        return [r for r in thermo_rows(f.read()) if r[0] >= EQUILIBRATION_STEPS]
+    return [r for r in thermo_rows(screen, 6) if r[0] >= EQUILIBRATION_STEPS]
 
 
 def ideal_gas(lmp, steps, work):
@@ -78,19 +79,7 @@ def ideal_gas(lmp, steps, work):
     subprocess.run([lmp, "-in", os.path.join(DATA, "in.npt_gas_reference.lmp"),
                     "-var", "data", data, "-var", "seed", "4321", "-var", "nrun", str(steps),
                     "-log", "none", "-screen", screen], check=True, stdout=subprocess.DEVNULL)
-    rows = []
-    with open(screen, encoding="utf-8") as f:
-        on = False
-        for line in f:
-            words = line.split()
-            if words[:1] == ["Step"]:
-                on = True
-                continue
-            if on and words[:1] == ["Loop"]:
-                on = False
-            if on and len(words) == 4:
-                rows.append([float(w) for w in words])
-    rows = [r for r in rows if r[0] >= EQUILIBRATION_STEPS]
+    rows = [r for r in thermo_rows(screen, 4) if r[0] >= EQUILIBRATION_STEPS]
     unit = 8.617343e-5 * 300.0 / (100.0 / NKTV2P)  # kT/P0, A^3 (LAMMPS metal constants)
     volumes = [r[3] / unit for r in rows]
     means = [statistics.mean(volumes[b * len(volumes) // 20:(b + 1) * len(volumes) // 20])
@@ -109,18 +98,7 @@ def mtk_trajectory(lmp, work, coupling):
                     "-var", "data", os.path.join(DATA, "lj_liquid_108.data"), "-var", "dump", dump,
                     "-var", "coupling", coupling,
                     "-log", "none", "-screen", screen], check=True, stdout=subprocess.DEVNULL)
-    rows = []
-    with open(screen, encoding="utf-8") as f:
-        on = False
-        for line in f:
-            words = line.split()
-            if words[:1] == ["Step"]:
-                on = True
-                continue
-            if on and words[:1] == ["Loop"]:
-                on = False
-            if on and len(words) == 6:
-                rows.append([float(w) for w in words])
+    rows = thermo_rows(screen, 6)
     with open(dump, encoding="utf-8") as f:
         lines = f.read().splitlines()
     # The last frame (LAMMPS writes the one of step 0 as well).

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/units.hpp"
+#include "tests/support/block_average.hpp"
 #include "tests/support/mdrun_process.hpp"
 #include "tests/support/run_log.hpp"
 
@@ -40,26 +41,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double mean(const std::vector<double>& x) {
-  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-}
-
-double variance(const std::vector<double>& x) {
-  const double m = mean(x);
-  double s = 0.0;
-  for (double v : x) s += (v - m) * (v - m);
-  return s / static_cast<double>(x.size());
-}
-
-/// Standard error of the mean of x from `blocks` block means.
-double block_error(const std::vector<double>& x, int blocks = 20) {
-  const std::size_t length = x.size() / blocks;
-  std::vector<double> means;
-  for (int b = 0; b < blocks; ++b) {
-    means.push_back(mean(std::vector<double>(x.begin() + b * length, x.begin() + (b + 1) * length)));
-  }
-  return std::sqrt(variance(means) * blocks / (blocks - 1.0) / blocks);
-}
+using md::test::block_error;
+using md::test::mean;
+using md::test::variance;
 
 /// The conserved-energy drift mdrun printed for the last run_npt, meV/atom/ns.
 double last_drift = 0.0;

@@ -37,12 +37,16 @@
 
 #include "core/units.hpp"
 #include "io/hdf5_handle.hpp"
+#include "tests/support/block_average.hpp"
 #include "tests/support/mdrun_process.hpp"
 #include "tests/support/run_log.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using md::test::block_error;
+using md::test::mean;
 
 /// Conserved-energy drift bound, meV/atom/ns: measured −0.006 when written; LAMMPS's econserve,
 /// with its extra 2kT·ξ₁, drifts by ~130 here.
@@ -80,22 +84,6 @@ md::test::ProcessResult run_mdrun(md::test::ScratchDir& dir, const std::string& 
                 dir.path() / "lj_liquid_108.data");
   dir.write("npt.yaml", config);
   return md::test::run_process(md::test::mdrun_with("", "--config npt.yaml"), dir.path());
-}
-
-double mean(const std::vector<double>& x) {
-  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-}
-
-double block_error(const std::vector<double>& x, int blocks = 20) {
-  const std::size_t length = x.size() / blocks;
-  std::vector<double> means;
-  for (int b = 0; b < blocks; ++b) {
-    means.push_back(mean(std::vector<double>(x.begin() + b * length, x.begin() + (b + 1) * length)));
-  }
-  const double m = mean(means);
-  double s = 0.0;
-  for (double v : means) s += (v - m) * (v - m);
-  return std::sqrt(s / (blocks - 1.0) / blocks);
 }
 
 }  // namespace
