@@ -96,6 +96,8 @@ TEST_CASE("device velocity Verlet: 100 steps equal the CPU bit for bit", "[integ
       atoms->drift(dt);
       atoms->half_kick(dt);
       if (step % 10 == 9) atoms->scale_velocities(0.9990234375 + 1e-6 * step);
+      // An anisotropic barostat's per-component scaling.
+      if (step % 10 == 4) atoms->scale_velocity_components({0.999, 1.0 + 1e-4 * step, 1.0007});
     }
     // Every step: bitwise equal (ghost position rows included, which neither side touches).
     REQUIRE(bitwise_equal(download(device.velocities, device.stream), cpu.velocities));
@@ -139,7 +141,9 @@ TEST_CASE("device atom kernels: no atoms is a no-op", "[integrate_cuda]") {
   device.kernels.half_kick(0.001);
   device.kernels.drift(0.001);
   device.kernels.scale_velocities(0.5);
+  device.kernels.scale_velocity_components({0.5, 0.5, 0.5});
   CHECK(device.kernels.local_twice_kinetic_energy() == 0.0);
+  for (double x : device.kernels.local_twice_kinetic_diagonal()) CHECK(x == 0.0);
   md::OrnsteinUhlenbeckStep o;
   o.c1 = 0.5;
   o.mvv2e = 1.0;
@@ -171,6 +175,12 @@ TEST_CASE("device kinetic energy equals the CPU sums within 1e-14", "[integrate_
   const double want_twice = host.local_twice_kinetic_energy();
   const double got_twice = device.kernels.local_twice_kinetic_energy();
   CHECK(std::abs(got_twice - want_twice) <= 1e-14 * want_twice);
+  // The diagonal an anisotropic barostat reads.
+  const std::array<double, 3> want_diagonal = host.local_twice_kinetic_diagonal();
+  const std::array<double, 3> got_diagonal = device.kernels.local_twice_kinetic_diagonal();
+  for (int a = 0; a < 3; ++a) {
+    CHECK(std::abs(got_diagonal[a] - want_diagonal[a]) <= 1e-14 * want_diagonal[a]);
+  }
 
   // Repeated reductions allocate nothing more.
   const std::size_t held = device.kernels.device_memory_bytes();
