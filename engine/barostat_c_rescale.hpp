@@ -32,9 +32,10 @@
 /// that E_pot + KE + thermostat term + that term drifts only by integration error. W is the mean
 /// of the virial at the step's start (which sized the move) and of the moved positions (the force
 /// evaluation right after the move). Either alone (GROMACS's estimate uses the first) is biased
-/// by how W changes over the step and under the scaling, both correlated with the move: on the
-/// 192-atom water box expanding under the shipped model they drifted by +1,610 and −1,628
-/// meV/atom/ns over 2 ps, their mean by −9 ± 7 (scripts/check_water_npt.sh).
+/// by how W changes over the step and under the scaling, both correlated with the move. On the
+/// 192-atom water box expanding under the shipped model (`scripts/check_water_npt.sh
+/// models/water_se_e2_a.dp 4000`, 2 ps), the start virial alone (commit 0f0f361) drifted by
+/// +1,610 meV/atom/ns, a trial with the post-move virial alone by −1,628, their mean by −9 ± 7.
 #pragma once
 
 #include <cstdint>

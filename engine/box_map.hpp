@@ -29,6 +29,18 @@ struct BoxMap {
   }
 };
 
+/// `box` with each length multiplied by factor[d] about the box centre (a barostat's move; the
+/// centre is LAMMPS's default fixed point): lo' = (lo − c)·f + c, hi' = (hi − c)·f + c.
+inline Box scaled_about_centre(const Box& box, const double factor[3]) {
+  Box scaled = box;
+  for (int d = 0; d < 3; ++d) {
+    const double centre = 0.5 * (box.lo[d] + box.hi[d]);
+    scaled.lo[d] = (box.lo[d] - centre) * factor[d] + centre;
+    scaled.hi[d] = (box.hi[d] - centre) * factor[d] + centre;
+  }
+  return scaled;
+}
+
 /// Maps one atom's position `x` [3] (Å) in place.
 MD_HOST_DEVICE inline void map_position_atom(double* x, const BoxMap& map) {
   for (int d = 0; d < 3; ++d) {

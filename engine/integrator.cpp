@@ -2,6 +2,7 @@
 #include "engine/integrator.hpp"
 
 #include "core/error.hpp"
+#include "engine/box_map.hpp"
 #include "engine/integrator_langevin.hpp"
 #include "engine/integrator_mtk.hpp"
 #include "engine/thermo.hpp"
@@ -111,14 +112,9 @@ void VerletIntegrator::barostat_move(StepContext& context, double start_kinetic_
                                             context.step);
   const double scaled_kinetic_energy = kinetic_energy(context.atoms, context.comm);
   context.atoms.scale_velocities(1.0 / mu);
-  Box scaled = box;
-  for (int d = 0; d < 3; ++d) {
-    const double centre = 0.5 * (box.lo[d] + box.hi[d]);
-    scaled.lo[d] = centre - mu * (centre - box.lo[d]);
-    scaled.hi[d] = centre + mu * (box.hi[d] - centre);
-  }
+  const double factor[3] = {mu, mu, mu};
   barostat_->account(mu, volume, scaled_kinetic_energy, virial_trace);
-  context.box_control.change_box(scaled);
+  context.box_control.change_box(scaled_about_centre(box, factor));
 }
 
 void VerletIntegrator::second_half(StepContext& context) {

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/span.hpp"
+#include "engine/box_map.hpp"
 #include "core/units.hpp"
 #include "engine/thermo.hpp"
 
@@ -95,15 +96,9 @@ void MtkIntegrator::barostat_velocity_scaling(AtomKernels& atoms) const {
 }
 
 void MtkIntegrator::scale_box(StepContext& context) const {
-  const Box& box = context.box;
-  Box scaled = box;
-  for (int d = 0; d < 3; ++d) {
-    const double expansion = std::exp(0.5 * dt_ * omega_dot_[d]);
-    const double centre = 0.5 * (box.lo[d] + box.hi[d]);
-    scaled.lo[d] = (box.lo[d] - centre) * expansion + centre;
-    scaled.hi[d] = (box.hi[d] - centre) * expansion + centre;
-  }
-  context.box_control.change_box(scaled);
+  double expansion[3];
+  for (int d = 0; d < 3; ++d) expansion[d] = std::exp(0.5 * dt_ * omega_dot_[d]);
+  context.box_control.change_box(scaled_about_centre(context.box, expansion));
 }
 
 void MtkIntegrator::first_half(StepContext& context) {
