@@ -17,7 +17,7 @@ std::array<int, 3> choose_grid(const Box& box, int n_ranks) {
     for (int py = 1; py <= n_ranks / px; ++py) {
       if ((n_ranks / px) % py != 0) continue;
       const int pz = n_ranks / px / py;
-      const double lx = box.length(0) / px, ly = box.length(1) / py, lz = box.length(2) / pz;
+      const double lx = box.width(0) / px, ly = box.width(1) / py, lz = box.width(2) / pz;
       const double surface = lx * ly + ly * lz + lx * lz;
       if (surface < best_surface * (1.0 - 1e-12)) {
         best_surface = surface;
@@ -83,7 +83,8 @@ bool Domain::crosses_boundary(int d, int dir) const {
   return (dir < 0 && coords_[d] == 0) || (dir > 0 && coords_[d] == grid_[d] - 1);
 }
 
-int Domain::coord_of(int d, double x) const {
+int Domain::coord_of(int d, const double* position) const {
+  const double x = box_.untilted(position, d);
   const int n = grid_[d];
   int c = static_cast<int>(std::floor((x - box_.lo[d]) / box_.length(d) * n));
   c = c < 0 ? 0 : (c >= n ? n - 1 : c);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// Spatial domain decomposition: the global box is cut into a Cartesian grid of px × py × pz
-/// equal, box-aligned subdomains, one per rank. A serial run is the 1 × 1 × 1 grid, whose only
-/// rank is its own neighbour in every periodic direction.
+/// Spatial domain decomposition: the global box is cut into a grid of px × py × pz equal
+/// subdomains, one per rank, in fractional coordinates as LAMMPS does: subdomain c along d holds
+/// the untilted coordinates u_d (core/box.hpp) in [bound(d, c), bound(d, c + 1)). For an
+/// orthogonal box these are box-aligned slabs of the Cartesian coordinates; for a tilted one,
+/// parallelepipeds of the cell's shape. A serial run is the 1 × 1 × 1 grid, whose only rank is
+/// its own neighbour in every periodic direction.
 #pragma once
 
 #include <array>
@@ -26,6 +29,7 @@ class Domain {
   const std::array<int, 3>& grid() const { return grid_; }
   const std::array<int, 3>& coords() const { return coords_; }
   int rank() const { return rank_; }
+  /// This subdomain's bounds along d, in the untilted coordinate u_d (Cartesian when orthogonal).
   double sub_lo(int d) const { return bound(d, coords_[d]); }
   double sub_hi(int d) const { return bound(d, coords_[d] + 1); }
   double sub_length(int d) const { return sub_hi(d) - sub_lo(d); }
@@ -35,12 +39,13 @@ class Domain {
   int neighbor(int d, int dir) const;
   /// True when the step from this rank along (d, dir) crosses the periodic boundary of the box.
   bool crosses_boundary(int d, int dir) const;
-  /// The grid coordinate along d of the subdomain that contains x (x inside the box).
-  int coord_of(int d, double x) const;
+  /// The grid coordinate along d of the subdomain that contains position x[3] (inside the box).
+  int coord_of(int d, const double* x) const;
   /// The rank owning grid coordinates c.
   int rank_of(const std::array<int, 3>& c) const;
 
-  /// Lower boundary of grid cell c along d (c = grid[d] gives the box's upper bound). Every rank
+  /// Lower boundary, in the untilted coordinate u_d, of grid cell c along d (c = grid[d] gives
+  /// the box's upper bound). Every rank
   /// evaluates the same expression, so neighbouring ranks agree bit for bit on shared faces.
   double bound(int d, int c) const;
 
@@ -52,7 +57,8 @@ class Domain {
 };
 
 /// The grid px·py·pz = n_ranks minimising the surface of one subdomain of `box` (ties: the first
-/// found in x-major order).
+/// found in x-major order). For a tilted box the surface is that of the orthogonal box of the
+/// same perpendicular widths, which is what the halo's volume follows.
 std::array<int, 3> choose_grid(const Box& box, int n_ranks);
 
 }  // namespace md

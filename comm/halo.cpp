@@ -21,8 +21,12 @@ int Halo::build(const Domain& domain, const Communicator& comm, double ghost_wid
   for (int d = 0; d < 3; ++d) {
     const bool has_neighbors = domain.box().periodic[d] || domain.grid()[d] > 1;
     if (!has_neighbors) continue;
+    // Faces and widths are in the untilted coordinate u_d, in which a sphere of radius
+    // ghost_width reaches ghost_width·width_factor(d) (1 for an orthogonal box).
+    const Box& box = domain.box();
+    const double reach = ghost_width * box.width_factor(d);
     // Every rank takes the same number of hops (subdomains are equal), so exchanges pair up.
-    const int hops = static_cast<int>(std::ceil(ghost_width / domain.sub_length(d)));
+    const int hops = static_cast<int>(std::ceil(reach / domain.sub_length(d)));
     const int n_before_dimension = n_all;
     for (int dir : {-1, +1}) {
       int candidate_first = 0;
@@ -31,14 +35,19 @@ int Halo::build(const Domain& domain, const Communicator& comm, double ghost_wid
         Swap swap;
         swap.dest = domain.neighbor(d, dir);
         swap.source = domain.neighbor(d, -dir);
-        if (domain.crosses_boundary(d, dir)) swap.shift[d] = -dir * domain.box().length(d);
+        if (domain.crosses_boundary(d, dir)) {
+          // A ghost across the periodic boundary is its atom moved by one edge vector.
+          double edge[3];
+          box.edge(d, edge);
+          for (int c = 0; c < 3; ++c) swap.shift[c] = -dir * edge[c];
+        }
         if (swap.dest >= 0) {
-          // Sending down: the receiver needs atoms within ghost_width above its upper face, which
+          // Sending down: the receiver needs atoms within `reach` above its upper face, which
           // is our lower face; sending up, the mirror image.
-          const double face_lo = domain.sub_lo(d) + ghost_width;
-          const double face_hi = domain.sub_hi(d) - ghost_width;
+          const double face_lo = domain.sub_lo(d) + reach;
+          const double face_hi = domain.sub_hi(d) - reach;
           for (int i = candidate_first; i < candidate_first + candidate_count; ++i) {
-            const double x = positions[3 * static_cast<std::size_t>(i) + d];
+            const double x = box.untilted(&positions[3 * static_cast<std::size_t>(i)], d);
             if (dir < 0 ? x < face_lo : x >= face_hi) swap.exports.push_back(i);
           }
         }

@@ -67,20 +67,18 @@ int migrate(const Domain& domain, const Communicator& comm, OwnedAtoms atoms, st
   const Box& box = domain.box();
   const std::size_t n = atoms.ids.size();
   for (std::size_t i = 0; i < n; ++i) {
+    double* x = &atoms.positions[3 * i];
     for (int d = 0; d < 3; ++d) {
-      double& x = atoms.positions[3 * i + d];
-      if (box.periodic[d]) {
-        box.wrap(d, x, atoms.images[3 * i + d]);
-      } else if (!(x >= box.lo[d] && x < box.hi[d])) {
-        std::ostringstream msg;
-        msg.precision(10);
-        msg << "atom " << atoms.ids[i] << " left the box along the non-periodic "
-            << "xyz"[d] << " dimension at step " << step << " (" << "xyz"[d] << " = " << x
-            << " Å, box " << box.lo[d] << " .. " << box.hi[d]
-            << " Å); the dynamics is unstable or the boundary should be periodic";
-        throw unstable_error(msg.str());
-      }
+      if (box.periodic[d] || box.contains(x, d)) continue;
+      std::ostringstream msg;
+      msg.precision(10);
+      msg << "atom " << atoms.ids[i] << " left the box along the non-periodic " << "xyz"[d]
+          << " dimension at step " << step << " (" << "xyz"[d] << " = " << x[d] << " Å, box "
+          << box.lo[d] << " .. " << box.hi[d]
+          << " Å); the dynamics is unstable or the boundary should be periodic";
+      throw unstable_error(msg.str());
     }
+    box.wrap(x, &atoms.images[3 * i]);
   }
 
   for (int d = 0; d < 3; ++d) {
@@ -91,7 +89,7 @@ int migrate(const Domain& domain, const Communicator& comm, OwnedAtoms atoms, st
       std::vector<AtomRecord> to_lower, to_upper;
       std::vector<char> keep(atoms.ids.size(), 1);
       for (std::size_t i = 0; i < atoms.ids.size(); ++i) {
-        const int owner = domain.coord_of(d, atoms.positions[3 * i + d]);
+        const int owner = domain.coord_of(d, &atoms.positions[3 * i]);
         if (owner == mine) continue;
         (owner < mine ? to_lower : to_upper).push_back(take(atoms, i));
         keep[i] = 0;

@@ -21,6 +21,7 @@ enum class ThermoColumn {
   kStep, kTime, kPotEng, kKinEng, kTotEng, kTemp, kPress, kVolume, kDensity, kAtoms,
   kLx, kLy, kLz, kPxx, kPyy, kPzz, kPxy, kPxz, kPyz, kCpu,
   kEconserve,  ///< PotEng + KinEng + the thermostat's term: the conserved energy (LAMMPS econserve)
+  kXy, kXz, kYz,  ///< the box's tilt factors, Å
 };
 
 /// The LAMMPS keyword ("pe") and header ("PotEng") of every column, in enum order.
@@ -42,6 +43,8 @@ inline const std::vector<ThermoColumnName>& thermo_column_names() {
       {ThermoColumn::kPxy, "pxy", "Pxy"},          {ThermoColumn::kPxz, "pxz", "Pxz"},
       {ThermoColumn::kPyz, "pyz", "Pyz"},          {ThermoColumn::kCpu, "cpu", "CPU"},
       {ThermoColumn::kEconserve, "econserve", "Econserve"},
+      {ThermoColumn::kXy, "xy", "Xy"},             {ThermoColumn::kXz, "xz", "Xz"},
+      {ThermoColumn::kYz, "yz", "Yz"},
   };
   return names;
 }

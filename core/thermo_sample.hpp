@@ -20,6 +20,7 @@ struct ThermoSample {
   std::array<double, 6> pressure_tensor{};  ///< xx yy zz xy xz yz, bar
   double volume = 0.0;            ///< Å³
   std::array<double, 3> box_lengths{};  ///< Å
+  std::array<double, 3> box_tilts{};    ///< xy xz yz, Å
   double density = 0.0;           ///< g/cm³
   double total_energy() const { return potential_energy + kinetic_energy; }
 };

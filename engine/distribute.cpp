@@ -61,21 +61,19 @@ AtomSet scatter_atoms(const Communicator& comm, const Domain& domain, const Atom
     per_rank.resize(comm.size());
     for (std::size_t i = 0; i < all.size(); ++i) {
       AtomRecord r = record_of(all, i);
-      std::array<int, 3> cell{};
       for (int d = 0; d < 3; ++d) {
-        if (box.periodic[d]) {
-          box.wrap(d, r.position[d], r.image[d]);
-        } else if (!(r.position[d] >= box.lo[d] && r.position[d] < box.hi[d])) {
-          std::ostringstream msg;
-          msg.precision(10);
-          msg << "atom " << r.id << " lies outside the box along the non-periodic "
-              << "xyz"[d] << " dimension (" << "xyz"[d] << " = " << r.position[d] << " Å, box "
-              << box.lo[d] << " .. " << box.hi[d]
-              << " Å): move it inside or make the boundary periodic";
-          throw input_error(msg.str());
-        }
-        cell[d] = domain.coord_of(d, r.position[d]);
+        if (box.periodic[d] || box.contains(r.position, d)) continue;
+        std::ostringstream msg;
+        msg.precision(10);
+        msg << "atom " << r.id << " lies outside the box along the non-periodic "
+            << "xyz"[d] << " dimension (" << "xyz"[d] << " = " << r.position[d] << " Å, box "
+            << box.lo[d] << " .. " << box.hi[d]
+            << " Å): move it inside or make the boundary periodic";
+        throw input_error(msg.str());
       }
+      box.wrap(r.position, r.image);
+      std::array<int, 3> cell{};
+      for (int d = 0; d < 3; ++d) cell[d] = domain.coord_of(d, r.position);
       per_rank[domain.rank_of(cell)].push_back(r);
     }
   }

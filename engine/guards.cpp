@@ -152,12 +152,13 @@ void check_inside_box(const ParticleState& state, const Box& box, const Communic
   for (int i = 0; i < state.n_local; ++i) {
     const double* x = &state.positions[3 * static_cast<std::size_t>(i)];
     for (int d = 0; d < 3; ++d) {
-      const bool finite = std::isfinite(x[d]);
-      const bool outside = !box.periodic[d] && !(x[d] >= box.lo[d] && x[d] < box.hi[d]);
+      const bool finite = std::isfinite(x[0]) && std::isfinite(x[1]) && std::isfinite(x[2]);
+      const bool outside = !box.periodic[d] && !box.contains(x, d);
       const int image = state.images[3 * static_cast<std::size_t>(i) + d];
       const bool wrappable =
           !box.periodic[d] ||
-          std::fabs(image + std::floor((x[d] - box.lo[d]) / box.length(d))) < kMaxImage;
+          std::fabs(image + std::floor((box.untilted(x, d) - box.lo[d]) / box.length(d))) <
+              kMaxImage;
       if (finite && !outside && wrappable) continue;
       if (count++ == 0) {
         std::ostringstream msg;

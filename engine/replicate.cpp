@@ -9,6 +9,10 @@ namespace md {
 Box replicated_box(const Box& base_box, const std::array<int, 3>& counts) {
   Box box = base_box;
   for (int d = 0; d < 3; ++d) box.hi[d] = base_box.lo[d] + counts[d] * base_box.length(d);
+  // Edge b is ny·b_base and edge c is nz·c_base (LAMMPS's replicate).
+  box.tilt[Box::kXY] = counts[1] * base_box.tilt[Box::kXY];
+  box.tilt[Box::kXZ] = counts[2] * base_box.tilt[Box::kXZ];
+  box.tilt[Box::kYZ] = counts[2] * base_box.tilt[Box::kYZ];
   return box;
 }
 
@@ -17,15 +21,14 @@ AtomSet replicate_owned(const AtomSet& base, const Box& base_box,
   // Base positions wrapped into the base cell, so replica r's atoms lie inside replica r's cell.
   std::vector<double> wrapped = base.positions;
   for (std::size_t i = 0; i < base.size(); ++i) {
-    for (int d = 0; d < 3; ++d) {
-      int unused_image = 0;
-      base_box.wrap(d, wrapped[3 * i + d], unused_image);
-    }
+    int unused_image[3] = {0, 0, 0};
+    base_box.wrap(&wrapped[3 * i], unused_image);
   }
   const std::int64_t max_base_id =
       base.ids.empty() ? 0 : *std::max_element(base.ids.begin(), base.ids.end());
 
-  // Only replicas whose cell overlaps this subdomain can contribute.
+  // Only replicas whose cell overlaps this subdomain can contribute (in untilted coordinates,
+  // replica i's cell spans [lo + i·L_base, lo + (i + 1)·L_base) along each dimension).
   std::array<int, 3> first{}, last{};
   for (int d = 0; d < 3; ++d) {
     const double length = base_box.length(d);
@@ -40,15 +43,19 @@ AtomSet replicate_owned(const AtomSet& base, const Box& base_box,
       for (int ix = first[0]; ix <= last[0]; ++ix) {
         const int replica[3] = {ix, iy, iz};
         const std::int64_t r = (static_cast<std::int64_t>(iz) * counts[1] + iy) * counts[0] + ix;
+        double offset[3] = {0.0, 0.0, 0.0};  // ix·a + iy·b + iz·c of the base cell
+        for (int d = 0; d < 3; ++d) {
+          double edge[3];
+          base_box.edge(d, edge);
+          for (int c = 0; c < 3; ++c) offset[c] += replica[d] * edge[c];
+        }
         for (std::size_t i = 0; i < base.size(); ++i) {
           double x[3];
+          for (int c = 0; c < 3; ++c) x[c] = wrapped[3 * i + c] + offset[c];
+          int unused_image[3] = {0, 0, 0};
+          box.wrap(x, unused_image);  // rounding at the far face (periodic dimensions only)
           bool inside = true;
-          for (int d = 0; d < 3 && inside; ++d) {
-            x[d] = wrapped[3 * i + d] + replica[d] * base_box.length(d);
-            int unused_image = 0;
-            if (box.periodic[d]) box.wrap(d, x[d], unused_image);  // rounding at the far face
-            inside = domain.coord_of(d, x[d]) == domain.coords()[d];
-          }
+          for (int d = 0; d < 3 && inside; ++d) inside = domain.coord_of(d, x) == domain.coords()[d];
           if (!inside) continue;
           mine.ids.push_back(base.ids[i] + r * max_base_id);
           mine.types.push_back(base.types[i]);

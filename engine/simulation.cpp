@@ -454,9 +454,9 @@ AtomSet Simulation::owned_atoms() const {
   // Between rebuilds owned positions may have drifted outside the box: wrap for output (a
   // non-finite coordinate, in a crash dump, is left as it is).
   for (std::size_t i = 0; i < n; ++i) {
-    for (int d = 0; d < 3; ++d) {
-      double& x = set.positions[3 * i + d];
-      if (std::isfinite(x)) domain_.box().wrap(d, x, set.images[3 * i + d]);
+    double* x = &set.positions[3 * i];
+    if (std::isfinite(x[0]) && std::isfinite(x[1]) && std::isfinite(x[2])) {
+      domain_.box().wrap(x, &set.images[3 * i]);
     }
   }
   return set;

@@ -66,19 +66,19 @@ void check_box_for_radius(const Box& box, double list_radius) {
                          format_number(length) +
                          " Å: a box needs a positive, normal length in every dimension");
     }
-    if (box.periodic[d]) factor *= 1.0 + 2.0 * list_radius / length;
+    if (box.periodic[d]) factor *= 1.0 + 2.0 * list_radius / box.width(d);
   }
   if (!(factor <= kMaxPeriodicImageFactor)) {
     double shortest = INFINITY;
     int which = 0;
     for (int d = 0; d < 3; ++d) {
-      if (box.periodic[d] && box.length(d) < shortest) {
-        shortest = box.length(d);
+      if (box.periodic[d] && box.width(d) < shortest) {
+        shortest = box.width(d);
         which = d;
       }
     }
     throw config_error(
-        "the periodic box (shortest length " + format_number(shortest) + " Å along " +
+        "the periodic box (narrowest width " + format_number(shortest) + " Å along " +
         "xyz"[which] + ") is too small for the neighbour-list radius of " +
         format_number(list_radius) + " Å (cutoff + skin): every atom would need about " +
         format_number(factor) + " periodic images of the box as ghosts, more than " +
@@ -111,16 +111,34 @@ double node_memory_bytes() {
   return static_cast<double>(pages) * static_cast<double>(page);
 }
 
-void check_wrappable(const Box& box, int d, double x, int image, std::int64_t id) {
+void check_wrappable(const Box& box, int d, const double* x, int image, std::int64_t id) {
   if (!box.periodic[d]) return;
-  const double shifts = std::floor((x - box.lo[d]) / box.length(d));
+  for (int c = 0; c < 3; ++c) {
+    if (std::isfinite(x[c])) continue;
+    throw input_error("atom " + std::to_string(id) + " has the non-finite coordinate " +
+                      "xyz"[c] + " = " + format_number(x[c]) + " Å");
+  }
+  const double shifts = std::floor((box.untilted(x, d) - box.lo[d]) / box.length(d));
   const double wrapped_image = static_cast<double>(image) + shifts;
-  if (std::isfinite(x) && wrapped_image >= INT_MIN && wrapped_image <= INT_MAX) return;
+  if (wrapped_image >= INT_MIN && wrapped_image <= INT_MAX) return;
   throw input_error("atom " + std::to_string(id) + " lies at " + "xyz"[d] + " = " +
-                    format_number(x) + " Å, " + format_number(std::fabs(shifts)) +
+                    format_number(x[d]) + " Å, " + format_number(std::fabs(shifts)) +
                     " box lengths outside the periodic box " + format_number(box.lo[d]) +
                     " .. " + format_number(box.hi[d]) +
                     " Å: its image count does not fit in 32 bits (is the coordinate a typo?)");
+}
+
+void check_tilted_dimensions_periodic(const Box& box, const std::string& structure_file) {
+  static constexpr const char* kName[3] = {"xy", "xz", "yz"};
+  static constexpr int kSkewed[3] = {1, 2, 2};  // the dimension each tilt skews
+  for (int t = 0; t < 3; ++t) {
+    if (box.tilt[t] == 0.0 || box.periodic[kSkewed[t]]) continue;
+    throw config_error(structure_file + " has tilt factor " + kName[t] + " = " +
+                       format_number(box.tilt[t]) + " Å, but structure.boundary makes " +
+                       "xyz"[kSkewed[t]] +
+                       " non-periodic: a tilted box must be periodic in the dimension it skews "
+                       "(xy needs y periodic, xz and yz need z periodic), as in LAMMPS");
+  }
 }
 
 }  // namespace md

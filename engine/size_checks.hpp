@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include "core/box.hpp"
 #include "core/error.hpp"
@@ -34,7 +35,8 @@ std::int64_t replicated_atom_count(std::int64_t n_base, const std::array<int, 3>
 /// id), or a config error naming structure.replicate when it overflows 64 bits.
 std::int64_t replicated_max_id(std::int64_t max_base_id, const std::array<int, 3>& counts);
 
-/// Refuses a periodic dimension too short for `list_radius` (Å), see kMaxPeriodicImageFactor,
+/// Refuses a periodic dimension too narrow (its perpendicular width, Box::width) for
+/// `list_radius` (Å), see kMaxPeriodicImageFactor,
 /// or a box whose length is not a normal positive number. Config error (exit code 2) naming the
 /// dimension, its length and the radius.
 void check_box_for_radius(const Box& box, double list_radius);
@@ -49,7 +51,13 @@ double node_memory_bytes();
 
 /// Refuses an atom whose position along a periodic dimension lies so far outside the box that
 /// wrapping it would overflow its 32-bit image flag (x = 1e300 in a 12 Å box): input error naming
-/// the atom, the coordinate and the box. `image` is the atom's image flag along d.
-void check_wrappable(const Box& box, int d, double x, int image, std::int64_t id);
+/// the atom, the coordinate and the box. `x` is the atom's position [3], `image` its image flag
+/// along d.
+void check_wrappable(const Box& box, int d, const double* x, int image, std::int64_t id);
+
+/// Refuses a tilt along a non-periodic dimension, as LAMMPS does ("Triclinic box must be periodic
+/// in skewed dimensions"): xy needs y periodic, xz and yz need z periodic. Config error naming
+/// `structure_file` and structure.boundary.
+void check_tilted_dimensions_periodic(const Box& box, const std::string& structure_file);
 
 }  // namespace md

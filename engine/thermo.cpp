@@ -43,6 +43,7 @@ ThermoSample measure_thermo(const ParticleState& state, const Box& box, std::int
   s.temperature = twice_ke / (temperature_dof(s.n_atoms) * units::kBoltzmann);
   s.volume = box.volume();
   for (int d = 0; d < 3; ++d) s.box_lengths[d] = box.length(d);
+  for (int t = 0; t < 3; ++t) s.box_tilts[t] = box.tilt[t];
   for (int k = 0; k < 6; ++k) {
     s.pressure_tensor[k] = (buffer[1 + k] + buffer[7 + k]) / s.volume * units::kNktv2p;
   }

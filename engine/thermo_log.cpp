@@ -47,6 +47,9 @@ std::string ThermoLog::row(const ThermoSample& s, double cpu_seconds,
       case ThermoColumn::kLx: value = s.box_lengths[0]; break;
       case ThermoColumn::kLy: value = s.box_lengths[1]; break;
       case ThermoColumn::kLz: value = s.box_lengths[2]; break;
+      case ThermoColumn::kXy: value = s.box_tilts[0]; break;
+      case ThermoColumn::kXz: value = s.box_tilts[1]; break;
+      case ThermoColumn::kYz: value = s.box_tilts[2]; break;
       case ThermoColumn::kPxx: value = s.pressure_tensor[0]; break;
       case ThermoColumn::kPyy: value = s.pressure_tensor[1]; break;
       case ThermoColumn::kPzz: value = s.pressure_tensor[2]; break;

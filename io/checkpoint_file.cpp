@@ -63,6 +63,11 @@ std::string payload_hash(const CheckpointState& c) {
     h.add_value(static_cast<int>(c.box.periodic[d]));
     h.add_value(c.grid[d]);
   }
+  // Tilts join the hash only when present, so checkpoints of orthogonal boxes written before
+  // tilts existed still verify.
+  if (c.box.triclinic()) {
+    for (int t = 0; t < 3; ++t) h.add_value(c.box.tilt[t]);
+  }
   h.add_value(c.n_ranks);
   for (const auto& name : c.type_names) h.add(name);
   h.add(c.rank_counts);
@@ -179,6 +184,7 @@ void write_checkpoint_file(const std::string& checkpoint_path, const CheckpointS
         hdf5::write_dataset(box.get(), "hi", {3}, c.box.hi);
         const int periodic[3] = {c.box.periodic[0], c.box.periodic[1], c.box.periodic[2]};
         hdf5::write_dataset(box.get(), "periodic", {3}, periodic);
+        hdf5::write_dataset(box.get(), "tilt", {3}, c.box.tilt);  // xy, xz, yz
         hdf5::write_string_attribute(box.get(), "unit", "Angstrom");
       }
       {
@@ -285,6 +291,12 @@ CheckpointState read_checkpoint_file(const std::string& path) {
         c.box.lo[d] = lo[d];
         c.box.hi[d] = hi[d];
         c.box.periodic[d] = periodic[d] != 0;
+      }
+      // Checkpoints from before tilted boxes have no tilt: orthogonal.
+      if (hdf5::exists(box.get(), "tilt")) {
+        const auto tilt = read_stored<double>(box.get(), "tilt");
+        if (tilt.size() != 3) throw io_error("the box tilt must have 3 components");
+        for (int t = 0; t < 3; ++t) c.box.tilt[t] = tilt[t];
       }
     }
     {

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -43,13 +44,30 @@ std::string format_dump_frame(const TrajectoryFrame& frame, const TrajectoryFiel
   append_integer(out, frame.step);
   out += "\nITEM: NUMBER OF ATOMS\n";
   append_integer(out, static_cast<std::int64_t>(frame.size()));
-  out += "\nITEM: BOX BOUNDS";
-  for (int d = 0; d < 3; ++d) out += frame.box.periodic[d] ? " pp" : " ff";
+  const Box& box = frame.box;
+  const bool tilted = box.triclinic();
+  out += tilted ? "\nITEM: BOX BOUNDS xy xz yz" : "\nITEM: BOX BOUNDS";
+  for (int d = 0; d < 3; ++d) out += box.periodic[d] ? " pp" : " ff";
   out += '\n';
+  // A tilted box is written as LAMMPS does: the bounding box of the cell, then the tilt, per
+  // line (x: xy, y: xz, z: yz).
+  double bound_lo[3], bound_hi[3];
+  for (int d = 0; d < 3; ++d) bound_lo[d] = box.lo[d], bound_hi[d] = box.hi[d];
+  if (tilted) {
+    const double xy = box.tilt[Box::kXY], xz = box.tilt[Box::kXZ], yz = box.tilt[Box::kYZ];
+    bound_lo[0] += std::min({0.0, xy, xz, xy + xz});
+    bound_hi[0] += std::max({0.0, xy, xz, xy + xz});
+    bound_lo[1] += std::min(0.0, yz);
+    bound_hi[1] += std::max(0.0, yz);
+  }
   for (int d = 0; d < 3; ++d) {
-    append_number(out, frame.box.lo[d]);
+    append_number(out, bound_lo[d]);
     out += ' ';
-    append_number(out, frame.box.hi[d]);
+    append_number(out, bound_hi[d]);
+    if (tilted) {
+      out += ' ';
+      append_number(out, box.tilt[d]);
+    }
     out += '\n';
   }
   const bool images = fields.image && frame.images.size() == 3 * frame.size();

@@ -91,6 +91,27 @@ void append_slice(hid_t group, const std::string& name, hid_t type, const void* 
               "cannot write H5MD dataset '" + name + "'");
 }
 
+/// Appends `box`'s edges to particles/all/box/edges/value in the file's layout (lengths [3] or
+/// edge vectors [3][3]); a tilted box cannot go into a file of lengths.
+void append_box_edges(hid_t all, const Box& box) {
+  Handle ds(H5Dopen2(all, "box/edges/value", H5P_DEFAULT), H5Dclose);
+  hdf5::check(ds.valid(), "H5MD dataset 'box/edges/value' is missing");
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  const bool matrix = H5Sget_simple_extent_ndims(space.get()) == 3;
+  if (matrix) {
+    double rows[3][3];
+    for (int d = 0; d < 3; ++d) box.edge(d, rows[d]);
+    append_slice(all, "box/edges/value", H5T_NATIVE_DOUBLE, rows);
+    return;
+  }
+  if (box.triclinic()) {
+    throw io_error("the box is tilted but the file stores the edges of an orthogonal box (its "
+                   "first frame was orthogonal); write to a new file name");
+  }
+  const double lengths[3] = {box.length(0), box.length(1), box.length(2)};
+  append_slice(all, "box/edges/value", H5T_NATIVE_DOUBLE, lengths);
+}
+
 /// Hard links `group`/step and `group`/time to the positions' (H5MD: elements sampled at the same
 /// times share these datasets).
 void link_step_and_time(hid_t particles, hid_t group) {
@@ -166,9 +187,13 @@ void create_particles(hid_t f, const TrajectoryFrame& frame, const TrajectoryFie
     std::vector<std::string> boundary;
     for (int d = 0; d < 3; ++d) boundary.push_back(frame.box.periodic[d] ? "periodic" : "none");
     hdf5::write_string_array_attribute(box.get(), "boundary", boundary);
-    // The edges as a time series (MDAnalysis reads box/edges/value per frame).
+    // The edges as a time series (MDAnalysis reads box/edges/value per frame): the three lengths
+    // of an orthogonal box, or, for a tilted one, H5MD's D×D matrix whose rows are the edge
+    // vectors a, b, c. The shape is fixed by the first frame.
     Handle edges = hdf5::create_group(box.get(), "edges");
-    create_series(edges.get(), "value", H5T_NATIVE_DOUBLE, {3}, "Angstrom");
+    create_series(edges.get(), "value", H5T_NATIVE_DOUBLE,
+                  frame.box.triclinic() ? std::vector<hsize_t>{3, 3} : std::vector<hsize_t>{3},
+                  "Angstrom");
     link_step_and_time(all.get(), edges.get());
     hdf5::write_dataset(box.get(), "origin", {3}, frame.box.lo);
     Handle origin(H5Dopen2(box.get(), "origin", H5P_DEFAULT), H5Dclose);
@@ -298,8 +323,7 @@ void H5mdWriter::write_frame(const TrajectoryFrame& frame) {
     }
     append_slice(all.get(), "position/step", H5T_NATIVE_INT64, &frame.step);
     append_slice(all.get(), "position/time", H5T_NATIVE_DOUBLE, &frame.time_ps);
-    const double edges[3] = {frame.box.length(0), frame.box.length(1), frame.box.length(2)};
-    append_slice(all.get(), "box/edges/value", H5T_NATIVE_DOUBLE, edges);
+    append_box_edges(all.get(), frame.box);
     append_slice(all.get(), "position/value", H5T_NATIVE_DOUBLE, frame.positions.data());
     append_slice(all.get(), "image/value", H5T_NATIVE_INT, frame.images.data());
     if (options_.fields.velocity) {

@@ -4,8 +4,9 @@
 ///
 /// The reader follows LAMMPS `read_data` semantics for atom styles `atomic` and `full` (molecule
 /// ids and charges of `full` are read and ignored), with `Masses`, `Atom Type Labels` and
-/// `Velocities`. Anything that would silently change the physics if skipped (bonds, a tilted box,
-/// other sections) is an error rather than ignored. Every error is an md::Error with exit code
+/// `Velocities`, in orthogonal or restricted-triclinic boxes (`xy xz yz`, within LAMMPS's tilt
+/// limits). Anything that would silently change the physics if skipped (bonds, a general-triclinic
+/// box, other sections) is an error rather than ignored. Every error is an md::Error with exit code
 /// kInputFile and a message `<file>:<line>: <what was found> (expected <what>)`.
 /// docs/structure-files.md lists the rules and error cases.
 #pragma once
@@ -29,8 +30,8 @@ const char* atom_style_name(AtomStyle style);
 /// unreadable or malformed file.
 StructureData read_lammps_data(const std::string& path, AtomStyle style);
 
-/// Formats `data` as a LAMMPS data file in `write_data` layout: title, counts, box (with the zero
-/// `xy xz yz` line when `has_tilt_line`), `Atom Type Labels` (when `type_labels` is not empty;
+/// Formats `data` as a LAMMPS data file in `write_data` layout: title, counts, box (with the
+/// `xy xz yz` line when the box is tilted or `has_tilt_line`), `Atom Type Labels` (when `type_labels` is not empty;
 /// LAMMPS before 2022 refuses the section, so callers set it only when wanted), `Masses` (when
 /// every type has one), `Atoms # atomic` with image flags
 /// and `Velocities` (when present), atoms sorted by id. Numbers are written in the shortest form

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/format.hpp"
 #include "io/lammps_data.hpp"
 
 namespace md {
@@ -566,18 +567,35 @@ class DataFileParser {
 
   void parse_tilt(const std::array<std::string_view, kMaxTokens>& tokens) {
     data_.has_tilt_line = true;
-    const double xy = parse_double(tokens[0], "xy");
-    const double xz = parse_double(tokens[1], "xz");
-    const double yz = parse_double(tokens[2], "yz");
-    if (xy != 0.0 || xz != 0.0 || yz != 0.0) {
-      fail("non-zero tilt factors " + std::string(tokens[0]) + " " + std::string(tokens[1]) + " " +
-               std::string(tokens[2]) +
-               " xy xz yz: restricted-triclinic boxes are not supported yet",
-           "'0 0 0 xy xz yz' or no tilt line");
+    tilt_line_ = in_.line_number();
+    data_.tilt[0] = parse_double(tokens[0], "xy");
+    data_.tilt[1] = parse_double(tokens[1], "xz");
+    data_.tilt[2] = parse_double(tokens[2], "yz");
+  }
+
+  /// LAMMPS's limits on a restricted-triclinic cell (its "Triclinic box skew is too large"):
+  /// |xy| and |xz| at most half of lx, |yz| at most half of ly. Checked once the whole header
+  /// (bounds and tilts, in any order) is read.
+  void check_tilt_limits() const {
+    static constexpr std::array<const char*, 3> kName = {"xy", "xz", "yz"};
+    static constexpr std::array<int, 3> kAlong = {0, 0, 1};  // the length each tilt is bounded by
+    for (int t = 0; t < 3; ++t) {
+      const int d = kAlong[t];
+      const double length = data_.hi[d] - data_.lo[d];
+      if (std::fabs(data_.tilt[t]) / length > 0.5) {
+        fail(tilt_line_,
+             "tilt factor " + std::string(kName[t]) + " = " + format_number(data_.tilt[t]) +
+                 " Å, more than half the box length l" + "xyz"[d] + " = " +
+                 format_number(length) + " Å",
+             std::string("|") + kName[t] + "| <= l" + "xyz"[d] +
+                 "/2 (LAMMPS's limit for a restricted-triclinic box; an equivalent cell with "
+                 "a smaller tilt describes the same crystal)");
+      }
     }
   }
 
   void check_header() {
+    if (data_.has_tilt_line) check_tilt_limits();
     if (!n_atoms_) {
       fail("a header without an 'atoms' count", "a header line 'N atoms' before the first section");
     }
@@ -904,6 +922,7 @@ class DataFileParser {
   StructureData data_;
 
   std::optional<std::int64_t> n_atoms_;
+  std::int64_t tilt_line_ = 0;  ///< where the `xy xz yz` line was, for its messages
   std::optional<std::int64_t> n_types_;
 
   Section section_ = Section::kNone;

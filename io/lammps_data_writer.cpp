@@ -148,7 +148,11 @@ std::string format_lammps_data(const StructureData& d) {
   for (int dim = 0; dim < 3; ++dim) {
     w.number(d.lo[dim]).space().number(d.hi[dim]).text(kBoundsKeyword[dim]).end_line();
   }
-  if (d.has_tilt_line) w.text("0 0 0 xy xz yz").end_line();
+  const bool tilted = d.tilt[0] != 0.0 || d.tilt[1] != 0.0 || d.tilt[2] != 0.0;
+  if (d.has_tilt_line || tilted) {
+    w.number(d.tilt[0]).space().number(d.tilt[1]).space().number(d.tilt[2]);
+    w.text(" xy xz yz").end_line();
+  }
 
   // Labels before Masses and Atoms, as write_data does, so readers may use them there.
   if (!d.type_labels.empty()) {

@@ -52,7 +52,19 @@ std::string run_summary_json(const RunReport& r, const RunIdentity& id) {
         {"etotal", t.total_energy()},
         {"temp", t.temperature},
         {"press", t.pressure},
-        {"vol", t.volume}}},
+        {"pxx", t.pressure_tensor[0]},
+        {"pyy", t.pressure_tensor[1]},
+        {"pzz", t.pressure_tensor[2]},
+        {"pxy", t.pressure_tensor[3]},
+        {"pxz", t.pressure_tensor[4]},
+        {"pyz", t.pressure_tensor[5]},
+        {"vol", t.volume},
+        {"lx", t.box_lengths[0]},
+        {"ly", t.box_lengths[1]},
+        {"lz", t.box_lengths[2]},
+        {"xy", t.box_tilts[0]},
+        {"xz", t.box_tilts[1]},
+        {"yz", t.box_tilts[2]}}},
   };
   // Present on the CUDA backend only, so a reader can tell "not measured" from zero.
   if (r.device_memory) {

@@ -24,8 +24,9 @@ struct StructureData {
   std::vector<double> velocities;     ///< [n][3], Å/ps; empty when the file has none
   std::vector<std::optional<double>> masses;  ///< [n_types], amu, from `Masses` when present
   std::vector<std::string> type_labels;       ///< [n_types] from `Atom Type Labels`; empty if none
-  /// The file has an `xy xz yz` tilt line (all zero: tilted boxes are refused). Kept so that a
-  /// written file keeps the line when its input had one.
+  std::array<double, 3> tilt{};       ///< xy, xz, yz tilt factors (Å); all zero when orthogonal
+  /// The file has an `xy xz yz` tilt line (possibly all zero). Kept so that a written file keeps
+  /// the line when its input had one; a tilted box always writes it.
   bool has_tilt_line = false;
 
   std::size_t size() const { return ids.size(); }

@@ -171,14 +171,14 @@ std::unique_ptr<Potential> build_potential(const PotentialSpec& spec,
 /// close enough to a periodic box that its image flag does not overflow when it is wrapped.
 void check_atoms_placeable(const StructureData& data, const Box& box, const std::string& path) {
   for (std::size_t i = 0; i < data.size(); ++i) {
+    const double* x = &data.positions[3 * i];
     for (int d = 0; d < 3; ++d) {
-      const double x = data.positions[3 * i + d];
       if (box.periodic[d]) {
         check_wrappable(box, d, x, data.images.empty() ? 0 : data.images[3 * i + d], data.ids[i]);
-      } else if (!(x >= box.lo[d] && x < box.hi[d])) {
+      } else if (!box.contains(x, d)) {
         throw input_error(path + ": atom " + std::to_string(data.ids[i]) +
                           " lies outside the box along the non-periodic " + "xyz"[d] +
-                          " dimension (" + "xyz"[d] + " = " + format_number(x) + " Å, box " +
+                          " dimension (" + "xyz"[d] + " = " + format_number(x[d]) + " Å, box " +
                           format_number(box.lo[d]) + " .. " + format_number(box.hi[d]) +
                           " Å): move it inside or make the boundary periodic");
       }
@@ -205,7 +205,9 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
       box.lo[d] = data.lo[d];
       box.hi[d] = data.hi[d];
       box.periodic[d] = config.structure.periodic[d];
+      box.tilt[d] = data.tilt[d];
     }
+    check_tilted_dimensions_periodic(box, config.structure.file);
     check_atoms_placeable(data, box, config.structure.file);
     n_base = static_cast<std::int64_t>(data.size());
     for (const std::int64_t id : data.ids) max_base_id = std::max(max_base_id, id);
@@ -277,6 +279,7 @@ StructureData final_structure(const Simulation& simulation, const PreparedRun& r
   for (int d = 0; d < 3; ++d) {
     data.lo[d] = simulation.box().lo[d];
     data.hi[d] = simulation.box().hi[d];
+    data.tilt[d] = simulation.box().tilt[d];
   }
   data.n_types = static_cast<int>(run.type_names.size());
   data.ids = all.ids;

@@ -129,11 +129,10 @@ TEST_CASE("energy shifting subtracts E(r_c) once per pair inside the cutoff", "[
   double expected_difference = 0.0;
   for (std::size_t i = 0; i < s.ids.size(); ++i) {
     for (std::size_t j = i + 1; j < s.ids.size(); ++j) {
-      double r_sq = 0.0;
-      for (int d = 0; d < 3; ++d) {
-        const double dx = s.box.minimum_image(d, s.positions[3 * j + d] - s.positions[3 * i + d]);
-        r_sq += dx * dx;
-      }
+      double dx[3];
+      for (int d = 0; d < 3; ++d) dx[d] = s.positions[3 * j + d] - s.positions[3 * i + d];
+      s.box.minimum_image(dx);
+      const double r_sq = dx[0] * dx[0] + dx[1] * dx[1] + dx[2] * dx[2];
       if (r_sq >= kCutoff * kCutoff) continue;
       const auto& c = lj.coeff(s.types[i], s.types[j]);
       double unused = 0.0;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/box.hpp"
 #include "io/lammps_data.hpp"
 #include "tests/support/mdrun_process.hpp"
 
@@ -26,16 +27,21 @@ inline StructureData run_final(const ScratchDir& dir, const std::string& config,
   return read_lammps_data(out, AtomStyle::kAtomic);
 }
 
-/// Largest difference of unwrapped positions (x + image·L) between two final states, by id.
+/// Largest difference of unwrapped positions (x + Σ image_d·edge_d) between two final states, by
+/// id.
 inline double max_unwrapped_difference(const StructureData& a, const StructureData& b) {
   REQUIRE(a.ids == b.ids);
+  const auto unwrapped = [](const StructureData& s, std::size_t i, double* out) {
+    Box box;
+    for (int d = 0; d < 3; ++d) box.lo[d] = s.lo[d], box.hi[d] = s.hi[d], box.tilt[d] = s.tilt[d];
+    box.unwrap(&s.positions[3 * i], &s.images[3 * i], out);
+  };
   double worst = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    for (int d = 0; d < 3; ++d) {
-      const double length = a.hi[d] - a.lo[d];
-      worst = std::max(worst, std::abs(a.positions[3 * i + d] + a.images[3 * i + d] * length -
-                                       b.positions[3 * i + d] - b.images[3 * i + d] * length));
-    }
+    double xa[3], xb[3];
+    unwrapped(a, i, xa);
+    unwrapped(b, i, xb);
+    for (int d = 0; d < 3; ++d) worst = std::max(worst, std::abs(xa[d] - xb[d]));
   }
   return worst;
 }

@@ -51,9 +51,11 @@ struct SerialSystem {
   }
 };
 
-/// `n` atoms uniformly at random in a box [lo, lo + lengths), ids 1..n, `n_types` types.
+/// `n` atoms uniformly at random in the cell at `lo` with `lengths` and tilt factors `tilt`
+/// (xy, xz, yz; all zero: the orthogonal box [lo, lo + lengths)), ids 1..n, `n_types` types.
 inline SerialSystem random_system(int n, std::array<double, 3> lo, std::array<double, 3> lengths,
-                                  std::array<bool, 3> periodic, int n_types, unsigned seed) {
+                                  std::array<bool, 3> periodic, int n_types, unsigned seed,
+                                  std::array<double, 3> tilt = {0.0, 0.0, 0.0}) {
   SerialSystem s;
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -61,9 +63,15 @@ inline SerialSystem random_system(int n, std::array<double, 3> lo, std::array<do
     s.box.lo[d] = lo[d];
     s.box.hi[d] = lo[d] + lengths[d];
     s.box.periodic[d] = periodic[d];
+    s.box.tilt[d] = tilt[d];
   }
   for (int i = 0; i < n; ++i) {
-    for (int d = 0; d < 3; ++d) s.positions.push_back(lo[d] + lengths[d] * unit(rng));
+    double f[3];
+    for (double& fd : f) fd = unit(rng);
+    // lo + f0·a + f1·b + f2·c (the tilt terms are exact zeros for an orthogonal box).
+    s.positions.push_back(lo[0] + lengths[0] * f[0] + tilt[0] * f[1] + tilt[1] * f[2]);
+    s.positions.push_back(lo[1] + lengths[1] * f[1] + tilt[2] * f[2]);
+    s.positions.push_back(lo[2] + lengths[2] * f[2]);
     s.types.push_back(i % n_types);
     s.ids.push_back(i + 1);
   }

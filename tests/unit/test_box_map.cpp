@@ -2,8 +2,12 @@
 /// \file
 /// The affine map of positions into a new box (engine/box_map.hpp) and HostAtomKernels'
 /// map_positions: every owned atom keeps its fractional coordinate, ghosts are untouched, and the
-/// box's corners map onto the new corners.
+/// box's corners map onto the new corners; between tilted cells too, and a barostat's scaling
+/// keeps a tilted cell's shape.
 #include <catch2/catch.hpp>
+
+#include <array>
+#include <vector>
 
 #include "engine/atom_kernels.hpp"
 #include "engine/box_map.hpp"
@@ -41,4 +45,40 @@ TEST_CASE("positions mapped into a new box keep their fractional coordinates", "
   }
   CHECK(state.positions[6] == 100.0);  // ghost rows are not the kernels' to move
   CHECK(state.positions[8] == 100.0);
+}
+
+TEST_CASE("positions mapped between tilted cells keep their fractional coordinates",
+          "[unit][box]") {
+  md::Box from;
+  for (int d = 0; d < 3; ++d) from.lo[d] = -1.0 + d, from.hi[d] = 9.0 + 2 * d;
+  from.tilt[md::Box::kXY] = 4.0, from.tilt[md::Box::kXZ] = -3.5, from.tilt[md::Box::kYZ] = 2.5;
+  md::Box to = from;
+  to.lo[0] = -1.5, to.hi[1] = 12.5, to.hi[2] = 13.0;
+  to.tilt[md::Box::kXY] = -2.0, to.tilt[md::Box::kXZ] = 1.0, to.tilt[md::Box::kYZ] = 3.0;
+  const md::BoxMap map = md::BoxMap::between(from, to);
+  // Fractional coordinates s of x in `box`: x − lo = s0·a + s1·b + s2·c, solved from z upward.
+  const auto fractional = [](const md::Box& box, const double* x, double* s) {
+    s[2] = (x[2] - box.lo[2]) / box.length(2);
+    s[1] = (x[1] - box.lo[1] - s[2] * box.tilt[md::Box::kYZ]) / box.length(1);
+    s[0] = (x[0] - box.lo[0] - s[1] * box.tilt[md::Box::kXY] - s[2] * box.tilt[md::Box::kXZ]) /
+           box.length(0);
+  };
+  for (const auto& point : std::vector<std::array<double, 3>>{
+           {0.0, 0.0, 0.0}, {1.0, 1.0, 1.0}, {0.3, 0.7, 0.1}, {-0.2, 1.4, 0.9}}) {
+    double x[3] = {from.lo[0], from.lo[1], from.lo[2]};
+    for (int d = 0; d < 3; ++d) {
+      double edge[3];
+      from.edge(d, edge);
+      for (int c = 0; c < 3; ++c) x[c] += point[d] * edge[c];
+    }
+    md::map_position_atom(x, map);
+    double s[3];
+    fractional(to, x, s);
+    for (int d = 0; d < 3; ++d) CHECK(s[d] == Approx(point[d]).margin(1e-14));
+  }
+  // Isotropic scaling about the centre keeps the cell's shape: every tilt scales too.
+  const double factor[3] = {1.01, 1.01, 1.01};
+  const md::Box scaled = md::scaled_about_centre(from, factor);
+  for (int t = 0; t < 3; ++t) CHECK(scaled.tilt[t] == Approx(1.01 * from.tilt[t]).epsilon(1e-15));
+  CHECK(scaled.volume() == Approx(1.01 * 1.01 * 1.01 * from.volume()).epsilon(1e-14));
 }

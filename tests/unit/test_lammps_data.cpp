@@ -100,6 +100,8 @@ void check_round_trip(const md::StructureData& original) {
   CHECK(back.n_types == a.n_types);
   CHECK(std::memcmp(back.lo.data(), a.lo.data(), sizeof(a.lo)) == 0);
   CHECK(std::memcmp(back.hi.data(), a.hi.data(), sizeof(a.hi)) == 0);
+  CHECK(std::memcmp(back.tilt.data(), a.tilt.data(), sizeof(a.tilt)) == 0);
+  CHECK(back.has_tilt_line == (a.has_tilt_line || a.tilt != std::array<double, 3>{}));
   CHECK(back.ids == a.ids);
   CHECK(back.types == a.types);
   CHECK(bitwise_equal(back.positions, a.positions));
@@ -270,6 +272,20 @@ TEST_CASE("LAMMPS data: round trips are bitwise identical", "[io][lammps_data]")
         md::read_lammps_data(kStructures + "type_labels.data", md::AtomStyle::kAtomic));
     // Written back as atomic: the ignored full-style columns are gone, the rest is identical.
     check_round_trip(md::read_lammps_data(kStructures + "full_style.data", md::AtomStyle::kFull));
+  }
+  SECTION("tilted cells") {
+    for (const char* name : {"fixture_tilted.data", "water_tilted.data"}) {
+      const md::StructureData d = md::read_lammps_data(kStructures + name, md::AtomStyle::kAtomic);
+      CHECK(d.has_tilt_line);
+      CHECK(d.tilt != std::array<double, 3>{});
+      check_round_trip(d);
+    }
+    // A tilt the reader never saw is still written (a box that became tilted).
+    md::StructureData d = md::read_lammps_data(kStructures + "atomic_images_velocities.data",
+                                               md::AtomStyle::kAtomic);
+    d.has_tilt_line = false;
+    d.tilt = {0.25, -1.0 / 3.0, 0.0};
+    check_round_trip(d);
   }
   SECTION("random doubles over the whole exponent range") {
     md::StructureData d;

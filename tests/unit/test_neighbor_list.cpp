@@ -22,15 +22,17 @@ using Pair = std::tuple<std::int64_t, std::int64_t, long long, long long, long l
 
 long long quantise(double x) { return std::llround(x * 1e6); }
 
-/// Every (i, j, image) with |r_j + n·L − r_i| < radius over all images n, i local (the whole
-/// system), j any atom including i itself with n ≠ 0.
+/// Every (i, j, image) with |r_j + n·H − r_i| < radius over all lattice translations n·H (H the
+/// box's edge vectors), i local (the whole system), j any atom including i itself with n ≠ 0.
 std::multiset<Pair> brute_force_pairs(const SerialSystem& original, double radius) {
   std::multiset<Pair> pairs;
   const md::Box& box = original.box;
   int reach[3];
   for (int d = 0; d < 3; ++d) {
-    reach[d] = box.periodic[d] ? static_cast<int>(std::ceil(radius / box.length(d))) + 1 : 0;
+    reach[d] = box.periodic[d] ? static_cast<int>(std::ceil(radius / box.width(d))) + 1 : 0;
   }
+  double edges[3][3];
+  for (int d = 0; d < 3; ++d) box.edge(d, edges[d]);
   const std::size_t n = original.ids.size();
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
@@ -42,8 +44,8 @@ std::multiset<Pair> brute_force_pairs(const SerialSystem& original, double radiu
             double d[3];
             double r_sq = 0.0;
             for (int c = 0; c < 3; ++c) {
-              d[c] = original.positions[3 * j + c] + shift[c] * box.length(c) -
-                     original.positions[3 * i + c];
+              d[c] = original.positions[3 * j + c] + shift[0] * edges[0][c] +
+                     shift[1] * edges[1][c] + shift[2] * edges[2][c] - original.positions[3 * i + c];
               r_sq += d[c] * d[c];
             }
             if (r_sq < radius * radius) {
@@ -86,6 +88,7 @@ struct Case {
   std::array<bool, 3> periodic;
   double cutoff;
   double skin;
+  std::array<double, 3> tilt{};  ///< xy, xz, yz
 };
 
 }  // namespace
@@ -96,18 +99,26 @@ TEST_CASE("neighbour lists equal a brute-force search over periodic images", "[n
                           // Box thinner than the list radius: ghosts need several hops.
                           Case{60, {3.1, 5.0, 4.35}, {true, true, true}, 3.5, 0.7},
                           Case{150, {10.0, 10.0, 10.0}, {true, false, true}, 3.0, 0.4},
-                          Case{100, {8.0, 8.0, 8.0}, {false, false, false}, 3.0, 0.3});
+                          Case{100, {8.0, 8.0, 8.0}, {false, false, false}, 3.0, 0.3},
+                          // Strongly tilted cells (near LAMMPS's limits), wide and thin.
+                          Case{300, {12.0, 13.0, 14.0}, {true, true, true}, 3.0, 0.5,
+                               {5.5, -5.0, 6.0}},
+                          Case{80, {6.0, 7.0, 6.5}, {true, true, true}, 3.5, 0.7,
+                               {-2.9, 2.5, -3.4}},
+                          Case{150, {10.0, 11.0, 10.0}, {true, false, true}, 3.0, 0.4,
+                               {0.0, 4.0, 0.0}});
   const unsigned seed = GENERATE(1u, 2u);
   SerialSystem original = md::test::random_system(c.n_atoms, {-2.0, 1.0, 0.5}, c.lengths,
-                                                  c.periodic, 2, seed);
-  // Wrapping moves atoms by whole box lengths; do it first so the reference sees the same atoms.
+                                                  c.periodic, 2, seed, c.tilt);
+  // Wrapping moves atoms by whole edge vectors; do it first so the reference sees the same atoms.
   for (std::size_t i = 0; i < original.ids.size(); ++i) {
-    int image = 0;
-    for (int d = 0; d < 3; ++d) original.box.wrap(d, original.positions[3 * i + d], image);
+    int image[3] = {0, 0, 0};
+    original.box.wrap(&original.positions[3 * i], image);
   }
   const double radius = c.cutoff + c.skin;
   const auto reference = brute_force_pairs(original, radius);
-  INFO("box " << c.lengths[0] << " x " << c.lengths[1] << " x " << c.lengths[2] << ", radius "
+  INFO("box " << c.lengths[0] << " x " << c.lengths[1] << " x " << c.lengths[2] << ", tilts "
+              << c.tilt[0] << " " << c.tilt[1] << " " << c.tilt[2] << ", radius "
               << radius << ", seed " << seed);
 
   SECTION("full list") {
