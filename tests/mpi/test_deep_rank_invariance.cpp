@@ -7,7 +7,9 @@
 /// tests/physics/test_deep_md_run.cpp, so its trajectory check stays short). 200-step NVE
 /// trajectories are compared with the shipped production-size water model on the 192-atom box,
 /// whose subdomains on 8 ranks (6.2 Å) are thinner than the ghost width (8 Å), exact and compressed
-/// (potential.compress: eval and 100 NVE steps on 1, 2, 4 and 8 ranks).
+/// (potential.compress: eval and 100 NVE steps on 1, 2, 4 and 8 ranks). The tilted water of
+/// tests/data/structures/water_tilted.data, replicated 2×1×2, does the same in a strongly tilted
+/// cell (decomposition in fractional coordinates, ghosts shifted by edge vectors).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -50,6 +52,29 @@ TEST_CASE("deepmd eval and NVE on replicated water agree on 1 to 8 ranks", "[mpi
     INFO(ranks << " ranks");
     md::test::check_eval_agrees(eval(ranks), reference, 1e-12, 1e-10);
     CHECK(max_unwrapped_difference(run(ranks), reference_final) <= 1e-8);
+  }
+}
+
+TEST_CASE("deepmd in a tilted cell: eval and NVE on replicated tilted water agree on 1 to 8 ranks",
+          "[mpi][deep][triclinic]") {
+  ScratchDir dir("mpi_deep_triclinic");
+  const std::string config = dir.write(
+      "water.yaml",
+      "structure: {file: " + std::string(MD_TEST_DATA_DIR) +
+          "/structures/water_tilted.data, type_map: [O, H], replicate: [2, 1, 2]}\n"
+          "potential: {type: deepmd, model: " + std::string(MD_SHARED_DIR) +
+          "/data/deepmd/deeppot_sea.dp}\n"
+          "run: {steps: 40, dt_fs: 0.5}\n"
+          "neighbor: {skin_A: 1.0}\n"
+          "velocity: {create: {temperature_K: 300, seed: 7}}\n"
+          "thermo: {every: 20}\n");
+  const json reference = eval_on(dir, config, 1, "--atomic");
+  REQUIRE(reference["natoms"] == 768);
+  const md::StructureData reference_final = run_final(dir, config, 1);
+  for (int ranks : {2, 3, 4, 8}) {
+    INFO(ranks << " ranks");
+    md::test::check_eval_agrees(eval_on(dir, config, ranks, "--atomic"), reference, 1e-12, 1e-10);
+    CHECK(max_unwrapped_difference(run_final(dir, config, ranks), reference_final) <= 1e-8);
   }
 }
 

@@ -7,6 +7,9 @@
 ///    decompositions, so trajectories agree to rounding growth, not bit for bit);
 ///  - 200 NPT steps (MTK anisotropic, and stochastic cell rescaling): the same, and the final box
 ///    to 1e-10 Å: box changes, migration and the rebuilt halo on every decomposition.
+///  - a strongly tilted cell (the Ar/Kr mixture of the triclinic LAMMPS golden): eval, 100 NVE
+///    steps, and 100 stochastic-cell-rescaling NPT steps whose box (tilts included) must agree;
+///    the decomposition is in fractional coordinates, the ghosts shifted by edge vectors.
 /// Edge cases: atoms crossing two subdomains between rebuilds, subdomains thinner than the ghost
 /// width (multi-hop halo), ranks without atoms, and a box replicated 1×1×N over N ranks.
 #include <catch2/catch.hpp>
@@ -17,9 +20,11 @@
 
 #include "io/lammps_data.hpp"
 #include "tests/support/mdrun_process.hpp"
+#include "tests/support/rank_compare.hpp"
 
 namespace {
 
+using md::test::run_final;
 using md::test::ScratchDir;
 using nlohmann::json;
 
@@ -74,32 +79,6 @@ void compare_eval(const json& reference, const json& other) {
   CHECK(worst <= kForceTol);
 }
 
-/// Runs the config's steps and returns the final state (sorted by id, from the data file).
-md::StructureData run_final(const ScratchDir& dir, const std::string& config, int ranks) {
-  const std::string out = dir / ("final_" + std::to_string(ranks) + ".data");
-  const auto result = md::test::run_process(
-      md::test::mdrun_command(ranks, "--config " + config +
-                                         " --set output.final_data_file=" + out),
-      dir.path());
-  INFO(result.output);
-  REQUIRE(result.exit_code == 0);
-  return md::read_lammps_data(out, md::AtomStyle::kAtomic);
-}
-
-double max_position_difference(const md::StructureData& a, const md::StructureData& b) {
-  REQUIRE(a.ids == b.ids);
-  double worst = 0.0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    for (int d = 0; d < 3; ++d) {
-      // Each file's own box: under a barostat the boxes differ by rounding too.
-      const double xa = a.positions[3 * i + d] + a.images[3 * i + d] * (a.hi[d] - a.lo[d]);
-      const double xb = b.positions[3 * i + d] + b.images[3 * i + d] * (b.hi[d] - b.lo[d]);
-      worst = std::max(worst, std::abs(xa - xb));
-    }
-  }
-  return worst;
-}
-
 }  // namespace
 
 TEST_CASE("lj eval: energy, virial and forces are the same on 1 to 8 ranks", "[mpi]") {
@@ -118,7 +97,7 @@ TEST_CASE("lj NVE: 200-step trajectories agree on 1 to 8 ranks", "[mpi]") {
   const md::StructureData reference = run_final(dir, config, 1);
   for (int ranks : {2, 3, 4, 6, 8}) {
     INFO(ranks << " ranks");
-    CHECK(max_position_difference(reference, run_final(dir, config, ranks)) <= kPositionTol);
+    CHECK(md::test::max_unwrapped_difference(reference, run_final(dir, config, ranks)) <= kPositionTol);
   }
 }
 
@@ -145,7 +124,7 @@ TEST_CASE("lj NPT (mtk aniso, c_rescale): 200-step trajectories and boxes agree 
     for (int ranks : {2, 4, 8}) {
       INFO(ranks << " ranks");
       const md::StructureData other = run_final(dir, config, ranks);
-      CHECK(max_position_difference(reference, other) <= kPositionTol);
+      CHECK(md::test::max_unwrapped_difference(reference, other) <= kPositionTol);
       for (int d = 0; d < 3; ++d) {
         CHECK(std::abs(other.hi[d] - reference.hi[d]) <= 1e-10);
         CHECK(std::abs(other.lo[d] - reference.lo[d]) <= 1e-10);
@@ -154,6 +133,52 @@ TEST_CASE("lj NPT (mtk aniso, c_rescale): 200-step trajectories and boxes agree 
     // The box did move.
     const md::StructureData start = md::read_lammps_data(kLjLiquid, md::AtomStyle::kAtomic);
     CHECK(std::abs((reference.hi[0] - reference.lo[0]) - (start.hi[0] - start.lo[0])) > 1e-3);
+  }
+}
+
+TEST_CASE("a tilted cell: eval, NVE and NPT (c_rescale) agree on 1 to 8 ranks",
+          "[mpi][triclinic]") {
+  ScratchDir dir("mpi_lj_triclinic");
+  const std::string data = std::string(MD_TEST_DATA_DIR) + "/lj/lj_mixture_triclinic.data";
+  const std::string common =
+      "structure: {file: " + data + ", type_map: [Ar, Kr]}\n"
+      "potential:\n"
+      "  type: lj/cut\n"
+      "  cutoff_A: 8.5125\n"
+      "  pairs:\n"
+      "    - {types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}\n"
+      "    - {types: [Kr, Kr], epsilon_eV: 0.0140, sigma_A: 3.65}\n"
+      "    - {types: [Ar, Kr], epsilon_eV: 0.0120, sigma_A: 3.52}\n"
+      "run: {steps: 100, dt_fs: 2.0}\n"
+      "neighbor: {skin_A: 1.0}\n"
+      "thermo: {every: 50}\n";
+  const std::string nve = dir.write("nve.yaml", common);
+  const std::string npt = dir.write(
+      "npt.yaml", common +
+                      "integrator: {type: npt, thermostat: {type: csvr, temperature_K: 100, "
+                      "tau_ps: 0.5, seed: 3}, barostat: {type: c_rescale, pressure_bar: 3000, "
+                      "tau_ps: 0.2, compressibility_per_bar: 2e-4, seed: 4, every: 2}}\n");
+  const json eval_reference = eval_json(dir, nve, 1);
+  const md::StructureData start = md::read_lammps_data(data, md::AtomStyle::kAtomic);
+  for (const std::string& config : {nve, npt}) {
+    INFO(config);
+    const md::StructureData reference = run_final(dir, config, 1);
+    for (int ranks : {2, 3, 4, 6, 8}) {
+      INFO(ranks << " ranks");
+      if (config == nve) compare_eval(eval_reference, eval_json(dir, nve, ranks));
+      const md::StructureData other = run_final(dir, config, ranks);
+      CHECK(md::test::max_unwrapped_difference(reference, other) <= kPositionTol);
+      for (int d = 0; d < 3; ++d) {
+        CHECK(std::abs(other.hi[d] - reference.hi[d]) <= 1e-10);
+        CHECK(std::abs(other.tilt[d] - reference.tilt[d]) <= 1e-10);
+      }
+    }
+    if (config == npt) {
+      // The cell moved and kept its shape: the tilts scale with the lengths they lie along.
+      const double scale = (reference.hi[2] - reference.lo[2]) / (start.hi[2] - start.lo[2]);
+      CHECK(std::abs(scale - 1.0) > 1e-3);
+      CHECK(reference.tilt[2] / start.tilt[2] == Approx(scale).epsilon(1e-12));
+    }
   }
 }
 
@@ -171,7 +196,7 @@ TEST_CASE("atoms crossing two subdomains between rebuilds, with multi-hop ghosts
                                            "velocity: {create: {temperature_K: 3000, seed: 5}}\n"));
   const md::StructureData reference = run_final(dir, serial_config, 1);
   const md::StructureData parallel = run_final(dir, config, 8);
-  CHECK(max_position_difference(reference, parallel) <= kPositionTol);
+  CHECK(md::test::max_unwrapped_difference(reference, parallel) <= kPositionTol);
   // The test only proves something if atoms did travel more than one slab.
   double farthest = 0.0;
   const md::StructureData start = md::read_lammps_data(kLjData, md::AtomStyle::kAtomic);
@@ -194,7 +219,7 @@ TEST_CASE("ranks without atoms take part in every exchange", "[mpi]") {
       dir.write("slab.yaml", lj_config(dir / "slab.data", "decomposition: [1, 1, 6]\n"));
   const std::string serial = dir.write("slab_serial.yaml", lj_config(dir / "slab.data", ""));
   compare_eval(eval_json(dir, serial, 1), eval_json(dir, config, 6));
-  CHECK(max_position_difference(run_final(dir, serial, 1), run_final(dir, config, 6)) <=
+  CHECK(md::test::max_unwrapped_difference(run_final(dir, serial, 1), run_final(dir, config, 6)) <=
         kPositionTol);
 }
 

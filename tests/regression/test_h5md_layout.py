@@ -15,7 +15,11 @@ the final data file, then checks:
     with each other (T = 2 KE / (dof k_B)) and equal to the thermo lines at the same steps;
   - /parameters holding the YAML config;
   - the last frame's positions, image flags and velocities are bit-identical to the final data
-    file, and the dump's frames to the H5MD frames.
+    file, and the dump's frames to the H5MD frames;
+  - a tilted cell (tests/data/lj/lj_mixture_triclinic.data, 20 steps): box/edges/value is H5MD's
+    [T][3][3] matrix whose rows are the edge vectors a, b, c of the data file's cell, every
+    position lies inside the cell (fractional coordinates in [0, 1)), and the last frame equals
+    the final data file bit for bit.
 
 Usage: test_h5md_layout.py MDRUN TEST_DATA_DIR. Exit code 77 (skipped) without h5py/numpy.
 """
@@ -133,6 +137,7 @@ def main():
             print(run.stdout[-3000:], run.stderr[-3000:])
             return 1
         check_file(work, run.stdout)
+        check_tilted(mdrun, data_dir, work, env)
     finally:
         if not os.environ.get("MD_KEEP_TEST_DIRS"):
             shutil.rmtree(work, ignore_errors=True)
@@ -141,6 +146,68 @@ def main():
         return 1
     print("H5MD layout: all checks passed")
     return 0
+
+
+TILTED_CONFIG = """structure: {file: lj_mixture_triclinic.data, type_map: [Ar, Kr]}
+potential:
+  type: lj/cut
+  cutoff_A: 8.5125
+  pairs:
+    - {types: [Ar, Ar], epsilon_eV: 0.0103, sigma_A: 3.405}
+    - {types: [Kr, Kr], epsilon_eV: 0.0140, sigma_A: 3.65}
+    - {types: [Ar, Kr], epsilon_eV: 0.0120, sigma_A: 3.52}
+run: {steps: 20, dt_fs: 2.0}
+thermo: {every: 10}
+output:
+  final_data_file: tilted_final.data
+  trajectory:
+    - {format: h5md, file: tilted.h5, every: 10, fields: [position, velocity]}
+"""
+
+
+def read_box(path):
+    """lo [3], hi [3] and tilts (xy, xz, yz) from a LAMMPS data file header."""
+    lo, hi, tilt = [0.0] * 3, [0.0] * 3, [0.0] * 3
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if words[-2:] in (["xlo", "xhi"], ["ylo", "yhi"], ["zlo", "zhi"]):
+                d = "xyz".index(words[-1][0])
+                lo[d], hi[d] = float(words[0]), float(words[1])
+            elif words[-3:] == ["xy", "xz", "yz"]:
+                tilt = [float(w) for w in words[:3]]
+            elif words and words[0] == "Atoms":
+                break
+    return np.array(lo), np.array(hi), tilt
+
+
+def check_tilted(mdrun, data_dir, work, env):
+    shutil.copy(os.path.join(data_dir, "lj", "lj_mixture_triclinic.data"), work)
+    with open(os.path.join(work, "tilted.yaml"), "w") as f:
+        f.write(TILTED_CONFIG)
+    run = subprocess.run([mdrun, "--config", "tilted.yaml"], cwd=work, env=env,
+                         capture_output=True, text=True, timeout=120)
+    check(run.returncode == 0, "tilted run exits 0")
+    if run.returncode != 0:
+        print(run.stdout[-3000:], run.stderr[-3000:])
+        return
+    lo, hi, (xy, xz, yz) = read_box(os.path.join(work, "lj_mixture_triclinic.data"))
+    length = hi - lo
+    cell = np.array([[length[0], 0.0, 0.0], [xy, length[1], 0.0], [xz, yz, length[2]]])
+    f = h5py.File(os.path.join(work, "tilted.h5"), "r")
+    part = f["particles/all"]
+    edges = part["box/edges/value"]
+    check(edges.shape == (3, 3, 3) and edges.maxshape == (None, 3, 3),
+          "tilted box edges are a [T][3][3] time series")
+    check(all(np.array_equal(frame, cell) for frame in edges[()]),
+          "tilted box edges: rows are the edge vectors a, b, c")
+    check(np.array_equal(part["box/origin"][()], lo), "tilted box origin is lo")
+    positions = part["position/value"][()]
+    fractional = (positions - lo) @ np.linalg.inv(cell)
+    check(np.all(fractional >= -1e-12) and np.all(fractional < 1 + 1e-12),
+          "tilted positions wrapped into the cell")
+    atoms, _ = read_data_file(os.path.join(work, "tilted_final.data"))  # sorted by id, as H5MD
+    check(np.array_equal(positions[-1], atoms[:, 2:5]), "tilted last frame = final data file")
 
 
 def check_file(work, log):

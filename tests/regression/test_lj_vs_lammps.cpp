@@ -5,14 +5,19 @@
 /// the `mdrun` binary on the same data file (tests/data/lj/lj_liquid.data: 4,000 argon atoms,
 /// positions and velocities given, so both engines start from bit-identical state).
 ///
-/// Per golden (pair_modify shift no / yes):
+/// Goldens: the argon liquid with pair_modify shift no / yes, and an Ar/Kr mixture in a strongly
+/// tilted (restricted-triclinic) cell, tests/data/lj/lj_mixture_triclinic.data, 1,320 atoms, three
+/// explicit pair coefficients, 2 fs steps. Per golden:
 ///  - step 0, `mdrun eval`: energy, virial (9 components, eV) and per-id forces;
 ///  - step 0, `mdrun --nsteps 0`: the thermo values of the summary JSON (`final.pe`, `ke`,
 ///    `etotal`, `temp`, `press`, `vol`): press is the engine's own pressure, (2 KE + tr W)/(3V)
 ///    converted with nktv2p, so this also checks k_B, mvv2e, nktv2p and the 3N-3 degrees of freedom;
-///  - after 100 NVE steps of 5 fs (`mdrun`, steps from the config): per-id unwrapped positions
-///    (x + ix·Lx from the final data file) and velocities, the step-100 thermo values, and the
-///    forces of `mdrun eval` on the final data file against LAMMPS's step-100 forces.
+///  - the pressure tensor (pxx pyy pzz pxy pxz pyz of the summary, kinetic part included) where
+///    the golden has it, per component within 1e-10 of the largest diagonal one;
+///  - after 100 NVE steps (`mdrun`, steps from the config): per-id unwrapped positions
+///    (x + ix·a + iy·b + iz·c from the final data file) and velocities, the step-100 thermo
+///    values, and the forces of `mdrun eval` on the final data file against LAMMPS's step-100
+///    forces.
 ///
 /// Tolerances (why these numbers: docs/testing.md, "LAMMPS goldens"):
 ///  - energies, thermo values: |X − X_ref| ≤ 1e-10 |X_ref|;
@@ -44,6 +49,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "core/box.hpp"
 #include "io/lammps_data.hpp"
 #include "tests/support/mdrun_process.hpp"
 
@@ -84,17 +90,42 @@ void run_mdrun(const fs::path& dir, const std::string& args, const std::string& 
 }
 
 struct Case {
-  std::string name;  // "shift_no" | "shift_yes"
+  std::string name;  // the golden's stem: "lj_cut_shift_no", "lj_mixture_triclinic", ...
   json golden;
-  fs::path dir;      // temporary directory holding config.yaml and lj_liquid.data
+  fs::path dir;      // temporary directory holding config.yaml and the data file
 };
+
+/// The pairs of the config must be the golden's, in order (the golden numbers types 1..n, the
+/// config names them through structure.type_map).
+void check_pairs(const YAML::Node& cfg, const json& p) {
+  if (!p.contains("pairs")) {  // one type: the golden gives epsilon and sigma directly
+    REQUIRE(cfg["potential"]["pairs"].size() == 1);
+    CHECK(cfg["potential"]["pairs"][0]["epsilon_eV"].as<double>() ==
+          p.at("epsilon_eV").get<double>());
+    CHECK(cfg["potential"]["pairs"][0]["sigma_A"].as<double>() == p.at("sigma_A").get<double>());
+    return;
+  }
+  const json& pairs = p.at("pairs");
+  const YAML::Node type_map = cfg["structure"]["type_map"];
+  REQUIRE(cfg["potential"]["pairs"].size() == pairs.size());
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const YAML::Node pair = cfg["potential"]["pairs"][k];
+    for (int t = 0; t < 2; ++t) {
+      const int file_type = pairs[k].at("types").at(t).get<int>();
+      CHECK(pair["types"][t].as<std::string>() == type_map[file_type - 1].as<std::string>());
+    }
+    CHECK(pair["epsilon_eV"].as<double>() == pairs[k].at("epsilon_eV").get<double>());
+    CHECK(pair["sigma_A"].as<double>() == pairs[k].at("sigma_A").get<double>());
+  }
+}
 
 /// Loads the golden, copies the committed mdrun config and the data file into a fresh directory,
 /// and checks that the config's physics is the golden's (the two are edited separately).
 Case prepare(const std::string& name, const md::test::ScratchDir& tmp) {
-  Case c{name, read_json(kLjDir / "golden" / ("lj_cut_" + name + ".json")), tmp.path()};
-  fs::copy_file(kLjDir / ("lj_cut_" + name + ".yaml"), c.dir / "config.yaml");
-  fs::copy_file(kLjDir / "lj_liquid.data", c.dir / "lj_liquid.data");
+  Case c{name, read_json(kLjDir / "golden" / (name + ".json")), tmp.path()};
+  const std::string data_file = c.golden.at("data_file").get<std::string>();
+  fs::copy_file(kLjDir / (name + ".yaml"), c.dir / "config.yaml");
+  fs::copy_file(kLjDir / data_file, c.dir / data_file);
 
   const json& p = c.golden.at("parameters");
   const YAML::Node cfg = YAML::LoadFile((c.dir / "config.yaml").string());
@@ -102,10 +133,7 @@ Case prepare(const std::string& name, const md::test::ScratchDir& tmp) {
   CHECK(cfg["potential"]["type"].as<std::string>() == p.at("pair_style").get<std::string>());
   CHECK(cfg["potential"]["cutoff_A"].as<double>() == p.at("cutoff_A").get<double>());
   CHECK(cfg["potential"]["shift_energy"].as<bool>() == p.at("shift_energy").get<bool>());
-  REQUIRE(cfg["potential"]["pairs"].size() == 1);
-  CHECK(cfg["potential"]["pairs"][0]["epsilon_eV"].as<double>() ==
-        p.at("epsilon_eV").get<double>());
-  CHECK(cfg["potential"]["pairs"][0]["sigma_A"].as<double>() == p.at("sigma_A").get<double>());
+  check_pairs(cfg, p);
   CHECK(cfg["run"]["dt_fs"].as<double>() == Approx(p.at("dt_ps").get<double>() * 1000.0));
   CHECK(cfg["run"]["steps"].as<long>() == p.at("steps").get<long>());
   CHECK(cfg["neighbor"]["skin_A"].as<double>() == p.at("skin_A").get<double>());
@@ -175,6 +203,22 @@ void check_thermo(const json& final_thermo, const json& ref, double rel_tol,
   }
 }
 
+/// The summary's pressure tensor (pxx pyy pzz pxy pxz pyz, bar) against the golden's, per
+/// component within rel_tol of the largest diagonal component; a no-op for goldens without one.
+void check_pressure_tensor(const json& final_thermo, const json& ref, double rel_tol) {
+  if (!ref.contains("pressure_tensor_bar")) return;
+  static const std::array<const char*, 6> kKeys = {"pxx", "pyy", "pzz", "pxy", "pxz", "pyz"};
+  const json& p_ref = ref.at("pressure_tensor_bar");
+  double scale = 0.0;
+  for (int k = 0; k < 3; ++k) scale = std::max(scale, std::abs(p_ref.at(k).get<double>()));
+  for (int k = 0; k < 6; ++k) {
+    const double value = final_thermo.at(kKeys[k]).get<double>();
+    const double expected = p_ref.at(k).get<double>();
+    INFO(kKeys[k] << ": mdrun " << value << " bar, LAMMPS " << expected << " bar");
+    CHECK(std::abs(value - expected) <= rel_tol * scale);
+  }
+}
+
 void check_step0(const std::string& name) {
   md::test::ScratchDir tmp(name + "_init");
   const Case c = prepare(name, tmp);
@@ -217,6 +261,7 @@ void check_step0(const std::string& name) {
   const json& fin = summary.at("final");
   CHECK(fin.at("step").get<long>() == 0);
   check_thermo(fin, init, kInitRelTol, {"pe", "ke", "etotal", "temp", "press", "vol"});
+  check_pressure_tensor(fin, init, kInitRelTol);
 }
 
 void check_run(const std::string& name) {
@@ -231,6 +276,7 @@ void check_run(const std::string& name) {
   CHECK(summary.at("final").at("step").get<long>() == steps);
   check_thermo(summary.at("final"), run, kRunThermoRelTol,
                {"pe", "ke", "etotal", "temp", "press", "vol"});
+  check_pressure_tensor(summary.at("final"), run, kRunThermoRelTol);
 
   // Positions (unwrapped with the image flags) and velocities from the final data file.
   const md::StructureData fin =
@@ -239,15 +285,20 @@ void check_run(const std::string& name) {
   REQUIRE(fin.size() == ref.size());
   REQUIRE(fin.velocities.size() == 3 * fin.size());
   REQUIRE(fin.images.size() == 3 * fin.size());
+  md::Box box;
+  for (int d = 0; d < 3; ++d) box.lo[d] = fin.lo[d], box.hi[d] = fin.hi[d], box.tilt[d] = fin.tilt[d];
+  if (c.golden.contains("box")) {  // the final data file keeps the golden's (fixed) cell
+    for (int d = 0; d < 3; ++d) CHECK(box.tilt[d] == c.golden.at("box").at("tilt").at(d).get<double>());
+  }
   double dx_max = 0.0, dv_max = 0.0;
   long dx_id = 0, dv_id = 0;
   for (std::size_t i = 0; i < fin.size(); ++i) {
     const auto it = ref.find(static_cast<long>(fin.ids[i]));
     REQUIRE(it != ref.end());
+    double xu[3];
+    box.unwrap(&fin.positions[3 * i], &fin.images[3 * i], xu);
     for (int a = 0; a < 3; ++a) {
-      const double length = fin.hi[a] - fin.lo[a];
-      const double xu = fin.positions[3 * i + a] + fin.images[3 * i + a] * length;
-      const double dx = std::abs(xu - it->second[a]);
+      const double dx = std::abs(xu[a] - it->second[a]);
       const double dv = std::abs(fin.velocities[3 * i + a] - it->second[3 + a]);
       if (dx > dx_max) { dx_max = dx; dx_id = it->first; }
       if (dv > dv_max) { dv_max = dv; dv_id = it->first; }
@@ -280,18 +331,29 @@ void check_run(const std::string& name) {
 
 TEST_CASE("lj/cut vs LAMMPS, shift no: step-0 energy, virial, forces, thermo",
           "[regression][lj][lammps]") {
-  check_step0("shift_no");
+  check_step0("lj_cut_shift_no");
 }
 
 TEST_CASE("lj/cut vs LAMMPS, shift yes: step-0 energy, virial, forces, thermo",
           "[regression][lj][lammps]") {
-  check_step0("shift_yes");
+  check_step0("lj_cut_shift_yes");
 }
 
 TEST_CASE("lj/cut vs LAMMPS, shift no: state after 100 NVE steps", "[regression][lj][lammps]") {
-  check_run("shift_no");
+  check_run("lj_cut_shift_no");
 }
 
 TEST_CASE("lj/cut vs LAMMPS, shift yes: state after 100 NVE steps", "[regression][lj][lammps]") {
-  check_run("shift_yes");
+  check_run("lj_cut_shift_yes");
+}
+
+TEST_CASE("lj/cut vs LAMMPS, Ar/Kr mixture in a tilted cell: step-0 energy, virial, forces, "
+          "pressure tensor",
+          "[regression][lj][lammps][triclinic]") {
+  check_step0("lj_mixture_triclinic");
+}
+
+TEST_CASE("lj/cut vs LAMMPS, Ar/Kr mixture in a tilted cell: state after 100 NVE steps",
+          "[regression][lj][lammps][triclinic]") {
+  check_run("lj_mixture_triclinic");
 }
