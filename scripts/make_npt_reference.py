@@ -14,11 +14,28 @@ for V^N). Last, tests/data/lj/in.npt_mtk_trajectory.lmp: 200 steps of fix npt fr
 file's own velocities, thermo every 20 steps and the final positions, with iso and with aniso
 coupling, which mdrun's MTK integrator must follow step by step. CI reads only the JSON; LAMMPS is needed to remake it.
 
+The same trajectory in a tilted cell ("mtk_trajectory_tilted", "mtk_trajectory_tilted_aniso", with
+thermo columns lx ly lz xy xz yz as well): tests/data/lj/lj_liquid_108_tilted.data, written here
+from tests/data/lj/lj_liquid_108.data, holds the same atoms at the same fractional coordinates in
+a cell with the same lx, ly, lz and tilts xy = 0.3 lx, xz = -0.25 lx, yz = 0.2 ly, and the same
+velocities. fix npt iso/aniso does not barostat the tilts; by default (scalexy, scalexz, scaleyz
+yes for a non-zero tilt of a periodic box) it scales xy with ly and xz, yz with lz, so that
+xy/ly, xz/lz, yz/lz stay constant. The positions written are fixed points of LAMMPS's round trip
+through fractional coordinates (Domain::x2lamda / lamda2x, done on read_data and at every
+re-neighbouring), so LAMMPS starts from exactly the numbers in the file; the step-0 dump frame is
+checked against them.
+
     scripts/make_npt_reference.py [--lmp lmp] [--runs 4] [--steps 1000000]   # ~5 min
+    scripts/make_npt_reference.py --trajectories-only   # seconds: only the mtk_trajectory* entries
+
+--trajectories-only rewrites the tilted data file, reruns the four 200-step trajectories and
+merges them into the existing JSON, leaving every other entry as it is.
 """
 
 import argparse
+import itertools
 import json
+import math
 import os
 import random
 import statistics
@@ -32,6 +49,10 @@ PRESSURE_BAR = 400.0
 TEMPERATURE_K = 120.0
 EQUILIBRATION_STEPS = 10000  # 100 ps at 10 fs
 BLOCKS = 10
+ORTHOGONAL_DATA = os.path.join(DATA, "lj_liquid_108.data")
+TILTED_DATA = os.path.join(DATA, "lj_liquid_108_tilted.data")
+TILTS = (0.3, -0.25, 0.2)  # xy/lx, xz/lx, yz/ly of the tilted cell
+BOX_COLUMNS = ["lx", "ly", "lz", "xy", "xz", "yz"]
 
 
 def thermo_rows(screen, columns):
@@ -90,24 +111,167 @@ def ideal_gas(lmp, steps, work):
             "mean_pressure_bar": statistics.mean(r[2] for r in rows)}
 
 
-def mtk_trajectory(lmp, work, coupling):
-    """Thermo rows and final unwrapped positions (by id) of the 200-step fix npt trajectory."""
-    screen = os.path.join(work, "screen_mtk.txt")
-    dump = os.path.join(work, "mtk.dump")
-    subprocess.run([lmp, "-in", os.path.join(DATA, "in.npt_mtk_trajectory.lmp"),
-                    "-var", "data", os.path.join(DATA, "lj_liquid_108.data"), "-var", "dump", dump,
-                    "-var", "coupling", coupling,
-                    "-log", "none", "-screen", screen], check=True, stdout=subprocess.DEVNULL)
-    rows = thermo_rows(screen, 6)
+class TiltedBox:
+    """LAMMPS's restricted-triclinic box: h and h_inv as Domain::set_global_box computes them and
+    Domain::x2lamda / lamda2x in the same floating-point operation order."""
+
+    def __init__(self, lo, hi, xy, xz, yz):
+        self.lo = tuple(lo)
+        h0, h1, h2 = (hi[d] - lo[d] for d in range(3))
+        self.h = (h0, h1, h2, yz, xz, xy)
+        self.h_inv = (1.0 / h0, 1.0 / h1, 1.0 / h2, -yz / (h1 * h2),
+                      (yz * xy - h1 * xz) / (h0 * h1 * h2), -xy / (h0 * h1))
+
+    def x2lamda(self, x):
+        h_inv, lo = self.h_inv, self.lo
+        d0, d1, d2 = x[0] - lo[0], x[1] - lo[1], x[2] - lo[2]
+        return [h_inv[0] * d0 + h_inv[5] * d1 + h_inv[4] * d2,
+                h_inv[1] * d1 + h_inv[3] * d2,
+                h_inv[2] * d2]
+
+    def lamda2x(self, s):
+        h, lo = self.h, self.lo
+        return [h[0] * s[0] + h[5] * s[1] + h[4] * s[2] + lo[0],
+                h[1] * s[1] + h[3] * s[2] + lo[1],
+                h[2] * s[2] + lo[2]]
+
+    def fixed_point(self, x):
+        """Where iterating LAMMPS's x2lamda -> lamda2x from x stops, if it does within a few
+        rounds and inside the cell (0 <= lamda < 1, so LAMMPS does not wrap); else None."""
+        for _ in range(20):
+            y = self.lamda2x(self.x2lamda(x))
+            if y == x:
+                return x if all(0.0 <= c < 1.0 for c in self.x2lamda(x)) else None
+            x = y
+        return None
+
+    def settle(self, x):
+        """A position that LAMMPS's round trip x2lamda -> lamda2x leaves unchanged, near x.
+        Where the iteration from x drifts instead (a coordinate near a face, where the tilt
+        terms cancel, can lose an ulp of a larger term every round), it starts again from x
+        moved by a few ulps per coordinate, nearest first. The fractional coordinates change by
+        rounding only (at most 1.8e-15 for lj_liquid_108.data)."""
+        nudges = sorted(itertools.product(range(-4, 5), repeat=3),
+                        key=lambda n: (sum(map(abs, n)), n))
+        for nudge in nudges:
+            start = [ulps(c, k) for c, k in zip(x, nudge)]
+            y = self.fixed_point(start)
+            if y is not None:
+                return y
+        raise SystemExit("error: no fixed point of LAMMPS's x2lamda/lamda2x near %r" % (x,))
+
+
+def ulps(value, count):
+    """value moved by count ulps."""
+    for _ in range(abs(count)):
+        value = math.nextafter(value, math.inf if count > 0 else -math.inf)
+    return value
+
+
+def write_tilted_data(src=ORTHOGONAL_DATA, dst=TILTED_DATA):
+    """The atoms of the orthogonal data file `src` at the same fractional coordinates in the
+    cell with the same lx, ly, lz and tilts TILTS; masses and velocities copied as written.
+    Returns the positions by id as written (repr, exact)."""
+    with open(src, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    lo, hi = [0.0] * 3, [0.0] * 3
+    for line in lines:
+        words = line.split()
+        for d, axis in enumerate("xyz"):
+            if words[2:4] == [axis + "lo", axis + "hi"]:
+                lo[d], hi[d] = float(words[0]), float(words[1])
+        if "xy" in words[3:]:
+            raise SystemExit("error: %s is already triclinic" % src)
+    section = {name: lines.index(name) for name in ("Masses", "Atoms # atomic", "Velocities")}
+    atoms = [l.split() for l in lines[section["Atoms # atomic"] + 1:section["Velocities"]]
+             if l.strip()]
+    lengths = [hi[d] - lo[d] for d in range(3)]
+    xy, xz, yz = TILTS[0] * lengths[0], TILTS[1] * lengths[0], TILTS[2] * lengths[1]
+    box = TiltedBox(lo, hi, xy, xz, yz)
+    positions = {}
+    out = [lines[0].split(";")[0].split(":")[0] + " of tests/data/lj/lj_liquid_108.data at the "
+           "same fractional coordinates in a tilted cell: xy = %r lx, xz = %r lx, yz = %r ly, "
+           "same velocities; written by scripts/make_npt_reference.py" % TILTS,
+           "", "%d atoms" % len(atoms)]
+    out += [l for l in lines[3:section["Masses"]] if "atom types" in l]
+    out += ["", "%r %r xlo xhi" % (lo[0], hi[0]), "%r %r ylo yhi" % (lo[1], hi[1]),
+            "%r %r zlo zhi" % (lo[2], hi[2]), "%r %r %r xy xz yz" % (xy, xz, yz), ""]
+    out += lines[section["Masses"]:section["Atoms # atomic"] + 2]
+    for words in atoms:
+        frac = [(float(words[2 + d]) - lo[d]) / lengths[d] for d in range(3)]
+        x = box.settle(box.lamda2x(frac))
+        positions[int(words[0])] = x
+        out.append("%s %s %r %r %r" % (words[0], words[1], x[0], x[1], x[2]))
+    out += [""] + lines[section["Velocities"]:]
+    with open(dst, "w", encoding="ascii") as f:
+        f.write("\n".join(out) + "\n")
+    return positions
+
+
+def dump_frames(dump):
+    """The frames of a LAMMPS custom dump (id xu yu zu): {step: {id: [x, y, z]}}."""
     with open(dump, encoding="utf-8") as f:
         lines = f.read().splitlines()
-    # The last frame (LAMMPS writes the one of step 0 as well).
-    last = len(lines) - 1 - lines[::-1].index("ITEM: ATOMS id xu yu zu")
-    atoms = lines[last + 1:]
-    positions = {int(l.split()[0]): [float(x) for x in l.split()[1:4]] for l in atoms}
-    return {"columns": ["step", "pe", "ke", "press", "vol", "econserve"], "thermo": rows,
+    frames, i = {}, 0
+    while i < len(lines):
+        if lines[i] == "ITEM: TIMESTEP":
+            step, natoms = int(lines[i + 1]), int(lines[i + 3])
+            start = lines.index("ITEM: ATOMS id xu yu zu", i) + 1
+            frames[step] = {int(l.split()[0]): [float(x) for x in l.split()[1:4]]
+                            for l in lines[start:start + natoms]}
+            i = start + natoms
+        else:
+            i += 1
+    return frames
+
+
+def mtk_trajectory(lmp, work, coupling, data=ORTHOGONAL_DATA, box_columns=False,
+                   start_positions=None):
+    """Thermo rows and final unwrapped positions (by id) of the 200-step fix npt trajectory;
+    with box_columns, thermo has lx ly lz xy xz yz as well. start_positions (by id): what the
+    step-0 dump frame must hold, bit for bit."""
+    screen = os.path.join(work, "screen_mtk.txt")
+    dump = os.path.join(work, "mtk.dump")
+    if os.path.exists(dump):
+        os.remove(dump)
+    extra = ["-var", "box", " ".join(BOX_COLUMNS)] if box_columns else []
+    subprocess.run([lmp, "-in", os.path.join(DATA, "in.npt_mtk_trajectory.lmp"),
+                    "-var", "data", data, "-var", "dump", dump,
+                    "-var", "coupling", coupling] + extra +
+                   ["-log", "none", "-screen", screen], check=True, stdout=subprocess.DEVNULL)
+    columns = ["step", "pe", "ke", "press", "vol", "econserve"]
+    if box_columns:
+        columns += BOX_COLUMNS
+    rows = thermo_rows(screen, len(columns))
+    # LAMMPS writes the frame of step 0 as well.
+    frames = dump_frames(dump)
+    if start_positions is not None and frames[0] != start_positions:
+        worst = max(abs(a - b) for i in start_positions
+                    for a, b in zip(frames[0][i], start_positions[i]))
+        raise SystemExit("error: LAMMPS moved the atoms of %s on read (max %g A)" % (data, worst))
+    positions = frames[200]
+    return {"columns": columns, "thermo": rows,
             "final_step": 200,
             "final_positions": [positions[i] for i in sorted(positions)]}
+
+
+def trajectories(lmp):
+    """The mtk_trajectory* entries: iso and aniso, orthogonal and tilted."""
+    tilted = write_tilted_data()
+    result = {}
+    with tempfile.TemporaryDirectory() as work:
+        result["mtk_trajectory"] = mtk_trajectory(lmp, work, "iso")
+        result["mtk_trajectory_aniso"] = mtk_trajectory(lmp, work, "aniso")
+        for coupling, name in (("iso", "mtk_trajectory_tilted"),
+                               ("aniso", "mtk_trajectory_tilted_aniso")):
+            result[name] = mtk_trajectory(lmp, work, coupling, TILTED_DATA, True, tilted)
+    return result
+
+
+def write_json(result):
+    with open(os.path.join(DATA, "npt_reference.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
 
 
 def block_means(values):
@@ -120,7 +284,18 @@ def main():
     parser.add_argument("--lmp", default="lmp")
     parser.add_argument("--runs", type=int, default=4)
     parser.add_argument("--steps", type=int, default=1000000)
+    parser.add_argument("--trajectories-only", action="store_true",
+                        help="only rewrite the tilted data file and (re)compute the "
+                             "mtk_trajectory* entries, merged into the existing JSON")
     args = parser.parse_args()
+    if args.trajectories_only:
+        with open(os.path.join(DATA, "npt_reference.json"), encoding="utf-8") as f:
+            result = json.load(f)
+        result.update(trajectories(args.lmp))
+        write_json(result)
+        print(json.dumps({k: v["thermo"][-1] for k, v in result.items()
+                          if k.startswith("mtk_trajectory")}, indent=2))
+        return
     version = subprocess.run([args.lmp, "-h"], capture_output=True, text=True).stdout.splitlines()
     version = next((l.strip() for l in version if l.startswith("Large-scale")), "unknown")
     blocks = {"volume": [], "density": [], "enthalpy": [], "pressure": []}
@@ -149,11 +324,8 @@ def main():
                         "standard_error": statistics.stdev(values) / len(values) ** 0.5}
     with tempfile.TemporaryDirectory() as work:
         result["ideal_gas"] = ideal_gas(args.lmp, args.steps, work)
-        result["mtk_trajectory"] = mtk_trajectory(args.lmp, work, "iso")
-        result["mtk_trajectory_aniso"] = mtk_trajectory(args.lmp, work, "aniso")
-    with open(os.path.join(DATA, "npt_reference.json"), "w", encoding="utf-8") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    result.update(trajectories(args.lmp))
+    write_json(result)
     print(json.dumps(result, indent=2))
 
 

@@ -29,14 +29,17 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/box.hpp"
 #include "core/units.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/lammps_data.hpp"
 #include "tests/support/block_average.hpp"
 #include "tests/support/mdrun_process.hpp"
 #include "tests/support/run_log.hpp"
@@ -75,13 +78,15 @@ integrator:
   thermostat: {type: nose_hoover_chain, temperature_K: 120, tau_ps: 0.5, chain: 3}
   barostat: {type: mtk, pressure_bar: 400, tau_ps: 2.0, chain: 3, coupling: )" + coupling + R"(}
 thermo: {every: )" + std::to_string(thermo_every) +
-         R"(, columns: [step, pe, ke, press, vol, econserve, etotal, density]}
+         R"(, columns: [step, pe, ke, press, vol, econserve, etotal, density, lx, ly, lz, xy, xz, yz]}
 )" + extra;
 }
 
-md::test::ProcessResult run_mdrun(md::test::ScratchDir& dir, const std::string& config) {
-  fs::copy_file(fs::path(MD_TEST_DATA_DIR) / "lj" / "lj_liquid_108.data",
-                dir.path() / "lj_liquid_108.data");
+/// Runs `config` in `dir` on `data_file` (of tests/data/lj), copied in as the config's
+/// lj_liquid_108.data.
+md::test::ProcessResult run_mdrun(md::test::ScratchDir& dir, const std::string& config,
+                                  const std::string& data_file = "lj_liquid_108.data") {
+  fs::copy_file(fs::path(MD_TEST_DATA_DIR) / "lj" / data_file, dir.path() / "lj_liquid_108.data");
   dir.write("npt.yaml", config);
   return md::test::run_process(md::test::mdrun_with("", "--config npt.yaml"), dir.path());
 }
@@ -90,37 +95,50 @@ md::test::ProcessResult run_mdrun(md::test::ScratchDir& dir, const std::string& 
 
 TEST_CASE("NPT mtk follows LAMMPS fix npt step by step for 200 steps", "[physics][npt][lj]") {
   const bool isotropic = GENERATE(true, false);
-  INFO((isotropic ? "iso" : "aniso"));
-  const nlohmann::json& ref =
-      reference().at(isotropic ? "mtk_trajectory" : "mtk_trajectory_aniso");
+  // The orthogonal liquid, and the same atoms in a cell tilted by 0.3, -0.25, 0.2 (LAMMPS scales
+  // xy with ly and xz, yz with lz under iso and aniso; the tilts join the compared columns).
+  const bool tilted = GENERATE(false, true);
+  const std::string key = std::string("mtk_trajectory") + (tilted ? "_tilted" : "") +
+                          (isotropic ? "" : "_aniso");
+  INFO(key);
+  const nlohmann::json& ref = reference().at(key);
   md::test::ScratchDir dir("npt_mtk_trajectory");
   const auto result = run_mdrun(
-      dir, npt_config(200, 20,
-                      "output: {write_final_data: true, final_data_file: final.data}\n"
-                      "checkpoint: {file: state.h5, every_steps: 200}\n",
-                      isotropic ? "isotropic" : "anisotropic"));
+      dir,
+      npt_config(200, 20,
+                 "output: {write_final_data: true, final_data_file: final.data}\n"
+                 "checkpoint: {file: state.h5, every_steps: 200}\n",
+                 isotropic ? "isotropic" : "anisotropic"),
+      tilted ? "lj_liquid_108_tilted.data" : "lj_liquid_108.data");
   INFO(md::test::tail_of(result.output));
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.output, Catch::Contains("Martyna-Tobias-Klein"));
   const auto thermo = md::test::parse_thermo(result.output);
   const std::vector<double>& step = thermo.at("Step");
   REQUIRE(step.size() == ref.at("thermo").size());
-  const std::vector<std::string> ours = {"Step", "PotEng", "KinEng", "Press", "Volume"};
+  // The reference's LAMMPS columns and mdrun's headers for them (econserve is compared below).
+  const std::map<std::string, std::string> header = {
+      {"step", "Step"}, {"pe", "PotEng"}, {"ke", "KinEng"}, {"press", "Press"}, {"vol", "Volume"},
+      {"lx", "Lx"},     {"ly", "Ly"},     {"lz", "Lz"},     {"xy", "Xy"},       {"xz", "Xz"},
+      {"yz", "Yz"}};
+  const nlohmann::json& columns = ref.at("columns");
   double worst_relative = 0.0, worst_pressure = 0.0;
   for (std::size_t k = 0; k < step.size(); ++k) {
     const nlohmann::json& row = ref.at("thermo")[k];
     CHECK(step[k] == row[0].get<double>());
-    for (std::size_t c = 1; c < ours.size(); ++c) {
-      const double got = thermo.at(ours[c])[k], want = row[c].get<double>();
-      if (ours[c] == "Press") {
+    for (std::size_t c = 1; c < columns.size(); ++c) {
+      const auto ours = header.find(columns[c].get<std::string>());
+      if (ours == header.end()) continue;
+      const double got = thermo.at(ours->second)[k], want = row[c].get<double>();
+      if (ours->second == "Press") {
         worst_pressure = std::max(worst_pressure, std::fabs(got - want));
       } else {
         worst_relative = std::max(worst_relative, std::fabs(got - want) / std::fabs(want));
       }
     }
   }
-  std::printf("mtk %s vs LAMMPS fix npt, 200 steps: thermo %.3g relative, pressure %.3g bar\n",
-              isotropic ? "iso" : "aniso", worst_relative, worst_pressure);
+  std::printf("%s vs LAMMPS fix npt, 200 steps: thermo %.3g relative, pressure %.3g bar\n",
+              key.c_str(), worst_relative, worst_pressure);
   CHECK(worst_relative <= 1e-8);
   CHECK(worst_pressure <= 1e-6);
 
@@ -145,36 +163,23 @@ TEST_CASE("NPT mtk follows LAMMPS fix npt step by step for 200 steps", "[physics
   if (isotropic) CHECK(extra > 1e-3);
 
   // Final positions: mdrun's data file (wrapped, with image flags) against LAMMPS's xu yu zu.
-  std::ifstream data(dir / "final.data");
-  REQUIRE(data);
-  double lo[3] = {0, 0, 0}, hi[3] = {0, 0, 0};
-  std::string line;
-  std::vector<std::vector<double>> unwrapped(108);
-  bool atoms = false;
-  int rows = 0;
-  while (std::getline(data, line)) {
-    std::istringstream words(line);
-    for (int d = 0; d < 3; ++d) {
-      const std::string bounds = std::string(1, "xyz"[d]) + "lo " + "xyz"[d] + "hi";
-      if (line.find(bounds) != std::string::npos) words >> lo[d] >> hi[d];
-    }
-    if (line.rfind("Atoms", 0) == 0) {
-      atoms = true;
-      continue;
-    }
-    if (line.rfind("Velocities", 0) == 0) atoms = false;
-    if (!atoms || line.empty()) continue;
-    std::istringstream row(line);
-    int id = 0, type = 0, ix = 0, iy = 0, iz = 0;
-    double x = 0, y = 0, z = 0;
-    row >> id >> type >> x >> y >> z >> ix >> iy >> iz;
+  const md::StructureData final_state =
+      md::read_lammps_data(dir / "final.data", md::AtomStyle::kAtomic);
+  REQUIRE(final_state.size() == 108);
+  md::Box box;
+  for (int d = 0; d < 3; ++d) {
+    box.lo[d] = final_state.lo[d];
+    box.hi[d] = final_state.hi[d];
+    box.tilt[d] = final_state.tilt[d];
+  }
+  CHECK(box.triclinic() == tilted);
+  std::vector<std::vector<double>> unwrapped(108, std::vector<double>(3));
+  for (std::size_t i = 0; i < final_state.size(); ++i) {
+    const std::int64_t id = final_state.ids[i];
     REQUIRE(id >= 1);
     REQUIRE(id <= 108);
-    unwrapped[id - 1] = {x + ix * (hi[0] - lo[0]), y + iy * (hi[1] - lo[1]),
-                         z + iz * (hi[2] - lo[2])};
-    ++rows;
+    box.unwrap(&final_state.positions[3 * i], &final_state.images[3 * i], unwrapped[id - 1].data());
   }
-  REQUIRE(rows == 108);
   double worst_position = 0.0;
   for (int i = 0; i < 108; ++i) {
     for (int a = 0; a < 3; ++a) {
@@ -182,9 +187,10 @@ TEST_CASE("NPT mtk follows LAMMPS fix npt step by step for 200 steps", "[physics
       worst_position = std::max(worst_position, std::fabs(unwrapped[i][a] - want));
     }
   }
-  std::printf("mtk vs LAMMPS fix npt, 200 steps: final positions %.3g A\n", worst_position);
+  std::printf("%s vs LAMMPS fix npt, 200 steps: final positions %.3g A\n", key.c_str(),
+              worst_position);
   if (!isotropic) {  // the box really went anisotropic
-    CHECK(std::fabs((hi[0] - lo[0]) - (hi[1] - lo[1])) > 1e-3);
+    CHECK(std::fabs(box.length(0) - box.length(1)) > 1e-3);
   }
   CHECK(worst_position <= 1e-7);
 }

@@ -4,7 +4,7 @@
 /// `mdrun` binary on the 108-atom LJ liquid (tests/data/lj/lj_liquid_108.data, dt 10 fs):
 ///
 ///  - bit-identical continuation: 200 steps straight vs 100 steps + `--cpi` + 100 steps, for NVE
-///    and each thermostat. Positions and velocities (the final data file, written with
+///    and each thermostat, and MTK NPT in a tilted cell. Positions and velocities (the final data file, written with
 ///    round-trip precision), the H5MD trajectory (positions, velocities, forces, steps, times,
 ///    observables), the dump file and the thermo rows must be equal bit for bit, and the appended
 ///    H5MD steps strictly increasing;
@@ -78,9 +78,12 @@ const char* const kBerendsen =
     "integrator: {type: nvt, thermostat: {type: berendsen, temperature_K: 120, tau_ps: 0.1}}\n";
 
 /// A run directory with the data file and `config.yaml`.
+/// `data_file` (of tests/data/lj) is copied in as the config's lj_liquid_108.data.
 struct RunDir {
-  explicit RunDir(const std::string& tag, const std::string& integrator) : dir(tag) {
-    fs::copy_file(fs::path(MD_TEST_DATA_DIR) / "lj" / "lj_liquid_108.data",
+  explicit RunDir(const std::string& tag, const std::string& integrator,
+                  const std::string& data_file = "lj_liquid_108.data")
+      : dir(tag) {
+    fs::copy_file(fs::path(MD_TEST_DATA_DIR) / "lj" / data_file,
                   dir.path() / "lj_liquid_108.data");
     dir.write("config.yaml", std::string(integrator) + kBaseConfig);
   }
@@ -138,7 +141,8 @@ void require_identical_outputs(const RunDir& straight, const RunDir& restarted) 
        {"particles/all/position/value", "particles/all/velocity/value",
         "particles/all/force/value", "particles/all/position/time",
         "observables/conserved_energy/value", "observables/potential_energy/value",
-        "observables/temperature/value", "observables/potential_energy/time"}) {
+        "observables/temperature/value", "observables/potential_energy/time",
+        "particles/all/box/edges/value"}) {
     CAPTURE(name);
     CHECK(dataset<double>(a, name) == dataset<double>(b, name));
   }
@@ -150,11 +154,12 @@ void require_identical_outputs(const RunDir& straight, const RunDir& restarted) 
   CHECK(dataset<int>(a, "particles/all/image/value") == dataset<int>(b, "particles/all/image/value"));
 }
 
-void check_bitwise_restart(const std::string& tag, const char* integrator) {
-  RunDir straight(tag + "_straight", integrator);
+void check_bitwise_restart(const std::string& tag, const char* integrator,
+                           const std::string& data_file = "lj_liquid_108.data") {
+  RunDir straight(tag + "_straight", integrator, data_file);
   const auto full = straight.mdrun("");
   require_ok(full);
-  RunDir split(tag + "_split", integrator);
+  RunDir split(tag + "_split", integrator, data_file);
   const auto first = split.mdrun("--nsteps 100");
   require_ok(first);
   CHECK_FALSE(fs::exists(split.dir / "final.data.tmp"));
@@ -182,6 +187,10 @@ TEST_CASE("restart is bit-identical: NPT (CSVR + c_rescale)", "[regression][rest
 }
 TEST_CASE("restart is bit-identical: NPT (mtk)", "[regression][restart]") {
   check_bitwise_restart("npt_mtk", kNptMtk);
+}
+TEST_CASE("restart is bit-identical: NPT (mtk) in a tilted cell",
+          "[regression][restart][triclinic]") {
+  check_bitwise_restart("npt_mtk_tilted", kNptMtk, "lj_liquid_108_tilted.data");
 }
 TEST_CASE("restart is bit-identical: Langevin", "[regression][restart]") {
   check_bitwise_restart("langevin", kLangevin);
