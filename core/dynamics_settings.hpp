@@ -34,11 +34,22 @@ enum class BarostatType {
   kMtk,       ///< Martyna–Tobias–Klein with Nosé–Hoover chains, LAMMPS `fix npt` (isotropic)
 };
 
-/// Which box lengths a barostat couples (LAMMPS `iso` / `aniso`).
+/// Which cell degrees of freedom a barostat couples (LAMMPS `iso` / `aniso` / `tri`).
 enum class BarostatCoupling {
   kIsotropic,    ///< one scale for x, y and z, from the scalar pressure
   kAnisotropic,  ///< x, y and z each from its own diagonal pressure component
+  kTriclinic,    ///< x, y, z and the tilts xy, xz, yz, each from its pressure-tensor component
 };
+
+/// The config name of a coupling ("isotropic", "anisotropic", "triclinic").
+inline const char* barostat_coupling_name(BarostatCoupling coupling) {
+  switch (coupling) {
+    case BarostatCoupling::kIsotropic: return "isotropic";
+    case BarostatCoupling::kAnisotropic: return "anisotropic";
+    case BarostatCoupling::kTriclinic: return "triclinic";
+  }
+  return "";
+}
 
 struct BarostatSettings {
   BarostatType type = BarostatType::kNone;
@@ -48,7 +59,7 @@ struct BarostatSettings {
   std::uint64_t seed = 0;                 ///< random key of the barostat noise
   int every = 10;                         ///< a move every this many steps (GROMACS nstpcouple)
   int chain = 3;                          ///< mtk: length of the cell's chain (LAMMPS pchain)
-  BarostatCoupling coupling = BarostatCoupling::kIsotropic;  ///< mtk: iso or aniso
+  BarostatCoupling coupling = BarostatCoupling::kIsotropic;  ///< mtk: iso, aniso or tri
 };
 
 struct IntegratorSettings {

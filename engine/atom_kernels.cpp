@@ -2,6 +2,7 @@
 #include "engine/atom_kernels.hpp"
 
 #include "core/units.hpp"
+#include "engine/thermo.hpp"
 #include "engine/velocity_verlet.hpp"
 
 namespace md {
@@ -32,6 +33,12 @@ void HostAtomKernels::scale_velocity_components(const std::array<double, 3>& lam
   }
 }
 
+void HostAtomKernels::shear_velocities(const std::array<double, 3>& rate, double c) {
+  for (int i = 0; i < state_.n_local; ++i) {
+    shear_velocity_atom(&state_.velocities[3 * static_cast<std::size_t>(i)], rate.data(), c);
+  }
+}
+
 void HostAtomKernels::map_positions(const BoxMap& map) {
   for (int i = 0; i < state_.n_local; ++i) {
     map_position_atom(&state_.positions[3 * static_cast<std::size_t>(i)], map);
@@ -47,14 +54,8 @@ double HostAtomKernels::local_twice_kinetic_energy() {
   return sum * units::kMvv2e;
 }
 
-std::array<double, 3> HostAtomKernels::local_twice_kinetic_diagonal() {
-  std::array<double, 3> sum{0.0, 0.0, 0.0};
-  for (int i = 0; i < state_.n_local; ++i) {
-    const double* v = &state_.velocities[3 * static_cast<std::size_t>(i)];
-    for (int a = 0; a < 3; ++a) sum[a] += state_.mass(i) * v[a] * v[a];
-  }
-  for (double& s : sum) s *= units::kMvv2e;
-  return sum;
+std::array<double, 6> HostAtomKernels::local_twice_kinetic_tensor() {
+  return local_kinetic_tensor(state_);
 }
 
 double HostAtomKernels::ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) {

@@ -32,14 +32,17 @@ class AtomKernels {
   virtual void scale_velocities(double lambda) = 0;
   /// v_a *= lambda[a] for a = x, y, z (an anisotropic barostat's scaling).
   virtual void scale_velocity_components(const std::array<double, 3>& lambda) = 0;
+  /// The tilt coupling's velocity shear (shear_velocity_atom, engine/velocity_verlet.hpp):
+  /// rate = {ω̇_xy, ω̇_xz, ω̇_yz} (1/ps), c = dt/2 (ps).
+  virtual void shear_velocities(const std::array<double, 3>& rate, double c) = 0;
   /// x ← the same fractional position in a new box (map_position_atom, engine/box_map.hpp).
   virtual void map_positions(const BoxMap& map) = 0;
   /// Σ m v² · mvv2e (eV) of the owned atoms: twice their kinetic energy. Local only (reduce over
   /// ranks).
   virtual double local_twice_kinetic_energy() = 0;
-  /// Σ m v_a² · mvv2e (eV) per component a of the owned atoms (the kinetic tensor's diagonal).
-  /// Local only.
-  virtual std::array<double, 3> local_twice_kinetic_diagonal() = 0;
+  /// Σ m v_a v_b · mvv2e (eV) of the owned atoms, components xx yy zz xy xz yz: twice the
+  /// kinetic tensor (engine/thermo.hpp's local_kinetic_tensor). Local only.
+  virtual std::array<double, 6> local_twice_kinetic_tensor() = 0;
   /// The Langevin O step (ornstein_uhlenbeck_atom on every owned atom); returns the kinetic
   /// energy it added on this rank, eV.
   virtual double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) = 0;
@@ -54,9 +57,10 @@ class HostAtomKernels final : public AtomKernels {
   void drift(double dt) override;
   void scale_velocities(double lambda) override;
   void scale_velocity_components(const std::array<double, 3>& lambda) override;
+  void shear_velocities(const std::array<double, 3>& rate, double c) override;
   void map_positions(const BoxMap& map) override;
   double local_twice_kinetic_energy() override;
-  std::array<double, 3> local_twice_kinetic_diagonal() override;
+  std::array<double, 6> local_twice_kinetic_tensor() override;
   double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) override;
 
  private:

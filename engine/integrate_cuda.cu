@@ -56,6 +56,18 @@ __global__ void scale_components_kernel(double* velocities, int n_local, double 
   v[2] *= lz;
 }
 
+/// The tilt coupling's shear: rate = {ω̇_xy, ω̇_xz, ω̇_yz} by value.
+struct ShearRate {
+  double v[3];
+};
+
+__global__ void shear_velocities_kernel(double* velocities, int n_local, ShearRate rate,
+                                        double c) {
+  const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+  if (i >= n_local) return;
+  shear_velocity_atom(velocities + 3 * static_cast<std::size_t>(i), rate.v, c);
+}
+
 __global__ void ornstein_uhlenbeck_kernel(double* velocities, const int* types,
                                           const std::int64_t* ids, const double* masses,
                                           int n_local, OrnsteinUhlenbeckStep step, double* heat) {
@@ -167,6 +179,13 @@ void DeviceAtomKernels::scale_velocity_components(const std::array<double, 3>& l
   MD_CUDA_CHECK_LAUNCH(stream_);
 }
 
+void DeviceAtomKernels::shear_velocities(const std::array<double, 3>& rate, double c) {
+  if (arrays_.n_local <= 0) return;
+  shear_velocities_kernel<<<atom_blocks(arrays_.n_local), kThreads, 0, stream_>>>(
+      arrays_.velocities, arrays_.n_local, ShearRate{{rate[0], rate[1], rate[2]}}, c);
+  MD_CUDA_CHECK_LAUNCH(stream_);
+}
+
 void DeviceAtomKernels::map_positions(const BoxMap& map) {
   if (arrays_.n_local <= 0) return;
   map_positions_kernel<<<atom_blocks(arrays_.n_local), kThreads, 0, stream_>>>(
@@ -183,9 +202,8 @@ double DeviceAtomKernels::local_twice_kinetic_energy() {
   return t[0] + t[1] + t[2];
 }
 
-std::array<double, 3> DeviceAtomKernels::local_twice_kinetic_diagonal() {
-  const std::array<double, 6> t = local_kinetic_tensor();
-  return {t[0], t[1], t[2]};
+std::array<double, 6> DeviceAtomKernels::local_twice_kinetic_tensor() {
+  return local_kinetic_tensor();
 }
 
 double DeviceAtomKernels::ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) {

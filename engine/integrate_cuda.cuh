@@ -86,7 +86,8 @@ class DeviceAtomKernels final : public AtomKernels {
   void scale_velocity_components(const std::array<double, 3>& lambda) override;
   void map_positions(const BoxMap& map) override;
   double local_twice_kinetic_energy() override;
-  std::array<double, 3> local_twice_kinetic_diagonal() override;
+  void shear_velocities(const std::array<double, 3>& rate, double c) override;
+  std::array<double, 6> local_twice_kinetic_tensor() override;
   double ornstein_uhlenbeck(const OrnsteinUhlenbeckStep& step) override;
   /// Σ m v_a v_b · mvv2e of the owned atoms (see DeviceKineticEnergy). Local only.
   std::array<double, 6> local_kinetic_tensor();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// \file
 /// NPT by the Martyna–Tobias–Klein equations (J. Chem. Phys. 101, 4177 (1994)) with Nosé–Hoover
-/// chains on the particles and on the cell, in the form of LAMMPS's `fix npt ... iso` or `aniso`
+/// chains on the particles and on the cell, in the form of LAMMPS's `fix npt ... iso`, `aniso` or `tri`
 /// (FixNH with mtk yes, tloop = ploop = 1, drag 0, dilate all): a second-order barostat with a conserved
 /// quantity, the usual choice for production NPT once the box is near equilibrium (from far
 /// away, stochastic cell rescaling relaxes without oscillating: engine/barostat_c_rescale.hpp).
@@ -25,6 +25,16 @@
 /// virial of the latest forces. The box scales about its centre (LAMMPS's default fixed point).
 /// Conserved energy: E_pot + K + the two chains' terms + Σ_a W·ω̇_a²/2 + P₀·(V − V₀), V₀ the
 /// volume when the run began (LAMMPS's vol0).
+///
+/// Triclinic coupling (`tri`) adds the tilt rates ω̇_xy, ω̇_xz, ω̇_yz (mass W each, force
+/// P_ab·V/W with P_ab = (2K_ab + W_ab)/V, target 0), the cell chain targets 6kT over all six
+/// rates, the velocity scaling gets a shear between its two quarter factors
+/// (v_x −= dt/2·(v_y·ω̇_xy + v_z·ω̇_xz), v_y −= dt/2·v_z·ω̇_yz), and each half-step box move
+/// integrates ḣ = ω̇·h for the tilts around the scaling of the lengths, in FixNH::remap's
+/// symmetric order (xz, yz, xy, xz quarter steps). Without `tri` the tilts follow the lengths
+/// (xy with ly, xz and yz with lz), as LAMMPS's default scalexy/scalexz/scaleyz. Cells are not
+/// flipped: a tilt may grow beyond LAMMPS's limit during a run (the geometry handles any tilt;
+/// the halo just grows).
 #pragma once
 
 #include <array>
@@ -48,7 +58,7 @@ class MtkIntegrator final : public Integrator {
   bool needs_virial(std::int64_t) const override { return true; }
   double conserved_energy_contribution(const Communicator& comm, const Box& box) const override;
   /// [particle chain (3M), cell chain (3M'), ω̇_x, ω̇_y, ω̇_z, mtk term, V₀, 2K of the last
-  /// half step]
+  /// half step], then for `tri` ω̇_xy, ω̇_xz, ω̇_yz]
   IntegratorState save() const override;
   void restore(const IntegratorState& state) override;
 
@@ -60,10 +70,14 @@ class MtkIntegrator final : public Integrator {
                                const std::array<double, 9>& virial, double volume);
   /// The cell chain's half step: scales ω̇.
   void cell_chain_half_step();
-  /// v_a *= exp(−dt/2·(ω̇_a + mtk_term)), in LAMMPS's two quarter factors.
+  /// v_a *= exp(−dt/2·(ω̇_a + mtk_term)), in LAMMPS's two quarter factors (with the tilt
+  /// shear between them for `tri`).
   void barostat_velocity_scaling(AtomKernels& atoms) const;
-  /// The box and positions scaled by e^(ω̇_a·dt/2) about the box centre.
+  /// The box and positions scaled by e^(ω̇_a·dt/2) about the box centre (and, for `tri`, the
+  /// tilts moved by their rates).
   void scale_box(StepContext& context) const;
+  /// `box` after one half-step move of the cell (dt/2), FixNH::remap.
+  Box moved_box(const Box& box) const;
 
   double dt_;
   double pressure_bar_;
@@ -71,10 +85,11 @@ class MtkIntegrator final : public Integrator {
   double n_atoms_;
   double dof_;             ///< 3N − 3
   double cell_mass_;       ///< W, eV·ps²
-  bool isotropic_;
+  BarostatCoupling coupling_;
   NoseHooverChain particles_;
   NoseHooverChain cell_chain_;
   std::array<double, 3> omega_dot_{0.0, 0.0, 0.0};  ///< 1/ps
+  std::array<double, 3> tilt_rate_{0.0, 0.0, 0.0};  ///< ω̇_xy, ω̇_xz, ω̇_yz (tri only), 1/ps
   double mtk_term_ = 0.0;   ///< Σ_a ω̇_a/(3N) (LAMMPS mtk_term2), 1/ps
   double volume0_ = -1.0;   ///< Å³; negative until the first step
   double twice_kinetic_ = -1.0;  ///< 2K carried between half steps (LAMMPS's t_current); < 0: unset

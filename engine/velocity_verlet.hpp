@@ -33,6 +33,14 @@ MD_HOST_DEVICE inline void kick_atom(double* v, const double* f, double dtfm) {
   v[2] = add_rn(v[2], mul_rn(dtfm, f[2]));
 }
 
+/// Per-atom shear of the velocity by the cell's off-diagonal strain rates (LAMMPS FixNH's
+/// nh_v_press for `tri`): v_x −= c·(v_y·ω̇_xy + v_z·ω̇_xz), then v_y −= c·v_z·ω̇_yz, with
+/// rate = {ω̇_xy, ω̇_xz, ω̇_yz} (1/ps) and c = dt/2 (ps). No FMA on the device, as kick_atom.
+MD_HOST_DEVICE inline void shear_velocity_atom(double* v, const double* rate, double c) {
+  v[0] = add_rn(v[0], mul_rn(-c, add_rn(mul_rn(v[1], rate[0]), mul_rn(v[2], rate[1]))));
+  v[1] = add_rn(v[1], mul_rn(-c, mul_rn(v[2], rate[2])));
+}
+
 /// Per-atom drift: x += dt·v (no FMA on the device either, as kick_atom).
 MD_HOST_DEVICE inline void drift_atom(double* x, const double* v, double dt) {
   x[0] = add_rn(x[0], mul_rn(dt, v[0]));

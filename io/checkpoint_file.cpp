@@ -383,7 +383,7 @@ std::string physics_fingerprint(const RunConfig& config) {
   if (b.type == BarostatType::kMtk) {
     out << "integrator.barostat = mtk, pressure_bar " << number(b.pressure_bar) << ", tau_ps "
         << number(b.tau_ps) << ", chain " << b.chain << ", coupling "
-        << (b.coupling == BarostatCoupling::kIsotropic ? "isotropic" : "anisotropic") << '\n';
+        << barostat_coupling_name(b.coupling) << '\n';
   }
   if (b.type == BarostatType::kCRescale) {
     out << "integrator.barostat = c_rescale, pressure_bar " << number(b.pressure_bar)

@@ -518,9 +518,10 @@ class RunConfigReader {
         b.chain = static_cast<int>(chain->as_integer(1, kMaxChainLength));
       }
       if (auto coupling = section.find("coupling")) {
-        b.coupling = coupling->as_choice({"isotropic", "anisotropic"}) == "isotropic"
-                         ? BarostatCoupling::kIsotropic
-                         : BarostatCoupling::kAnisotropic;
+        const std::string choice = coupling->as_choice({"isotropic", "anisotropic", "triclinic"});
+        b.coupling = choice == "isotropic"     ? BarostatCoupling::kIsotropic
+                     : choice == "anisotropic" ? BarostatCoupling::kAnisotropic
+                                               : BarostatCoupling::kTriclinic;
       }
       return b;
     }

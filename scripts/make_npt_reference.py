@@ -256,14 +256,15 @@ def mtk_trajectory(lmp, work, coupling, data=ORTHOGONAL_DATA, box_columns=False,
 
 
 def trajectories(lmp):
-    """The mtk_trajectory* entries: iso and aniso, orthogonal and tilted."""
+    """The mtk_trajectory* entries: iso and aniso, orthogonal and tilted; tri, tilted."""
     tilted = write_tilted_data()
     result = {}
     with tempfile.TemporaryDirectory() as work:
         result["mtk_trajectory"] = mtk_trajectory(lmp, work, "iso")
         result["mtk_trajectory_aniso"] = mtk_trajectory(lmp, work, "aniso")
         for coupling, name in (("iso", "mtk_trajectory_tilted"),
-                               ("aniso", "mtk_trajectory_tilted_aniso")):
+                               ("aniso", "mtk_trajectory_tilted_aniso"),
+                               ("tri", "mtk_trajectory_tilted_tri")):
             result[name] = mtk_trajectory(lmp, work, coupling, TILTED_DATA, True, tilted)
     return result
 

@@ -143,7 +143,8 @@ TEST_CASE("device atom kernels: no atoms is a no-op", "[integrate_cuda]") {
   device.kernels.scale_velocities(0.5);
   device.kernels.scale_velocity_components({0.5, 0.5, 0.5});
   CHECK(device.kernels.local_twice_kinetic_energy() == 0.0);
-  for (double x : device.kernels.local_twice_kinetic_diagonal()) CHECK(x == 0.0);
+  device.kernels.shear_velocities({0.1, 0.2, 0.3}, 0.001);
+  for (double x : device.kernels.local_twice_kinetic_tensor()) CHECK(x == 0.0);
   md::OrnsteinUhlenbeckStep o;
   o.c1 = 0.5;
   o.mvv2e = 1.0;
@@ -175,11 +176,12 @@ TEST_CASE("device kinetic energy equals the CPU sums within 1e-14", "[integrate_
   const double want_twice = host.local_twice_kinetic_energy();
   const double got_twice = device.kernels.local_twice_kinetic_energy();
   CHECK(std::abs(got_twice - want_twice) <= 1e-14 * want_twice);
-  // The diagonal an anisotropic barostat reads.
-  const std::array<double, 3> want_diagonal = host.local_twice_kinetic_diagonal();
-  const std::array<double, 3> got_diagonal = device.kernels.local_twice_kinetic_diagonal();
-  for (int a = 0; a < 3; ++a) {
-    CHECK(std::abs(got_diagonal[a] - want_diagonal[a]) <= 1e-14 * want_diagonal[a]);
+  // The tensor the anisotropic and triclinic barostats read, through the kernels' interface.
+  const std::array<double, 6> want_tensor = host.local_twice_kinetic_tensor();
+  const std::array<double, 6> got_tensor = device.kernels.local_twice_kinetic_tensor();
+  for (int k = 0; k < 6; ++k) {
+    const double scale = k < 3 ? std::abs(want_tensor[k]) : trace;
+    CHECK(std::abs(got_tensor[k] - want_tensor[k]) <= 1e-14 * scale);
   }
 
   // Repeated reductions allocate nothing more.
@@ -188,7 +190,9 @@ TEST_CASE("device kinetic energy equals the CPU sums within 1e-14", "[integrate_
   CHECK(device.kernels.device_memory_bytes() == held);
 }
 
-TEST_CASE("device position map into a new box equals the CPU bit for bit", "[integrate_cuda]") {
+TEST_CASE("device position map into a new tilted box and the velocity shear equal the CPU bit "
+          "for bit",
+          "[integrate_cuda]") {
   md::ParticleState cpu = random_state(1000, 50, 31);
   md::HostAtomKernels host(cpu);
   DeviceCopy device(cpu);
@@ -199,11 +203,16 @@ TEST_CASE("device position map into a new box equals the CPU bit for bit", "[int
     to.lo[d] = -1.5 + 0.1 * d;
     to.hi[d] = 31.7 - 0.3 * d;
   }
+  // Tilted cells, so the map's shear terms (engine/box_map.hpp) are exercised too.
+  from.tilt[md::Box::kXY] = 6.0, from.tilt[md::Box::kXZ] = -4.5, from.tilt[md::Box::kYZ] = 3.0;
+  to.tilt[md::Box::kXY] = 6.3, to.tilt[md::Box::kXZ] = -4.1, to.tilt[md::Box::kYZ] = 2.6;
   const md::BoxMap map = md::BoxMap::between(from, to);
   for (md::AtomKernels* atoms : {static_cast<md::AtomKernels*>(&host),
                                  static_cast<md::AtomKernels*>(&device.kernels)}) {
     atoms->map_positions(map);
+    atoms->shear_velocities({0.37, -0.21, 0.12}, 0.0025);
   }
   // Owned rows mapped, ghost rows untouched, on both sides and to the same bits.
   REQUIRE(bitwise_equal(download(device.positions, device.stream), cpu.positions));
+  REQUIRE(bitwise_equal(download(device.velocities, device.stream), cpu.velocities));
 }

@@ -147,9 +147,12 @@ TEST_CASE("run config: the npt integrator and its barostat", "[io][config][baros
   CHECK(parse(kMinimal + "integrator: {type: npt, " + nhc +
               ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, coupling: anisotropic}}\n")
             .simulation.integrator.barostat.coupling == md::BarostatCoupling::kAnisotropic);
+  CHECK(parse(kMinimal + "integrator: {type: npt, " + nhc +
+              ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, coupling: triclinic}}\n")
+            .simulation.integrator.barostat.coupling == md::BarostatCoupling::kTriclinic);
   CHECK_THAT(parse_error(kMinimal + "integrator: {type: npt, " + nhc +
                          ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, coupling: tri}}\n"),
-             Contains("must be isotropic or anisotropic, got 'tri'"));
+             Contains("must be isotropic, anisotropic or triclinic, got 'tri'"));
   CHECK(parse(kMinimal + "integrator: {type: npt, " + nhc +
               ", barostat: {type: mtk, pressure_bar: 1, tau_ps: 1, chain: 5}}\n")
             .simulation.integrator.barostat.chain == 5);
