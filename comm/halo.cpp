@@ -11,6 +11,7 @@ int Halo::build(const Domain& domain, const Communicator& comm, double ghost_wid
                 std::vector<double>& positions, std::vector<int>& types,
                 std::vector<std::int64_t>& ids) {
   swaps_.clear();
+  hops_ = {0, 0, 0};
   n_local_ = n_local;
   n_remote_ = 0;
   positions.resize(3 * static_cast<std::size_t>(n_local));
@@ -27,6 +28,7 @@ int Halo::build(const Domain& domain, const Communicator& comm, double ghost_wid
     const double reach = ghost_width * box.width_factor(d);
     // Every rank takes the same number of hops (subdomains are equal), so exchanges pair up.
     const int hops = static_cast<int>(std::ceil(reach / domain.sub_length(d)));
+    hops_[d] = hops;
     const int n_before_dimension = n_all;
     for (int dir : {-1, +1}) {
       int candidate_first = 0;
@@ -35,12 +37,11 @@ int Halo::build(const Domain& domain, const Communicator& comm, double ghost_wid
         Swap swap;
         swap.dest = domain.neighbor(d, dir);
         swap.source = domain.neighbor(d, -dir);
-        if (domain.crosses_boundary(d, dir)) {
-          // A ghost across the periodic boundary is its atom moved by one edge vector.
-          double edge[3];
-          box.edge(d, edge);
-          for (int c = 0; c < 3; ++c) swap.shift[c] = -dir * edge[c];
-        }
+        swap.dimension = d;
+        swap.direction = dir;
+        swap.crosses = domain.crosses_boundary(d, dir);
+        // A ghost across the periodic boundary is its atom moved by one edge vector.
+        if (swap.crosses) set_shift(swap, box);
         if (swap.dest >= 0) {
           // Sending down: the receiver needs atoms within `reach` above its upper face, which
           // is our lower face; sending up, the mirror image.
@@ -79,6 +80,32 @@ int Halo::build(const Domain& domain, const Communicator& comm, double ghost_wid
   }
   n_ghost_ = n_all - n_local;
   return n_ghost_;
+}
+
+void Halo::set_shift(Swap& swap, const Box& box) {
+  double edge[3];
+  box.edge(swap.dimension, edge);
+  for (int c = 0; c < 3; ++c) swap.shift[c] = -swap.direction * edge[c];
+}
+
+void Halo::update_shifts(const Box& box) {
+  for (Swap& swap : swaps_) {
+    if (swap.crosses) set_shift(swap, box);
+  }
+}
+
+double Halo::ghost_shift_change(const Box& from, const Box& to) const {
+  double bound = 0.0;
+  for (int d = 0; d < 3; ++d) {
+    if (hops_[d] == 0) continue;
+    double a[3], b[3];
+    from.edge(d, a);
+    to.edge(d, b);
+    const double change[3] = {b[0] - a[0], b[1] - a[1], b[2] - a[2]};
+    bound += hops_[d] * std::sqrt(change[0] * change[0] + change[1] * change[1] +
+                                  change[2] * change[2]);
+  }
+  return bound;
 }
 
 void Halo::forward_impl(const Communicator& comm, Span<double> values, int components,

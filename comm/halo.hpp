@@ -20,6 +20,7 @@
 /// of exchanges, so ranks with empty subdomains take part like any other.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -64,6 +65,15 @@ class Halo {
   /// are left unchanged (stale). Collective.
   void reverse_sum(const Communicator& comm, Span<double> values, int components);
 
+  /// After a box change without a rebuild (a barostat's step; the atoms were mapped at fixed
+  /// fractional coordinates, so the plan's exports still hold): the periodic shifts become
+  /// `box`'s edge vectors.
+  void update_shifts(const Box& box);
+  /// A bound (Å) on how far any ghost's periodic shift moves when the box changes from `from`
+  /// (the box of the last build) to `to`: Σ_d hops_d·|edge_d(to) − edge_d(from)|, a ghost
+  /// crossing the periodic boundary along d at most once per hop.
+  double ghost_shift_change(const Box& from, const Box& to) const;
+
   int n_local() const { return n_local_; }
   int n_ghost() const { return n_ghost_; }
   /// Number of ghost atoms received from other ranks (not periodic self-images), for reporting.
@@ -92,13 +102,19 @@ class Halo {
     int source = -1;  ///< rank the imports come from (−1: nobody)
     std::vector<int> exports;  ///< local indices sent, in order
     double shift[3] = {0.0, 0.0, 0.0};  ///< added to exported positions (periodic boundary)
+    int dimension = 0;       ///< the dimension this swap sends along
+    int direction = 0;       ///< −1 (down) or +1 (up)
+    bool crosses = false;    ///< the step crosses the periodic boundary (shift = −direction·edge)
     int import_first = 0;  ///< first index of the received ghosts
     int import_count = 0;
   };
 
   void forward_impl(const Communicator& comm, Span<double> values, int components, bool shift);
+  /// swap.shift = −direction·edge of `box` along the swap's dimension.
+  static void set_shift(Swap& swap, const Box& box);
 
   std::vector<Swap> swaps_;
+  std::array<int, 3> hops_{0, 0, 0};  ///< hops per direction along each dimension
   int n_local_ = 0;
   int n_ghost_ = 0;
   int n_remote_ = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "comm/halo_cuda.cuh"
+#include "core/error.hpp"
 
 namespace md {
 namespace {
@@ -69,6 +70,16 @@ void PinnedHostBuffer::release() {
   if (data_ != nullptr) cudaFreeHost(data_);
   data_ = nullptr;
   capacity_ = 0;
+}
+
+void DeviceHalo::update_shifts(const Halo& halo) {
+  if (halo.n_swaps() != swaps_.size()) {
+    throw internal_error("DeviceHalo::update_shifts: the plan has changed; call set_plan");
+  }
+  for (std::size_t k = 0; k < swaps_.size(); ++k) {
+    const Halo::SwapView view = halo.swap_view(k);
+    for (int c = 0; c < 3; ++c) swaps_[k].shift[c] = view.shift[c];
+  }
 }
 
 void DeviceHalo::set_plan(const Halo& halo, cudaStream_t stream) {

@@ -77,6 +77,9 @@ class DeviceHalo {
   /// Takes the plan of `halo` (call after every Halo::build): copies the swap descriptions and
   /// uploads all export lists on `stream`.
   void set_plan(const Halo& halo, cudaStream_t stream);
+  /// Takes `halo`'s periodic shifts after Halo::update_shifts (a box change without a rebuild;
+  /// the plan is otherwise unchanged). Host-side only: shifts travel as kernel parameters.
+  void update_shifts(const Halo& halo);
 
   /// Copies owned positions ([n_all][3], device) to their ghosts, adding each ghost's periodic
   /// shift. Collective.

@@ -33,6 +33,9 @@ struct CheckpointState {
   double time_ps = 0.0;
   double dt_ps = 0.0;
   Box box;
+  /// The box the halo and neighbour list were built in (a barostat moves the box between
+  /// rebuilds); the same as `box` in checkpoints written before it was stored.
+  Box rebuild_box;
   int n_ranks = 1;
   std::array<int, 3> grid{1, 1, 1};
   std::vector<std::string> type_names;

@@ -150,8 +150,15 @@ void Simulation::change_box(const Box& box) {
   }
   on_all_ranks(comm_, [&] { check_box_for_radius(box, potential_->cutoff() + settings_.skin); });
   backend_->kernels().map_positions(BoxMap::between(domain_.box(), box));
+  adopt_box(box);
+  box_changed_ = true;
+}
+
+void Simulation::adopt_box(const Box& box) {
   domain_.set_box(box);
-  box_changed_ = true;  // the ghosts and the list are rebuilt at the next neighbour phase
+  halo_.update_shifts(box);
+  backend_->update_halo_shifts(halo_);
+  ghost_shift_drift_ = halo_.ghost_shift_change(list_box_, box);
 }
 
 RunReport Simulation::run(std::int64_t n_steps) {
@@ -281,10 +288,16 @@ void Simulation::update_ghosts_or_rebuild() {
     check_step_displacement(state_, backend_->reference_positions(), std::sqrt(moved_sq),
                             settings_.skin, limit, comm_, step_);
   }
-  // A Verlet list stays valid while no atom has moved more than skin/2 since it was built, and
-  // while the box is the one it was built in.
-  if (box_changed_ || 4.0 * moved_sq > settings_.skin * settings_.skin) {
-    box_changed_ = false;
+  box_changed_ = false;
+  // A Verlet list stays valid while no pair distance can have changed by the skin since it was
+  // built: each atom moved at most sqrt(moved_sq) (affine box moves included, the positions are
+  // mapped) and a ghost's periodic shift at most ghost_shift_drift_. Without box changes this is
+  // the usual "no atom moved more than skin/2".
+  const double skin = settings_.skin;
+  const bool stale = ghost_shift_drift_ > 0.0
+                         ? 2.0 * std::sqrt(moved_sq) + ghost_shift_drift_ > skin
+                         : 4.0 * moved_sq > skin * skin;
+  if (stale) {
     rebuild_neighbors();
   } else {
     auto timing = timers_.scope(Phase::kComm);
@@ -314,6 +327,8 @@ void Simulation::rebuild_neighbors() {
     state_.n_ghost = halo_.build(domain_, comm_, potential_->cutoff() + settings_.skin,
                                  state_.n_local,
                                  state_.positions, state_.types, state_.ids);
+    list_box_ = domain_.box();
+    ghost_shift_drift_ = 0.0;
     state_.forces.resize(3 * static_cast<std::size_t>(state_.n_all()));
   }
   NeighborView guard_view;

@@ -106,9 +106,14 @@ class Simulation {
   /// integrators the settings cannot express yet, and for tests.
   void set_integrator(std::unique_ptr<Integrator> integrator) { integrator_ = std::move(integrator); }
   /// Changes the box (BoxControl; what a barostat's half step calls): maps the owned positions
-  /// into `box` through the backend's kernels, gives the domain the new box and rebuilds the
-  /// halo and list at the next neighbour phase. Collective.
+  /// into `box` through the backend's kernels, gives the domain the new box and the halo its new
+  /// periodic shifts. The list stays valid while 2·(largest displacement since the build) plus
+  /// the ghost shifts' drift stays below the skin (update_ghosts_or_rebuild), so small steady
+  /// box changes (MTK moves the box every step) do not rebuild every step. Collective.
   void change_box(const Box& box);
+  /// The box becomes `box` with the atoms where they are (a restart's positions are already in
+  /// it): the domain, the halo's shifts and the shift drift follow.
+  void adopt_box(const Box& box);
   /// Fault injection for tests: called on every rank after each migration with the owned atoms
   /// (a test removes one to exercise the lost-atoms guard, which no correct run can reach).
   void set_migration_hook(std::function<void(ParticleState&, std::int64_t step)> hook) {
@@ -228,7 +233,10 @@ class Simulation {
     void change_box(const Box& box) override { simulation.change_box(box); }
     Simulation& simulation;
   } box_control_{*this};
-  bool box_changed_ = false;  ///< the box changed since the last neighbour-list build
+  bool box_changed_ = false;  ///< the box changed in this step (the displacement guard skips it)
+  Box list_box_;              ///< the box of the last neighbour-list build
+  /// Halo::ghost_shift_change(list_box_, box): how far ghost shifts moved since the build, Å.
+  double ghost_shift_drift_ = 0.0;
   std::array<double, 9> global_virial_{};  ///< summed over ranks, for the integrator
   std::int64_t global_virial_step_ = -1;
   double temperature_limit_ = 0.0;  ///< K; 0: no temperature guard

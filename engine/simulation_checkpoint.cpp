@@ -34,6 +34,7 @@ CheckpointState Simulation::gather_checkpoint() const {
   c.time_ps = current_time();
   c.dt_ps = settings_.dt_ps;
   c.box = domain_.box();
+  c.rebuild_box = list_box_;
   c.n_ranks = comm_.size();
   c.grid = domain_.grid();
   c.type_names = state_.type_names;
@@ -172,13 +173,19 @@ void Simulation::restore_atoms_in_place(const CheckpointState& checkpoint) {
       current[3 * i + d] = records[i].position[d];
     }
   }
-  // The halo and neighbour list exactly as they were built from these positions (every atom is
-  // already on its owner and inside the box, so the migration moves nothing), then the positions
-  // as they are now, forwarded to the ghosts as the uninterrupted run did.
+  // The halo and neighbour list exactly as they were built from these positions, in the box of
+  // that build (every atom is already on its owner and inside it, so the migration moves
+  // nothing); then the box and positions as they are now, forwarded to the ghosts as the
+  // uninterrupted run did.
+  const Box current_box = domain_.box();
+  Box rebuild_box = checkpoint.rebuild_box;
+  broadcast(comm_, rebuild_box);
+  domain_.set_box(rebuild_box);
   rebuild_neighbors();
   if (state_.n_local != static_cast<int>(n)) {
     throw internal_error("restart: the migration moved atoms of a same-layout checkpoint");
   }
+  adopt_box(current_box);
   std::copy(current.begin(), current.end(), state_.positions.begin());
   backend_->take_owned_atoms(state_);
   update_ghosts_or_rebuild();

@@ -65,6 +65,9 @@ class StepBackend {
   /// Largest squared displacement (Å²) of an owned atom since the last build. Local only: reduce
   /// over ranks before deciding to rebuild.
   virtual double max_displacement_sq(const ParticleState& state) = 0;
+  /// The box changed without a rebuild: `halo`'s shifts were updated (Halo::update_shifts); a
+  /// backend holding its own copy of the plan takes them. The host backend uses `halo` itself.
+  virtual void update_halo_shifts(const Halo& halo) { (void)halo; }
   /// Owned positions → ghosts (with their periodic shifts), by `halo`'s plan. Collective.
   virtual void forward_positions(ParticleState& state, Halo& halo, const Communicator& comm) = 0;
   /// Forces on owned and ghost atoms (OVERWRITTEN) by `potential`, and what `request` asks for.

@@ -108,6 +108,8 @@ class CudaStepBackend final : public ResidentStepBackend {
     return list_.max_displacement_sq(positions_.data(), n_local_, stream_.get());
   }
 
+  void update_halo_shifts(const Halo& halo) override { halo_.update_shifts(halo); }
+
   void resident_forward_positions(const Communicator& comm) override {
     halo_.forward_positions(comm, positions_.data(), stream_.get());
   }

@@ -48,6 +48,14 @@ class PayloadHasher {
   Sha256 sha_;
 };
 
+/// Bitwise equality of two boxes' bounds and tilts.
+bool same_box(const Box& a, const Box& b) {
+  for (int d = 0; d < 3; ++d) {
+    if (a.lo[d] != b.lo[d] || a.hi[d] != b.hi[d] || a.tilt[d] != b.tilt[d]) return false;
+  }
+  return true;
+}
+
 std::string payload_hash(const CheckpointState& c) {
   PayloadHasher h;
   h.add(c.mdrun_version);
@@ -67,6 +75,14 @@ std::string payload_hash(const CheckpointState& c) {
   // tilts existed still verify.
   if (c.box.triclinic()) {
     for (int t = 0; t < 3; ++t) h.add_value(c.box.tilt[t]);
+  }
+  // Likewise the rebuild box, only when it differs from the box.
+  if (!same_box(c.rebuild_box, c.box)) {
+    for (int d = 0; d < 3; ++d) {
+      h.add_value(c.rebuild_box.lo[d]);
+      h.add_value(c.rebuild_box.hi[d]);
+      h.add_value(c.rebuild_box.tilt[d]);
+    }
   }
   h.add_value(c.n_ranks);
   for (const auto& name : c.type_names) h.add(name);
@@ -185,6 +201,10 @@ void write_checkpoint_file(const std::string& checkpoint_path, const CheckpointS
         const int periodic[3] = {c.box.periodic[0], c.box.periodic[1], c.box.periodic[2]};
         hdf5::write_dataset(box.get(), "periodic", {3}, periodic);
         hdf5::write_dataset(box.get(), "tilt", {3}, c.box.tilt);  // xy, xz, yz
+        // The box of the last neighbour-list build (a restart rebuilds the same list in it).
+        hdf5::write_dataset(box.get(), "rebuild_lo", {3}, c.rebuild_box.lo);
+        hdf5::write_dataset(box.get(), "rebuild_hi", {3}, c.rebuild_box.hi);
+        hdf5::write_dataset(box.get(), "rebuild_tilt", {3}, c.rebuild_box.tilt);
         hdf5::write_string_attribute(box.get(), "unit", "Angstrom");
       }
       {
@@ -297,6 +317,20 @@ CheckpointState read_checkpoint_file(const std::string& path) {
         const auto tilt = read_stored<double>(box.get(), "tilt");
         if (tilt.size() != 3) throw io_error("the box tilt must have 3 components");
         for (int t = 0; t < 3; ++t) c.box.tilt[t] = tilt[t];
+      }
+      c.rebuild_box = c.box;  // older checkpoints: the list was built in the current box
+      if (hdf5::exists(box.get(), "rebuild_lo")) {
+        const auto lo_r = read_stored<double>(box.get(), "rebuild_lo");
+        const auto hi_r = read_stored<double>(box.get(), "rebuild_hi");
+        const auto tilt_r = read_stored<double>(box.get(), "rebuild_tilt");
+        if (lo_r.size() != 3 || hi_r.size() != 3 || tilt_r.size() != 3) {
+          throw io_error("the rebuild box must have 3 components");
+        }
+        for (int d = 0; d < 3; ++d) {
+          c.rebuild_box.lo[d] = lo_r[d];
+          c.rebuild_box.hi[d] = hi_r[d];
+          c.rebuild_box.tilt[d] = tilt_r[d];
+        }
       }
     }
     {

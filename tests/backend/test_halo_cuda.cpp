@@ -8,6 +8,8 @@
 ///    direction, edge and corner images) and 14 Å (more than the box: two hops, several images
 ///    of one atom along a direction),
 ///  - 40 random atoms in a box thinner than the ghost width along x, periodic in x and y only,
+///  - 120 random atoms in a strongly tilted cell, then the same plan after a box change
+///    (Halo::update_shifts, DeviceHalo::update_shifts),
 /// each with device self-swaps (device→device copies) and with self-swaps sent through the pinned
 /// staging and the Communicator (the path of swaps with other ranks). Applying the operations
 /// again must not grow any buffer, and one DeviceHalo is reused across plans.
@@ -182,4 +184,24 @@ TEST_CASE("device halo: one DeviceHalo reused across plans", "[halo_cuda]") {
   check_system(small, device, true);
   check_system(water, device, false);
   check_system(small, device, true);
+}
+
+TEST_CASE("device halo: a tilted cell, then its box changed without a rebuild (new shifts)",
+          "[halo_cuda][triclinic]") {
+  const bool device_self_swaps = GENERATE(true, false);
+  md::test::SerialSystem s = md::test::random_system(120, {0, 0, 0}, {9.0, 10.0, 8.0},
+                                                     {true, true, true}, 2, 5, {4.0, -3.5, 4.5});
+  s.build(5.0);
+  md::DeviceHalo device;
+  check_system(s, device, device_self_swaps);
+  // A barostat's step: the box grows and shears a little; the host plan takes the new edge
+  // vectors as shifts, the device takes them from the host plan, and both forward alike.
+  md::Box moved = s.box;
+  for (int d = 0; d < 3; ++d) moved.hi[d] += 0.05 * (d + 1);
+  moved.tilt[md::Box::kXY] += 0.07;
+  s.halo.update_shifts(moved);
+  device.update_shifts(s.halo);
+  md::CudaStream stream;
+  check_operation(s, device, Operation::kForwardPositions, s.positions, 3, stream);
+  CHECK(s.halo.ghost_shift_change(s.box, moved) > 0.0);
 }

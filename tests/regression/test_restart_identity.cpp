@@ -237,15 +237,25 @@ TEST_CASE("a corrupted checkpoint is refused and the previous one is used",
   RunDir run("corrupt", kCsvr);
   require_ok(run.mdrun("--nsteps 100"));  // checkpoints at 50 (now _prev) and 100
   {
+    // Flip one bit in the middle of the stored positions (HDF5 itself does not notice).
+    std::streamoff offset = 0;
+    {
+      md::hdf5::quiet_errors();
+      md::hdf5::Handle file(H5Fopen((run.dir / "state.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+                            H5Fclose);
+      REQUIRE(file.valid());
+      md::hdf5::Handle positions(H5Dopen2(file.get(), "atoms/position", H5P_DEFAULT), H5Dclose);
+      REQUIRE(positions.valid());
+      const haddr_t start = H5Dget_offset(positions.get());
+      REQUIRE(start != HADDR_UNDEF);  // contiguous storage
+      offset = static_cast<std::streamoff>(start + H5Dget_storage_size(positions.get()) / 2);
+    }
     std::fstream f(run.dir / "state.h5", std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(0, std::ios::end);
-    const std::streamoff size = f.tellg();
-    // Flip one bit in the middle of the file (in the atom data; HDF5 itself does not notice).
-    f.seekg(size / 2);
+    f.seekg(offset);
     char byte = 0;
     f.read(&byte, 1);
     byte ^= 0x04;
-    f.seekp(size / 2);
+    f.seekp(offset);
     f.write(&byte, 1);
   }
   const auto resumed = run.mdrun("--cpi state.h5");
