@@ -14,7 +14,10 @@
 # Environment: LMP (default lmp); REPEATS (default 3): each engine runs this many times,
 # alternating, and the best (highest timesteps/s) run of each is reported, which filters out
 # interference from other processes on a shared machine; PIN_CPU=k pins both engines to core k
-# with taskset (default: not pinned, which is kinder on a shared machine).
+# with taskset (default: not pinned, which is kinder on a shared machine); ENSEMBLE=npt runs both
+# under the MTK barostat instead of NVE (LAMMPS `fix npt temp 172 172 0.5 iso 0 0 2.0`, mdrun
+# `integrator: npt` with nose_hoover_chain 172 K / 0.5 ps and mtk 0 bar / 2 ps: the same
+# equations), which also times what a moving box costs (neighbour-list rebuilds).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,6 +26,7 @@ STEPS=${2:-1000}
 N=${3:-1}
 LMP=${LMP:-lmp}
 REPEATS=${REPEATS:-3}
+ENSEMBLE=${ENSEMBLE:-nve}
 PYTHON=${PYTHON:-/usr/bin/python3}
 DATA=$ROOT/tests/data/lj/lj_liquid.data
 CONFIG=$ROOT/tests/data/lj/lj_cut_shift_no.yaml
@@ -33,6 +37,11 @@ command -v "$LMP" > /dev/null || { echo "error: LAMMPS binary '$LMP' not found" 
 [[ $STEPS =~ ^[0-9]+$ && $STEPS -gt 0 ]] || { echo "error: STEPS must be a positive integer" >&2; exit 1; }
 [[ $N =~ ^[0-9]+$ && $N -gt 0 ]] || { echo "error: REPLICATE must be a positive integer" >&2; exit 1; }
 [[ $REPEATS =~ ^[0-9]+$ && $REPEATS -gt 0 ]] || { echo "error: REPEATS must be a positive integer" >&2; exit 1; }
+case $ENSEMBLE in
+  nve) LMP_FIX="fix             1 all nve" ;;
+  npt) LMP_FIX="fix             1 all npt temp 172.0 172.0 0.5 iso 0.0 0.0 2.0 tchain 3 pchain 3 mtk yes" ;;
+  *) echo "error: ENSEMBLE must be nve or npt" >&2; exit 1 ;;
+esac
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -60,7 +69,7 @@ pair_style      lj/cut 8.5125
 pair_coeff      1 1 0.0103 3.405
 neighbor        1.0 bin
 neigh_modify    every 1 delay 0 check yes
-fix             1 all nve
+$LMP_FIX
 timestep        0.005
 thermo_style    custom step pe ke etotal temp press vol
 thermo          100
@@ -68,11 +77,16 @@ run             $STEPS
 EOF
 
 # --- mdrun --------------------------------------------------------------------------------------
-"$PYTHON" - "$CONFIG" "$WORK/mdrun.yaml" "$STEPS" "$N" <<'PY'
+"$PYTHON" - "$CONFIG" "$WORK/mdrun.yaml" "$STEPS" "$N" "$ENSEMBLE" <<'PY'
 import sys, yaml
-src, dst, steps, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+src, dst, steps, n, ensemble = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 cfg = yaml.safe_load(open(src))
 cfg["run"]["steps"] = steps
+if ensemble == "npt":
+    cfg["integrator"] = {
+        "type": "npt",
+        "thermostat": {"type": "nose_hoover_chain", "temperature_K": 172.0, "tau_ps": 0.5},
+        "barostat": {"type": "mtk", "pressure_bar": 0.0, "tau_ps": 2.0}}
 cfg["thermo"]["every"] = 100
 cfg["output"] = {"write_final_data": False, "summary_json": "summary.json"}
 yaml.safe_dump(cfg, open(dst, "w"), default_flow_style=None, sort_keys=False)
@@ -87,8 +101,9 @@ for ((r = 1; r <= REPEATS; r++)); do
 done
 
 # --- Report -------------------------------------------------------------------------------------
-"$PYTHON" - "$WORK" "$STEPS" "$N" "$MDRUN" "$LMP" "$REPEATS" <<'PY'
+"$PYTHON" - "$WORK" "$STEPS" "$N" "$MDRUN" "$LMP" "$REPEATS" "$ENSEMBLE" <<'PY'
 import json, os, re, sys
+ensemble = sys.argv[7]
 work, steps, n, mdrun, lmp = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 repeats = int(sys.argv[6])
 lmp_runs, md_runs = [], []
@@ -114,8 +129,8 @@ for line in open("/proc/cpuinfo"):
     if line.startswith("model name"):
         cpu = line.split(":", 1)[1].strip()
         break
-print(f"system      : lj/cut, {atoms} atoms ({10 * n}^3 fcc cells), {steps} steps of 5 fs, 1 core, "
-      f"best of {repeats}")
+print(f"system      : lj/cut, {atoms} atoms ({10 * n}^3 fcc cells), {steps} steps of 5 fs, "
+      f"{ensemble.upper()}, 1 core, best of {repeats}")
 print(f"cpu         : {cpu}")
 print(f"LAMMPS      : {lmp_tps:10.2f} timesteps/s  ({loop.group(1)} s loop, "
       f"{builds.group(1) if builds else '?'} neighbour builds)  [{lmp}]")
