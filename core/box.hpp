@@ -129,4 +129,50 @@ struct Box {
   }
 };
 
+/// A tilt beyond (0.5 + kFlipMargin)·L is flipped (LAMMPS's DELTAFLIP): the margin keeps a tilt
+/// oscillating about the limit from flipping back and forth.
+constexpr double kFlipMargin = 0.1;
+
+/// LAMMPS's cell flip (`fix npt ... flip yes`, FixNH::pre_exchange): a tilt that grew past
+/// (0.5 + kFlipMargin) of its length along a periodic dimension is moved by one edge into the
+/// equivalent, less skewed cell of the same lattice — yz first (c ∓= b, which also moves xz by
+/// ∓xy), then xz (c ∓= a), then xy (b ∓= a). Writes the flips {xy, xz, yz} (+1: the tilt grew by
+/// one length, −1: shrank) into `flips` and returns whether any happened. Atoms keep their
+/// positions; their image counters change by flip_images, and wrapping puts them into the cell.
+inline bool flip_cell(Box& box, int* flips) {
+  flips[0] = flips[1] = flips[2] = 0;
+  const double lx = box.length(0), ly = box.length(1);
+  const double x_limit = (0.5 + kFlipMargin) * lx, y_limit = (0.5 + kFlipMargin) * ly;
+  double& xy = box.tilt[Box::kXY];
+  double& xz = box.tilt[Box::kXZ];
+  double& yz = box.tilt[Box::kYZ];
+  if (box.periodic[1]) {
+    if (yz < -y_limit) {
+      yz += ly, xz += xy, flips[2] = 1;
+    } else if (yz >= y_limit) {
+      yz -= ly, xz -= xy, flips[2] = -1;
+    }
+  }
+  if (box.periodic[0]) {
+    if (xz < -x_limit) {
+      xz += lx, flips[1] = 1;
+    } else if (xz >= x_limit) {
+      xz -= lx, flips[1] = -1;
+    }
+    if (xy < -x_limit) {
+      xy += lx, flips[0] = 1;
+    } else if (xy >= x_limit) {
+      xy -= lx, flips[0] = -1;
+    }
+  }
+  return flips[0] != 0 || flips[1] != 0 || flips[2] != 0;
+}
+
+/// The image counters image[3] of an atom after flip_cell's `flips`, so that its unwrapped
+/// position x + Σ image_d·edge_d is unchanged (LAMMPS's Domain::image_flip).
+MD_HOST_DEVICE inline void flip_images(int* image, const int* flips) {
+  image[1] -= flips[2] * image[2];
+  image[0] -= flips[0] * image[1] + flips[1] * image[2];
+}
+
 }  // namespace md

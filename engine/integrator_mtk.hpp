@@ -32,9 +32,9 @@
 /// (v_x −= dt/2·(v_y·ω̇_xy + v_z·ω̇_xz), v_y −= dt/2·v_z·ω̇_yz), and each half-step box move
 /// integrates ḣ = ω̇·h for the tilts around the scaling of the lengths, in FixNH::remap's
 /// symmetric order (xz, yz, xy, xz quarter steps). Without `tri` the tilts follow the lengths
-/// (xy with ly, xz and yz with lz), as LAMMPS's default scalexy/scalexz/scaleyz. Cells are not
-/// flipped: a tilt may grow beyond LAMMPS's limit during a run (the geometry handles any tilt;
-/// the halo just grows).
+/// (xy with ly, xz and yz with lz), as LAMMPS's default scalexy/scalexz/scaleyz. A tilt grown
+/// past 0.6 of its length is flipped at the next rebuild (core/box.hpp's flip_cell, called by
+/// Simulation::rebuild_neighbors), as LAMMPS's `flip yes`.
 #pragma once
 
 #include <array>

@@ -311,6 +311,20 @@ void Simulation::rebuild_neighbors() {
     auto timing = timers_.scope(Phase::kComm);
     sync_host_state();
   }
+  // A barostat that moves the tilts (mtk triclinic) may skew the cell past LAMMPS's limit: flip
+  // it into the equivalent, less skewed cell of the same lattice, as LAMMPS does at its
+  // reneighbouring. Every rank sees the same box, so all flip alike; positions stay, the image
+  // counters follow and the migration below wraps the atoms into the new cell.
+  {
+    Box box = domain_.box();
+    int flips[3];
+    if (flip_cell(box, flips)) {
+      for (int i = 0; i < state_.n_local; ++i) {
+        flip_images(&state_.images[3 * static_cast<std::size_t>(i)], flips);
+      }
+      domain_.set_box(box);
+    }
+  }
   // Checked here, on every rank at once, so that migrate() never meets an atom it must refuse.
   check_inside_box(state_, domain_.box(), comm_, step_);
   {

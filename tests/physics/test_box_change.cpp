@@ -8,13 +8,17 @@
 ///    from it equals the thermo pressure on every thermo step;
 ///  - after the change every owned position holds the same fractional coordinate in the new box
 ///    (the affine map), the thermo volume is the new one, and the forces of the continuing run
-///    equal a single-point evaluation of the same atoms in the new box (the halo and list were
-///    rebuilt for it);
+///    equal a single-point evaluation of the same atoms in the new box (the halo's shifts follow
+///    the box; the list is kept or rebuilt as the skin bound says);
+///  - a shear past LAMMPS's tilt limit (xy = 0.65·lx) is flipped at the next rebuild into the
+///    same lattice's cell with xy = −0.35·lx: unwrapped positions continue and the forces are
+///    those of a fresh evaluation;
 ///  - a checkpoint written after the change restarts bit for bit in the changed box, although
 ///    the structure the run starts from still has the old one.
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -24,20 +28,26 @@
 
 namespace {
 
-/// Velocity Verlet that reads the virial on every step and changes the box once.
+/// The stand-in barostat's move: x stretched by 2 %, y and z compressed by 1 %.
+md::Box stretched(const md::Box& old) {
+  md::Box box = old;
+  const double factors[3] = {1.02, 0.99, 0.99};
+  for (int d = 0; d < 3; ++d) box.hi[d] = box.lo[d] + factors[d] * box.length(d);
+  return box;
+}
+
+/// Velocity Verlet that reads the virial on every step and changes the box once, to
+/// change(box).
 class BoxChangingVerlet final : public md::Integrator {
  public:
-  BoxChangingVerlet(double dt, std::int64_t change_step) : dt_(dt), change_step_(change_step) {}
+  BoxChangingVerlet(double dt, std::int64_t change_step,
+                    std::function<md::Box(const md::Box&)> change = stretched)
+      : dt_(dt), change_step_(change_step), change_(std::move(change)) {}
   std::string description() const override { return "test: Verlet changing the box"; }
   void first_half(md::StepContext& context) override {
     context.atoms.half_kick(dt_);
     context.atoms.drift(dt_);
-    if (context.step == change_step_) {
-      md::Box box = context.box;
-      const double factors[3] = {1.02, 0.99, 0.99};
-      for (int d = 0; d < 3; ++d) box.hi[d] = box.lo[d] + factors[d] * box.length(d);
-      context.box_control.change_box(box);
-    }
+    if (context.step == change_step_) context.box_control.change_box(change_(context.box));
   }
   void second_half(md::StepContext& context) override {
     context.atoms.half_kick(dt_);
@@ -56,6 +66,7 @@ class BoxChangingVerlet final : public md::Integrator {
  private:
   double dt_;
   std::int64_t change_step_;
+  std::function<md::Box(const md::Box&)> change_;
 };
 
 /// Records the thermo samples of a run.
@@ -166,4 +177,53 @@ TEST_CASE("box-aware step: a checkpoint after a box change restarts in the chang
   CHECK(continued.positions == straight.positions);
   CHECK(continued.velocities == straight.velocities);
   CHECK(continued.forces == straight.forces);
+}
+
+TEST_CASE("box-aware step: a cell sheared past the tilt limit is flipped at the next rebuild",
+          "[physics][box][triclinic]") {
+  const md::Communicator comm = md::Communicator::world();
+  md::SimulationSettings settings = md::test::lj_liquid_settings();
+  // An instant shear of 0.65 puts a liquid far from equilibrium: its energy jumps by design.
+  settings.guards.max_energy_jump_eV_per_atom = 0.0;
+  auto simulation = md::test::lj_liquid_simulation(comm, settings);
+  const auto shear = [](const md::Box& old) {
+    md::Box box = old;
+    box.tilt[md::Box::kXY] = 0.65 * old.length(0);
+    return box;
+  };
+  simulation->set_integrator(std::make_unique<BoxChangingVerlet>(0.01, kChangeStep, shear));
+  simulation->setup();
+  const md::Box old_box = simulation->box();
+  simulation->run(kChangeStep);
+  const md::AtomSet before = simulation->owned_atoms();
+  simulation->run(1);  // the shear moves atoms by up to 0.65·lx: the list is rebuilt, the cell flipped
+  const md::Box box = simulation->box();
+  CHECK(box.tilt[md::Box::kXY] == Approx(-0.35 * old_box.length(0)).epsilon(1e-12));
+  CHECK(box.volume() == Approx(old_box.volume()).epsilon(1e-14));
+
+  // Unwrapped positions continue: the sheared (unflipped) map of the step-20 atoms, plus one
+  // step's drift, is where the atoms are, counted with their flipped image counters.
+  const md::AtomSet after = simulation->owned_atoms();
+  REQUIRE(after.size() == before.size());
+  const md::BoxMap map = md::BoxMap::between(old_box, shear(old_box));
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    REQUIRE(after.ids[i] == before.ids[i]);
+    double x_before[3], x_after[3];
+    old_box.unwrap(&before.positions[3 * i], &before.images[3 * i], x_before);
+    md::map_position_atom(x_before, map);
+    box.unwrap(&after.positions[3 * i], &after.images[3 * i], x_after);
+    for (int d = 0; d < 3; ++d) CHECK(std::abs(x_after[d] - x_before[d]) < 0.2);
+  }
+  // The forces of the continuing run are those of the atoms in the flipped cell.
+  simulation->run(5);
+  const md::EvaluationResult fresh = simulation->evaluate(false);
+  const md::TrajectoryFrame frame = simulation->gather_frame(md::TrajectoryFields{false, true});
+  if (comm.is_root()) {
+    REQUIRE(frame.forces.size() == fresh.forces.size());
+    double worst = 0.0;
+    for (std::size_t k = 0; k < frame.forces.size(); ++k) {
+      worst = std::max(worst, std::abs(frame.forces[k] - fresh.forces[k]));
+    }
+    CHECK(worst <= 1e-12);
+  }
 }

@@ -164,3 +164,46 @@ TEST_CASE("untilted coordinates are lo + L·s; widths are the distances between 
   CHECK_FALSE(orthogonal.triclinic());
   CHECK(box.triclinic());
 }
+
+TEST_CASE("a cell skewed past LAMMPS's limit flips into the same lattice; atoms keep their "
+          "unwrapped positions",
+          "[box]") {
+  struct Case {
+    double xy, xz, yz;
+  };
+  // Each tilt past (0.5 + margin)·L, on either side, alone and together (yz's flip also moves xz).
+  const Case c = GENERATE(Case{7.5, 0.0, 0.0}, Case{-7.5, 0.0, 0.0}, Case{0.0, 7.4, 0.0},
+                          Case{0.0, -7.4, 0.0}, Case{0.0, 0.0, 6.7}, Case{0.0, 0.0, -6.7},
+                          Case{7.3, -7.4, 6.8}, Case{-7.3, 7.4, -6.8}, Case{2.0, 1.0, 0.5});
+  md::Box box;
+  box.lo[0] = -1.0, box.hi[0] = 11.0;  // lx 12: flips past 7.2
+  box.lo[1] = 0.0, box.hi[1] = 11.0;   // ly 11: flips past 6.6
+  box.lo[2] = 2.0, box.hi[2] = 12.0;
+  box.tilt[0] = c.xy, box.tilt[1] = c.xz, box.tilt[2] = c.yz;
+  md::Box flipped = box;
+  int flips[3];
+  const bool any = md::flip_cell(flipped, flips);
+  CHECK(any == (std::abs(c.xy) > 7.2 || std::abs(c.xz) > 7.2 || std::abs(c.yz) > 6.6));
+  CHECK(std::abs(flipped.tilt[md::Box::kYZ]) <= 0.5 * box.length(1) + 1e-12);
+  CHECK(std::abs(flipped.tilt[md::Box::kXY]) <= (0.5 + md::kFlipMargin) * box.length(0));
+  CHECK(flipped.volume() == box.volume());
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> frac(-2.0, 3.0);
+  for (int trial = 0; trial < 200; ++trial) {
+    const double s[3] = {frac(rng), frac(rng), frac(rng)};
+    double x[3];
+    from_fractional(box, s, x);
+    int image[3] = {0, 0, 0};
+    box.wrap(x, image);  // an atom of the old cell with its images
+    double before[3];
+    box.unwrap(x, image, before);
+    md::flip_images(image, flips);
+    flipped.wrap(x, image);
+    double after[3];
+    flipped.unwrap(x, image, after);
+    for (int d = 0; d < 3; ++d) {
+      CHECK(flipped.contains(x, d));
+      CHECK(after[d] == Approx(before[d]).margin(1e-10));
+    }
+  }
+}
