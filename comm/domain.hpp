@@ -24,7 +24,8 @@ class Domain {
   const Box& box() const { return box_; }
   /// Changes the box (a barostat's step, or a restart in the box of its checkpoint), keeping the
   /// rank grid: the subdomains scale with it. The periodic flags must not change. Atoms are not
-  /// moved here: the caller maps them and rebuilds the halo.
+  /// moved here: the caller maps them (same fractional coordinates, so ownership holds) and
+  /// updates the halo's shifts or rebuilds it.
   void set_box(const Box& box);
   const std::array<int, 3>& grid() const { return grid_; }
   const std::array<int, 3>& coords() const { return coords_; }

@@ -24,7 +24,7 @@
 /// V^N and ⟨P + kT/V⟩ = P₀ instead: a difference of one in N, which we leave out to give the
 /// same numbers as LAMMPS.
 /// A move is made every `every` steps with dt = every × the timestep (GROMACS's nstpcouple);
-/// each move rebuilds the neighbour list, so every = 10 keeps that cost small.
+/// every = 10 keeps the cost of the moves (a reduction and an affine map) small.
 ///
 /// Effective energy: each move changes the enthalpy K + U + P₀V by ΔK (exact, K(1/μ² − 1)),
 /// ΔU ≈ −(μ − 1)·W_tr (first order, from the virial W = Σ F⊗r) and P₀ΔV; their sum is

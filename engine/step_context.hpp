@@ -16,8 +16,9 @@
 namespace md {
 
 /// Changes the simulation box during a step. The owned positions are mapped affinely into the
-/// new box (BoxMap, through the atom kernels), the domain takes the new box, and the neighbour
-/// list and halo are rebuilt at the step's neighbour phase. Implemented by the Simulation.
+/// new box (BoxMap, through the atom kernels), the domain takes the new box and the halo its new
+/// periodic shifts; the neighbour list and halo are rebuilt at the step's neighbour phase when
+/// the skin bound says so (Simulation::update_ghosts_or_rebuild). Implemented by the Simulation.
 class BoxControl {
  public:
   virtual ~BoxControl() = default;
