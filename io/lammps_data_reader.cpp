@@ -544,7 +544,8 @@ class DataFileParser {
         }
         case HeaderKey::kGeneralTriclinic:
           fail("'" + text + "' header line: general-triclinic boxes are not supported",
-               "an orthogonal box given by 'xlo xhi', 'ylo yhi' and 'zlo zhi'");
+               "a box given by 'xlo xhi', 'ylo yhi', 'zlo zhi' and optionally 'xy xz yz' "
+               "(LAMMPS's restricted triclinic)");
       }
     }
     return false;

@@ -42,6 +42,8 @@ import sys
 
 import numpy as np
 
+from lammps_box import LammpsBox
+
 # LAMMPS `units metal` constants (src/update.cpp), the same as mdrun's core/units.hpp.
 BOLTZ = 8.617343e-5  # eV/K
 MVV2E = 1.0364269e-4  # amu A^2/ps^2 -> eV
@@ -89,30 +91,13 @@ class Gaussian:
         return radius * math.cos(2.0 * math.pi * u2)
 
 
-class Box:
-    """LAMMPS's restricted-triclinic box, with Domain::set_global_box's h and h_inv and
-    Domain::x2lamda / lamda2x in the same floating-point operation order."""
+class Box(LammpsBox):
+    """LAMMPS's box (scripts/lammps_box.py) with the numpy views this script needs."""
 
     def __init__(self, lo, hi, xy, xz, yz):
-        self.lo, self.hi = tuple(lo), tuple(hi)
+        super().__init__(lo, hi, xy, xz, yz)
+        self.hi = tuple(hi)
         self.xy, self.xz, self.yz = xy, xz, yz
-        h0, h1, h2 = (hi[d] - lo[d] for d in range(3))
-        self.h = (h0, h1, h2, yz, xz, xy)
-        self.h_inv = (1.0 / h0, 1.0 / h1, 1.0 / h2, -yz / (h1 * h2),
-                      (yz * xy - h1 * xz) / (h0 * h1 * h2), -xy / (h0 * h1))
-
-    def x2lamda(self, x):
-        h_inv, lo = self.h_inv, self.lo
-        d0, d1, d2 = x[0] - lo[0], x[1] - lo[1], x[2] - lo[2]
-        return [h_inv[0] * d0 + h_inv[5] * d1 + h_inv[4] * d2,
-                h_inv[1] * d1 + h_inv[3] * d2,
-                h_inv[2] * d2]
-
-    def lamda2x(self, s):
-        h, lo = self.h, self.lo
-        return [h[0] * s[0] + h[5] * s[1] + h[4] * s[2] + lo[0],
-                h[1] * s[1] + h[3] * s[2] + lo[1],
-                h[2] * s[2] + lo[2]]
 
     def matrix(self):
         """Rows are the cell vectors a, b, c."""
