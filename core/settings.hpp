@@ -13,6 +13,7 @@
 
 #include "core/backend.hpp"
 #include "core/dynamics_settings.hpp"
+#include "core/model_deviation.hpp"
 
 namespace md {
 
@@ -76,6 +77,8 @@ struct SimulationSettings {
   std::optional<VelocityCreate> velocity_create;
   IntegratorSettings integrator;  ///< NVE unless a thermostat is set
   GuardSettings guards;
+  /// Rows of model deviation (needs a committee potential: potential/committee.hpp).
+  ModelDeviationSettings model_deviation;
 };
 
 }  // namespace md

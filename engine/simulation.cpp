@@ -59,6 +59,13 @@ Simulation::Simulation(SimulationSettings settings, const Communicator& comm, Do
     }
     backend_ = make_step_backend(settings_.backend, state_, potential_->neighbor_kind(),
                                  potential_->cutoff(), settings_.skin, state_.type_masses);
+    committee_ = dynamic_cast<Committee*>(potential_.get());
+    if (settings_.model_deviation.every > 0) {
+      if (committee_ == nullptr) {
+        throw config_error("a model deviation needs several models (potential.models)");
+      }
+      deviation_ = std::make_unique<ModelDeviation>(settings_.model_deviation, committee_->size());
+    }
   });
 }
 
@@ -67,6 +74,7 @@ void Simulation::setup() {
   rebuild_neighbors();
   warn_close_contacts();
   compute_initial_forces();
+  measure_model_deviation();
   start_thermo_table();
   print_thermo();
   for (auto& observer : observers_) observer->on_step(*this);
@@ -113,13 +121,15 @@ void Simulation::start_thermo_table() {
 ///     atoms, rebuild the halo and the neighbour list; otherwise forward positions to ghosts
 ///  3. forces on owned and ghost atoms:         potential.compute
 ///  4. ghost forces summed onto their owners:   halo.reverse_sum(forces)
+///     [model deviation on its steps: the other committee members at the same positions]
 ///  5. second half of the integrator (owned atoms): v += dt/2·F/m ; [thermostat half step]
-///  6. observers on their schedules: guards, thermo, trajectories
+///  6. observers on their schedules: guards, thermo, trajectories, model deviation
 void Simulation::step() {
   const std::int64_t from = step_;
   ComputeRequest request;
   request.energy = thermo_due(from + 1) || observers_want_thermo(from + 1);
-  request.virial = request.energy || integrator_->needs_virial(from + 1);
+  request.virial = request.energy || integrator_->needs_virial(from + 1) ||
+                   (deviation_ && deviation_->due(from + 1));
   {
     auto timing = timers_.scope(Phase::kModify);
     StepContext context = step_context(from);
@@ -129,6 +139,7 @@ void Simulation::step() {
   update_ghosts_or_rebuild();
   compute_forces(request);
   reverse_sum_forces();
+  measure_model_deviation();
   {
     auto timing = timers_.scope(Phase::kModify);
     StepContext context = step_context(from);
@@ -386,6 +397,31 @@ void Simulation::reduce_virial_for_integrator() {
 void Simulation::reverse_sum_forces() {
   auto timing = timers_.scope(Phase::kComm);
   backend_->reverse_sum_forces(state_, halo_, comm_);
+}
+
+void Simulation::measure_model_deviation() {
+  if (!deviation_ || !deviation_->due(step_)) return;
+  auto timing = timers_.scope(Phase::kPair);
+  ComputeRequest request;  // the virial; the energy is not part of LAMMPS's file
+  request.energy = false;
+  for (int m = 1; m < committee_->size(); ++m) {
+    // A member may fail on one rank (sel overflow under `error`): agree before the reverse sum.
+    LocalFailure failure;
+    failure.run([&] {
+      deviation_->member_virial(m) =
+          backend_->compute_member_forces(committee_->member(m), state_, domain_.box(), request)
+              .virial;
+    });
+    raise_if_failed(comm_, failure);
+    backend_->reverse_sum_member_forces(state_, halo_, comm_, deviation_->member_forces(m));
+  }
+  // Member 0 drives: its forces and virial are the step's own.
+  sync_host_state();
+  deviation_->member_forces(0).assign(state_.forces.begin(),
+                                      state_.forces.begin() + 3 * std::size_t(state_.n_local));
+  deviation_->member_virial(0) = virial_;
+  deviation_record_ =
+      deviation_->measure(step_, comm_, state_.ids, state_.n_local, n_atoms_total_, false);
 }
 
 void Simulation::compute_initial_forces() {

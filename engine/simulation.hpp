@@ -31,6 +31,7 @@
 #include "core/checkpoint_state.hpp"
 #include "engine/conserved_energy.hpp"
 #include "engine/integrator.hpp"
+#include "engine/model_deviation.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/observer.hpp"
 #include "engine/particle_state.hpp"
@@ -42,6 +43,7 @@
 #include "engine/thermo_log.hpp"
 #include "engine/timers.hpp"
 #include "engine/trajectory.hpp"
+#include "potential/committee.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
@@ -55,6 +57,9 @@ struct EvaluationResult {
   std::vector<double> forces;          ///< [n][3], eV/Å (root only)
   std::vector<double> atom_energies;   ///< [n], eV (root only, when requested)
   std::vector<double> atom_virials;    ///< [n][9], eV (root only, when requested)
+  /// With a committee potential: the model deviation of this configuration (atom_devi_f when
+  /// `atomic` or potential.deviation.atomic).
+  std::optional<ModelDeviationRecord> model_deviation;
 };
 
 /// What the application asks for after a step (this rank's view; the loop reduces it so that
@@ -138,6 +143,12 @@ class Simulation {
   /// Device bytes held by the potential and the step backend (0 on the CPU backend).
   std::size_t device_memory_bytes() const;
 
+  /// The model-deviation row of the current step when one was measured at this step (setup, or a
+  /// step divisible by model_deviation.every, with a committee potential), else null.
+  const ModelDeviationRecord* model_deviation_record() const {
+    return deviation_record_.step == step_ && deviation_ ? &deviation_record_ : nullptr;
+  }
+
   /// The current thermo quantities (energies from the last force evaluation). Collective.
   ThermoSample thermo() const;
   /// The thermo sample of the current step when one was taken at this step (a thermo step, or a
@@ -184,6 +195,9 @@ class Simulation {
   /// The temperature and conserved-energy guards on a thermo sample. Collective verdict.
   void check_thermo_bounds(const ThermoSample& sample, double conserved);
   void reverse_sum_forces();
+  /// On its steps: every committee member but the first evaluated at the current positions, and
+  /// the deviation row measured (the first member's forces are the step's). Collective.
+  void measure_model_deviation();
   /// True when some observer reads per-atom data after `step`.
   bool observers_read_atoms(std::int64_t step) const;
   /// True when some observer needs the thermo sample of `step`.
@@ -217,6 +231,9 @@ class Simulation {
   std::function<void(const CheckpointState&)> checkpoint_writer_;
   ConservedEnergyLog conserved_energy_;
   std::optional<ThermoRecord> thermo_record_;
+  Committee* committee_ = nullptr;            ///< the potential, when it is a committee
+  std::unique_ptr<ModelDeviation> deviation_;  ///< with a committee and model_deviation.every
+  ModelDeviationRecord deviation_record_;     ///< the last row measured
 
   std::int64_t step_ = 0;
   std::int64_t last_step_ = 0;  ///< final step of the current run(), for the thermo schedule

@@ -70,6 +70,26 @@ EvaluationResult Simulation::evaluate(bool atomic) {
   }
 
   EvaluationResult result;
+  if (deviation_) {
+    // The other committee members on the same list, as a deviation step does.
+    std::vector<double> member_forces(3 * static_cast<std::size_t>(n_all));
+    ComputeRequest member_request;
+    member_request.energy = false;
+    for (int m = 1; m < committee_->size(); ++m) {
+      ForceOutput member_out;
+      member_out.forces = Span<double>(member_forces);
+      committee_->member(m).compute(atoms, list.view(), member_request, member_out);
+      halo_.reverse_sum(comm_, Span<double>(member_forces), 3);
+      deviation_->member_forces(m).assign(member_forces.begin(),
+                                          member_forces.begin() + 3 * state_.n_local);
+      deviation_->member_virial(m) = member_out.virial;
+    }
+    deviation_->member_forces(0).assign(state_.forces.begin(),
+                                        state_.forces.begin() + 3 * state_.n_local);
+    deviation_->member_virial(0) = out.virial;
+    result.model_deviation = deviation_->measure(step_, comm_, state_.ids, state_.n_local,
+                                                 n_atoms_total_, atomic);
+  }
   result.n_atoms = n_atoms_total_;
   result.energy = comm_.sum(out.energy);
   result.virial = out.virial;

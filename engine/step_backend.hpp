@@ -75,6 +75,18 @@ class StepBackend {
                                     const ComputeRequest& request) = 0;
   /// Ghost forces summed onto their owners, by `halo`'s plan. Collective.
   virtual void reverse_sum_forces(ParticleState& state, Halo& halo, const Communicator& comm) = 0;
+  /// Forces of `member` — a committee member evaluated beside the potential that drives the
+  /// dynamics (potential/committee.hpp) — at the current positions with the current list, into
+  /// the backend's member rows (OVERWRITTEN; the state's forces are left alone). Returns what
+  /// `request` asks for. Local: a member may fail on one rank, so the caller agrees on failure
+  /// before the collective reverse sum.
+  virtual ForceTally compute_member_forces(Potential& member, ParticleState& state,
+                                           const Box& box, const ComputeRequest& request) = 0;
+  /// The member rows' ghost forces summed onto their owners by `halo`'s plan, and the owned rows
+  /// copied into `owned_forces` [n_local][3] (host, eV/Å, OVERWRITTEN). Collective.
+  virtual void reverse_sum_member_forces(ParticleState& state, Halo& halo,
+                                         const Communicator& comm,
+                                         std::vector<double>& owned_forces) = 0;
 
   /// Row offsets [n_local + 1] of the neighbour list (a host view; the capacity guard reads it).
   virtual Span<const int> neighbor_offsets() = 0;

@@ -116,6 +116,38 @@ class CudaStepBackend final : public ResidentStepBackend {
 
   ForceTally resident_compute_forces(Potential& potential, const Box& box,
                                      const ComputeRequest& request) override {
+    return evaluate(potential, box, request, forces_);
+  }
+
+  ForceTally resident_compute_member_forces(Potential& member, const Box& box,
+                                            const ComputeRequest& request) override {
+    reserve_rows(member_forces_, 3 * static_cast<std::size_t>(n_all_));
+    return evaluate(member, box, request, member_forces_);
+  }
+
+  void resident_reverse_sum_member_forces(const Communicator& comm,
+                                          std::vector<double>& owned_forces) override {
+    halo_.reverse_sum(comm, member_forces_.data(), 3, stream_.get());
+    owned_forces.resize(3 * static_cast<std::size_t>(n_local_));
+    copy_to_host(owned_forces.data(), member_forces_.data(), owned_forces.size(), stream_.get());
+    stream_.synchronize();
+  }
+
+  void resident_reverse_sum_forces(const Communicator& comm) override {
+    halo_.reverse_sum(comm, forces_.data(), 3, stream_.get());
+  }
+
+  std::vector<int> download_neighbor_offsets() override {
+    std::vector<int> offsets(static_cast<std::size_t>(n_local_) + 1, 0);
+    copy_to_host(offsets.data(), list_.offsets(), offsets.size(), stream_.get());
+    stream_.synchronize();
+    return offsets;
+  }
+
+ private:
+  /// `potential` on the resident atoms and list, forces OVERWRITTEN into `forces` [n_all][3].
+  ForceTally evaluate(Potential& potential, const Box& box, const ComputeRequest& request,
+                      DeviceBuffer<double>& forces) {
     const auto n_local = static_cast<std::size_t>(n_local_);
     const auto n_all = static_cast<std::size_t>(n_all_);
     DeviceAtomsView atoms;
@@ -131,30 +163,19 @@ class CudaStepBackend final : public ResidentStepBackend {
     neighbors.neighbors = DeviceSpan<const int>(list_.neighbors(), list_.n_pairs());
     neighbors.build_count = list_.build_count();
     DeviceForceOutput out;
-    out.forces = DeviceSpan<double>(forces_.data(), 3 * n_all);
+    out.forces = DeviceSpan<double>(forces.data(), 3 * n_all);
     stream_.synchronize();  // positions complete before the potential's stream reads them
     potential.compute_device(atoms, neighbors, request, out);
     return ForceTally{out.energy, out.virial};
   }
 
-  void resident_reverse_sum_forces(const Communicator& comm) override {
-    halo_.reverse_sum(comm, forces_.data(), 3, stream_.get());
-  }
-
-  std::vector<int> download_neighbor_offsets() override {
-    std::vector<int> offsets(static_cast<std::size_t>(n_local_) + 1, 0);
-    copy_to_host(offsets.data(), list_.offsets(), offsets.size(), stream_.get());
-    stream_.synchronize();
-    return offsets;
-  }
-
- private:
   CudaStream stream_;  // first member: the others queue work on it from their constructors
   int n_local_ = 0;
   int n_all_ = 0;
   DeviceBuffer<double> positions_;     ///< [n_all][3]
   DeviceBuffer<double> velocities_;    ///< [n_local][3]
   DeviceBuffer<double> forces_;        ///< [n_all][3]
+  DeviceBuffer<double> member_forces_; ///< [n_all][3] a committee member's (deviation steps)
   DeviceBuffer<int> types_;            ///< [n_all]
   DeviceBuffer<std::int64_t> ids_;     ///< [n_all]
   std::vector<int> host_types_;        ///< [n_all] (DeviceAtomsView::host_types)

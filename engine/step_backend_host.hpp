@@ -26,6 +26,10 @@ class HostStepBackend final : public StepBackend {
   ForceTally compute_forces(Potential& potential, ParticleState& state, const Box& box,
                             const ComputeRequest& request) override;
   void reverse_sum_forces(ParticleState& state, Halo& halo, const Communicator& comm) override;
+  ForceTally compute_member_forces(Potential& member, ParticleState& state, const Box& box,
+                                   const ComputeRequest& request) override;
+  void reverse_sum_member_forces(ParticleState& state, Halo& halo, const Communicator& comm,
+                                 std::vector<double>& owned_forces) override;
   Span<const int> neighbor_offsets() override { return list_.view().offsets; }
   const std::vector<double>& reference_positions() const override {
     return list_.reference_positions();
@@ -37,6 +41,7 @@ class HostStepBackend final : public StepBackend {
  private:
   HostAtomKernels kernels_;
   NeighborList list_;
+  std::vector<double> member_forces_;  ///< [n_all][3] a committee member's forces (grow-only)
 };
 
 }  // namespace md

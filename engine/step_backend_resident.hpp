@@ -52,6 +52,14 @@ class ResidentStepBackend : public StepBackend {
     host_stale_ = true;
     resident_reverse_sum_forces(comm);
   }
+  ForceTally compute_member_forces(Potential& member, ParticleState&, const Box& box,
+                                   const ComputeRequest& request) final {
+    return resident_compute_member_forces(member, box, request);
+  }
+  void reverse_sum_member_forces(ParticleState&, Halo&, const Communicator& comm,
+                                 std::vector<double>& owned_forces) final {
+    resident_reverse_sum_member_forces(comm, owned_forces);
+  }
   Span<const int> neighbor_offsets() final {
     offsets_ = download_neighbor_offsets();
     return Span<const int>(offsets_);
@@ -72,6 +80,12 @@ class ResidentStepBackend : public StepBackend {
   virtual ForceTally resident_compute_forces(Potential& potential, const Box& box,
                                              const ComputeRequest& request) = 0;
   virtual void resident_reverse_sum_forces(const Communicator& comm) = 0;
+  /// A committee member's forces into resident member rows (not the atoms' forces).
+  virtual ForceTally resident_compute_member_forces(Potential& member, const Box& box,
+                                                    const ComputeRequest& request) = 0;
+  /// The member rows reverse-summed, and their owned rows downloaded into `owned_forces`.
+  virtual void resident_reverse_sum_member_forces(const Communicator& comm,
+                                                  std::vector<double>& owned_forces) = 0;
   virtual std::vector<int> download_neighbor_offsets() = 0;
 
  private:

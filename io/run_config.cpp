@@ -41,8 +41,13 @@ const std::vector<std::string> kStructureKeys = {"file",     "format",   "atom_s
                                                  "type_map", "boundary", "replicate"};
 const std::vector<std::string> kLennardJonesKeys = {"type", "cutoff_A", "shift_energy", "pairs"};
 const std::vector<std::string> kDeepmdKeys = {
-    "type",      "model",        "sel_overflow", "fparam", "aparam", "precision", "compress",
-    "compress_min_neighbor_distance_A", "compress_extrapolate", "compress_step"};
+    "type",      "model",        "models", "deviation", "sel_overflow", "fparam", "aparam",
+    "precision", "compress", "compress_min_neighbor_distance_A", "compress_extrapolate",
+    "compress_step"};
+// potential.deviation: LAMMPS's pair_style deepmd keywords out_freq/out_file/relative/relative_v/
+// atomic, under DP-GEN users' names.
+const std::vector<std::string> kDeviationKeys = {"every", "file", "relative", "relative_v",
+                                                 "atomic"};
 const std::vector<std::string> kAniKeys = {"type", "model", "ensemble", "precision"};
 const std::vector<std::string> kPairKeys = {"types", "epsilon_eV", "sigma_A", "cutoff_A"};
 const std::vector<std::string> kRunKeys = {"steps", "dt_fs", "backend"};
@@ -102,6 +107,7 @@ void register_schema(yaml_schema::Document& doc) {
   doc.add_known_keys("potential", kDeepmdKeys);
   doc.add_known_keys("potential", kAniKeys);
   doc.add_known_keys("potential.pairs", kPairKeys);
+  doc.add_known_keys("potential.deviation", kDeviationKeys);
   doc.add_known_keys("run", kRunKeys);
   doc.add_known_keys("neighbor", kNeighborKeys);
   doc.add_known_keys("velocity", kVelocityKeys);
@@ -349,7 +355,7 @@ class RunConfigReader {
   }
 
   void read_deepmd(const Section& section, DeepPotentialOptions& out) const {
-    out.model_file = resolve_path(section.get("model"));
+    read_deepmd_models(section, out);
     if (auto policy = section.find("sel_overflow")) {
       out.sel_overflow = policy->as_choice({"warn", "error"}) == "warn" ? SelOverflowPolicy::kWarn
                                                                         : SelOverflowPolicy::kError;
@@ -358,6 +364,58 @@ class RunConfigReader {
     if (auto aparam = section.find("aparam")) out.aparam = aparam->as_number_list(Range::any());
     read_precision(section, out.precision);
     read_compression(section, out.compress);
+  }
+
+  /// `model: a.dp`, or `models: [a.dp, b.dp, ...]` (the first drives the dynamics, the others
+  /// are evaluated for the deviation) with `deviation: {every, file, relative, relative_v,
+  /// atomic}`. A committee without a deviation output, or a deviation without a committee, would
+  /// do nothing the user asked for, so both are refused.
+  void read_deepmd_models(const Section& section, DeepPotentialOptions& out) const {
+    const auto model = section.find("model");
+    const auto models = section.find("models");
+    if (model && models) {
+      models->fail("give either potential.model (one model) or potential.models (a committee), "
+                   "not both");
+    }
+    if (!models) {
+      out.model_file = resolve_path(section.get("model"));
+    } else {
+      const std::vector<Value> files = models->as_list("[m1.dp, m2.dp, m3.dp, m4.dp]");
+      if (files.size() < 2) {
+        models->fail(models->name() + " must list at least two models (the first drives the "
+                     "dynamics; use potential.model for one); got " +
+                     std::to_string(files.size()));
+      }
+      out.model_file = resolve_path(files[0]);
+      for (std::size_t k = 1; k < files.size(); ++k) {
+        out.deviation_models.push_back(resolve_path(files[k]));
+      }
+    }
+    const auto deviation = section.find("deviation");
+    if (deviation && !models) {
+      deviation->fail("potential.deviation needs several models: list them under "
+                      "potential.models (the first drives the dynamics)");
+    }
+    if (models && !deviation) {
+      models->fail("potential.models evaluates the other models only for the model deviation: "
+                   "add potential.deviation: {every: N} (or use potential.model for one model)");
+    }
+    if (deviation) read_deviation(deviation->as_section(), out.deviation);
+  }
+
+  static void read_deviation(const Section& section, ModelDeviationSettings& out) {
+    section.allow_only(kDeviationKeys);
+    out.every = section.get("every").as_integer(1);
+    if (auto file = section.find("file")) {
+      out.file = fs::path(file->as_nonempty_string()).lexically_normal().string();
+    }
+    if (auto relative = section.find("relative")) {
+      out.relative = relative->as_number(Range::non_negative("eV/Å"));
+    }
+    if (auto relative_v = section.find("relative_v")) {
+      out.relative_v = relative_v->as_number(Range::non_negative("eV"));
+    }
+    if (auto atomic = section.find("atomic")) out.atomic = atomic->as_bool();
   }
 
   /// `precision: double | mixed` (the CUDA evaluators'; core/precision.hpp).

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "potential/ani/ani_potential.hpp"
+#include "potential/committee.hpp"
 #include "potential/deep/deep_potential.hpp"
 // Declarations only (plain C++); the CUDA evaluators are constructed only when MD_HAVE_CUDA.
 #include "potential/ani/ani_potential_cuda.hpp"
@@ -60,6 +61,27 @@ std::unique_ptr<Potential> make_deep_potential(DeepModel model, const DeepPotent
                                                Backend backend) {
   return make_network_potential<DeepPotential, DeepPotentialCuda>(
       "Deep Potential", std::move(model), options, type_names, backend);
+}
+
+std::unique_ptr<Potential> make_deep_committee(std::vector<DeepModel> models,
+                                               const std::vector<std::string>& files,
+                                               const DeepPotentialOptions& options,
+                                               const std::vector<std::string>& type_names,
+                                               Backend backend) {
+  std::vector<std::vector<std::string>> type_maps;
+  for (const DeepModel& model : models) type_maps.push_back(model.type_map);
+  check_committee_type_maps(type_maps, files);
+  std::vector<std::unique_ptr<Potential>> members;
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    try {
+      members.push_back(make_deep_potential(std::move(models[k]), options, type_names, backend));
+    } catch (const Error& e) {
+      throw Error(e.code(),
+                  "potential.models[" + std::to_string(k) + "] '" + files[k] + "': " + e.what(),
+                  e.collective());
+    }
+  }
+  return std::make_unique<Committee>(std::move(members), files);
 }
 
 }  // namespace md

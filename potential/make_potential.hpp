@@ -32,4 +32,13 @@ std::unique_ptr<Potential> make_deep_potential(DeepModel model, const DeepPotent
                                                const std::vector<std::string>& type_names,
                                                Backend backend);
 
+/// A committee (potential/committee.hpp) of the Deep Potentials of `models` (the first drives the
+/// dynamics), each with `options`. Their type maps must be equal (check_committee_type_maps); a
+/// member's own error is prefixed with its place in potential.models and its file (`files[k]`).
+std::unique_ptr<Potential> make_deep_committee(std::vector<DeepModel> models,
+                                               const std::vector<std::string>& files,
+                                               const DeepPotentialOptions& options,
+                                               const std::vector<std::string>& type_names,
+                                               Backend backend);
+
 }  // namespace md

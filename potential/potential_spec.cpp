@@ -63,9 +63,21 @@ bool has_cuda_evaluator(const PotentialSpec& spec) {
 std::vector<std::string> model_files(const PotentialSpec& spec) {
   return std::visit(
       overloaded{[](const LennardJonesSpec&) { return std::vector<std::string>{}; },
-                 [](const DeepPotentialOptions& deep) { return std::vector{deep.model_file}; },
+                 [](const DeepPotentialOptions& deep) {
+                   std::vector<std::string> files{deep.model_file};
+                   files.insert(files.end(), deep.deviation_models.begin(),
+                                deep.deviation_models.end());
+                   return files;
+                 },
                  [](const AniOptions& ani) { return std::vector{ani.model_file}; }},
       spec);
+}
+
+ModelDeviationSettings model_deviation_settings(const PotentialSpec& spec) {
+  return std::visit(overloaded{[](const LennardJonesSpec&) { return ModelDeviationSettings{}; },
+                               [](const DeepPotentialOptions& deep) { return deep.deviation; },
+                               [](const AniOptions&) { return ModelDeviationSettings{}; }},
+                    spec);
 }
 
 std::string potential_fingerprint(const PotentialSpec& spec) {

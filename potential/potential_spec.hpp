@@ -37,9 +37,13 @@ PotentialSpec empty_potential_spec(const std::string& type_name);
 /// Whether the kind has a CUDA evaluator (a Potential with has_device_compute()).
 bool has_cuda_evaluator(const PotentialSpec& spec);
 
-/// The files the potential reads at set-up (model files), as resolved paths: inputs that an output
+/// The files the potential reads at set-up (model files, every member of a committee), as resolved paths: inputs that an output
 /// must never overwrite, and what a checkpoint hashes to recognise the model.
 std::vector<std::string> model_files(const PotentialSpec& spec);
+
+/// The model-deviation output of the potential (`potential.deviation` of a committee); `every` 0
+/// for a single model and for kinds without committees.
+ModelDeviationSettings model_deviation_settings(const PotentialSpec& spec);
 
 /// The potential's physics-relevant settings as `potential.<key> = <value>` lines (doubles to 17
 /// significant digits), part of the checkpoint fingerprint (io/checkpoint_file.hpp). Settings that

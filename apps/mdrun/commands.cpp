@@ -155,6 +155,7 @@ int run_md(const RunOptions& options, const Communicator& comm) {
 
   install_stop_signal_handlers();
   attach_trajectories(sim, config, run, restarting ? checkpoint.step : -1, comm);
+  attach_model_deviation(sim, config, restarting ? checkpoint.step : -1, comm);
   attach_checkpoints(sim, config, fingerprint, restarting, options.max_hours, start, comm);
   RunReport report;
   try {
@@ -265,6 +266,14 @@ int run_eval(const EvalOptions& options, const Communicator& comm) {
   if (options.atomic) {
     j["atom_energies"] = result.atom_energies;
     j["atom_virials"] = rows(result.atom_virials, 9);
+  }
+  if (const auto& d = result.model_deviation) {
+    // The columns of model_devi.out (io/model_deviation_writer.hpp), at full precision.
+    nlohmann::json deviation = {{"max_devi_v", d->max_devi_v}, {"min_devi_v", d->min_devi_v},
+                                {"avg_devi_v", d->avg_devi_v}, {"max_devi_f", d->max_devi_f},
+                                {"min_devi_f", d->min_devi_f}, {"avg_devi_f", d->avg_devi_f}};
+    if (!d->atom_devi_f.empty()) deviation["atom_devi_f"] = d->atom_devi_f;
+    j["model_deviation"] = deviation;
   }
   // max_digits10 so every double reads back exactly.
   const std::string text = j.dump(1) + "\n";

@@ -117,6 +117,8 @@ std::vector<RunFile> planned_outputs(const RunConfig& config) {
     out.push_back({"output.trajectory[" + std::to_string(k) + "].file",
                    config.output.trajectories[k].file});
   }
+  const ModelDeviationSettings deviation = model_deviation_settings(config.potential);
+  if (deviation.every > 0) out.push_back({"potential.deviation.file", deviation.file});
   if (config.checkpoint.enabled) {
     out.push_back({"checkpoint.file", config.checkpoint.file});
     if (config.checkpoint.keep_previous) {
@@ -136,8 +138,11 @@ std::vector<RunFile> run_inputs(const RunConfig& config, const std::string& chec
   std::vector<RunFile> in;
   if (!config.config_path.empty()) in.push_back({"the config file", config.config_path});
   in.push_back({"structure.file", config.structure.file});
-  for (const std::string& model : model_files(config.potential)) {
-    in.push_back({"potential.model", model});
+  const std::vector<std::string> models = model_files(config.potential);
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    in.push_back({models.size() == 1 ? "potential.model"
+                                     : "potential.models[" + std::to_string(k) + "]",
+                  models[k]});
   }
   if (!checkpoint_in.empty()) in.push_back({"--cpi", checkpoint_in});
   return in;

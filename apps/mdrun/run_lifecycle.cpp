@@ -18,6 +18,7 @@
 #include "io/checkpoint_file.hpp"
 #include "io/sha256.hpp"
 #include "io/dump_writer.hpp"
+#include "io/model_deviation_writer.hpp"
 #include "io/trajectory_formats.hpp"
 #include "io/output_path.hpp"
 #include "comm/root_task.hpp"
@@ -165,6 +166,18 @@ void attach_trajectories(Simulation& simulation, const RunConfig& config, const 
     simulation.add_observer(
         std::make_unique<TrajectoryObserver>(comm, std::move(writer), t.every, t.fields));
   }
+}
+
+void attach_model_deviation(Simulation& simulation, const RunConfig& config,
+                            std::int64_t append_after_step, const Communicator& comm) {
+  const ModelDeviationSettings deviation = model_deviation_settings(config.potential);
+  if (deviation.every <= 0) return;
+  std::unique_ptr<ModelDeviationWriter> writer;
+  on_root(comm, [&] {
+    writer = std::make_unique<ModelDeviationFileWriter>(deviation.file, deviation.atomic,
+                                                        append_after_step);
+  });
+  simulation.add_observer(std::make_unique<ModelDeviationObserver>(std::move(writer)));
 }
 
 void attach_checkpoints(Simulation& simulation, const RunConfig& config, const RunFingerprint& run,

@@ -47,6 +47,11 @@ CheckpointState load_restart_checkpoint(const std::string& path, const RunFinger
 void attach_trajectories(Simulation& simulation, const RunConfig& config, const PreparedRun& run,
                          std::int64_t append_after_step, const Communicator& comm);
 
+/// Adds the model-deviation observer when the potential is a committee with a deviation output
+/// (`potential.deviation`); `append_after_step` as for attach_trajectories. Collective.
+void attach_model_deviation(Simulation& simulation, const RunConfig& config,
+                            std::int64_t append_after_step, const Communicator& comm);
+
 /// Installs the checkpoint writer (the `checkpoint` section's file, or `state.h5`) and the per-step
 /// run control: checkpoints every N steps or M minutes when the section is present, and a stop
 /// (with a checkpoint) on a signal or when `max_hours` (> 0) of wall time since `start` are 99 %

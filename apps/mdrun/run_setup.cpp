@@ -147,6 +147,20 @@ void select_device(const Communicator& comm) {
   }
 }
 
+/// The Deep Potential of `deep`: one model, or the committee of `potential.models`.
+std::unique_ptr<Potential> build_deep_potential(const DeepPotentialOptions& deep,
+                                                const std::vector<std::string>& type_names,
+                                                Backend backend) {
+  if (deep.deviation_models.empty()) {
+    return make_deep_potential(read_deepmd_model(deep.model_file), deep, type_names, backend);
+  }
+  std::vector<std::string> files{deep.model_file};
+  files.insert(files.end(), deep.deviation_models.begin(), deep.deviation_models.end());
+  std::vector<DeepModel> models;
+  for (const std::string& file : files) models.push_back(read_deepmd_model(file));
+  return make_deep_committee(std::move(models), files, deep, type_names, backend);
+}
+
 /// The potential of `spec` on `backend`: the one place that reads a kind's model files (io) and
 /// hands them to its factory (potential/make_potential.hpp).
 std::unique_ptr<Potential> build_potential(const PotentialSpec& spec,
@@ -157,8 +171,7 @@ std::unique_ptr<Potential> build_potential(const PotentialSpec& spec,
                    return make_lennard_jones(lj, type_names, backend);
                  },
                  [&](const DeepPotentialOptions& deep) {
-                   return make_deep_potential(read_deepmd_model(deep.model_file), deep,
-                                              type_names, backend);
+                   return build_deep_potential(deep, type_names, backend);
                  },
                  [&](const AniOptions& ani) {
                    return make_ani_potential(read_ani_model(ani.model_file), ani, type_names,
@@ -263,6 +276,7 @@ PreparedRun prepare_run(const RunConfig& config, const Communicator& comm,
   }
   SimulationSettings settings = config.simulation;
   settings.backend = run.backend;
+  settings.model_deviation = model_deviation_settings(config.potential);
   run.simulation = std::make_unique<Simulation>(
       settings, comm, std::move(*domain), std::move(owned), run.type_names,
       run.type_masses, std::move(potential), std::move(thermo_sink));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model_deviation.hpp"
 #include "core/precision.hpp"
 
 namespace md {
@@ -29,6 +30,11 @@ struct DeepCompression {
 
 struct DeepPotentialOptions {
   std::string model_file;  ///< path of the `.dp` model (resolved relative to the config file)
+  /// `potential.models[1..]`: further models of the same system, evaluated only to measure the
+  /// model deviation (`model_file` is models[0] and drives the dynamics). Empty: one model.
+  std::vector<std::string> deviation_models;
+  /// `potential.deviation` (needs deviation_models; `every` 0: no deviation output).
+  ModelDeviationSettings deviation;
   SelOverflowPolicy sel_overflow = SelOverflowPolicy::kWarn;
   std::vector<double> fparam;  ///< frame parameters, required when the model has numb_fparam > 0
   /// Atom parameters, one set applied to every atom; required when the model has

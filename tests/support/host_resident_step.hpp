@@ -30,6 +30,7 @@ class HostResidentStep final : public ResidentStepBackend {
     int rebuild_uploads = 0;
     int owned_uploads = 0;
     int downloads = 0;
+    int member_evaluations = 0;  ///< committee members evaluated (deviation steps)
   };
 
   HostResidentStep(NeighborKind kind, double cutoff, double skin, std::vector<double> type_masses)
@@ -88,19 +89,22 @@ class HostResidentStep final : public ResidentStepBackend {
   }
   ForceTally resident_compute_forces(Potential& potential, const Box& box,
                                      const ComputeRequest& request) override {
-    AtomsView atoms;
-    atoms.positions = Span<const double>(device_.positions);
-    atoms.types = Span<const int>(device_.types);
-    atoms.n_local = device_.n_local;
-    atoms.n_all = device_.n_all();
-    atoms.box = box;
-    ForceOutput out;
-    out.forces = Span<double>(device_.forces);
-    potential.compute(atoms, list_.view(), request, out);
-    return ForceTally{out.energy, out.virial};
+    return evaluate(potential, box, request, device_.forces);
   }
   void resident_reverse_sum_forces(const Communicator& comm) override {
     halo_->reverse_sum(comm, Span<double>(device_.forces), 3);
+  }
+  ForceTally resident_compute_member_forces(Potential& member, const Box& box,
+                                            const ComputeRequest& request) override {
+    ++copies_.member_evaluations;
+    member_forces_.assign(3 * static_cast<std::size_t>(device_.n_all()), 0.0);
+    return evaluate(member, box, request, member_forces_);
+  }
+  void resident_reverse_sum_member_forces(const Communicator& comm,
+                                          std::vector<double>& owned_forces) override {
+    halo_->reverse_sum(comm, Span<double>(member_forces_), 3);
+    owned_forces.assign(member_forces_.begin(),
+                        member_forces_.begin() + 3 * static_cast<std::size_t>(device_.n_local));
   }
   std::vector<int> download_neighbor_offsets() override {
     const Span<const int> offsets = list_.view().offsets;
@@ -108,7 +112,22 @@ class HostResidentStep final : public ResidentStepBackend {
   }
 
  private:
+  ForceTally evaluate(Potential& potential, const Box& box, const ComputeRequest& request,
+                      std::vector<double>& forces) {
+    AtomsView atoms;
+    atoms.positions = Span<const double>(device_.positions);
+    atoms.types = Span<const int>(device_.types);
+    atoms.n_local = device_.n_local;
+    atoms.n_all = device_.n_all();
+    atoms.box = box;
+    ForceOutput out;
+    out.forces = Span<double>(forces);
+    potential.compute(atoms, list_.view(), request, out);
+    return ForceTally{out.energy, out.virial};
+  }
+
   ParticleState device_;  ///< the "device" copy of the atoms
+  std::vector<double> member_forces_;  ///< [n_all][3] a committee member's "device" forces
   HostAtomKernels kernels_{device_};
   NeighborList list_;
   std::unique_ptr<Halo> halo_;

@@ -34,6 +34,10 @@ struct WaterRunOptions {
   double skin = 1.0;  ///< Å
   int thermo_every = 10;
   int replicate = 1;  ///< the box replicated replicate³ times (structure.replicate)
+  /// Further models: with them the potential is a committee (`model` drives) and `deviation`
+  /// (every > 0) measures the model deviation.
+  std::vector<std::string> committee;
+  ModelDeviationSettings deviation;
 };
 
 /// The water box (periodic) at 300 K (velocity seed fixed), 0.5 fs steps, thermostats at 300 K.
@@ -60,8 +64,17 @@ inline std::unique_ptr<Simulation> make_water_simulation(const Communicator& com
   DeepPotentialOptions deep;
   deep.precision = options.precision;
   const std::vector<std::string> type_names = {"O", "H"};
-  auto potential = make_deep_potential(read_deepmd_model(options.model), deep, type_names,
-                                       options.backend);
+  std::unique_ptr<Potential> potential;
+  if (options.committee.empty()) {
+    potential = make_deep_potential(read_deepmd_model(options.model), deep, type_names,
+                                    options.backend);
+  } else {
+    std::vector<std::string> files{options.model};
+    files.insert(files.end(), options.committee.begin(), options.committee.end());
+    std::vector<DeepModel> models;
+    for (const std::string& file : files) models.push_back(read_deepmd_model(file));
+    potential = make_deep_committee(std::move(models), files, deep, type_names, options.backend);
+  }
 
   SimulationSettings settings;
   settings.dt_ps = 0.0005;
@@ -72,6 +85,7 @@ inline std::unique_ptr<Simulation> make_water_simulation(const Communicator& com
   settings.integrator.thermostat.type = options.thermostat;
   settings.integrator.thermostat.temperature_K = 300.0;
   settings.integrator.thermostat.seed = 7;
+  settings.model_deviation = options.deviation;
   return std::make_unique<Simulation>(settings, comm, std::move(domain), std::move(owned),
                                       type_names, std::vector<double>{15.9994, 1.008},
                                       std::move(potential), nullptr);
