@@ -19,7 +19,10 @@
 ///  - 12,288 atoms (the box replicated 4×4×4) with a small committed test model
 ///    (tests/data/models/one_side_doubled.dp, cheap on the CPU), 0.4 Å skin, 40 NVE steps in
 ///    double: atoms within 1e-7 every 10 steps and the same number of rebuilds — the device list,
-///    halo and potential at a size where kernels run many blocks and the list ~2 million entries.
+///    halo and potential at a size where kernels run many blocks and the list ~2 million entries;
+///  - model deviation (potential.models): the four committee models of tests/data/model_devi,
+///    40 NVT steps, a row every 10 steps with the atomic columns: every column within 1e-9
+///    relative of the CPU run's, in double; the step-0 row within 1e-4 of (|value| + 0.1) in mixed precision.
 /// The bounds are first estimates: calibrate them on the first GPU session (docs/cuda.md).
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -172,4 +175,50 @@ TEST_CASE("resident step: 12,288 water atoms follow the CPU run", "[backend][res
   const double scale = std::abs(cpu.trajectory.thermo.front().sample.potential_energy);
   CHECK(std::abs(gpu.trajectory.thermo.back().sample.total_energy() -
                  cpu.trajectory.thermo.back().sample.total_energy()) <= 1e-9 * scale);
+}
+
+TEST_CASE("resident step: model deviation rows of a committee follow the CPU's",
+          "[backend][resident][model_devi]") {
+  const std::string models = env_or("MD_SOURCE_DIR", MD_SOURCE_DIR) + "/tests/data/model_devi/";
+  auto options = water_options(md::Backend::kCpu, md::Precision::kDouble,
+                               md::ThermostatType::kNoseHooverChain);
+  options.model = models + "m1.dp";
+  options.committee = {models + "m2.dp", models + "m3.dp", models + "m4.dp"};
+  options.deviation.every = 10;
+  options.deviation.atomic = true;
+  const auto rows_of = [](const md::test::WaterRunOptions& o) {
+    const md::Communicator comm = md::Communicator::world();
+    auto simulation = md::test::make_water_simulation(comm, o);
+    std::vector<md::ModelDeviationRecord> rows;
+    simulation->add_observer(std::make_unique<md::test::DeviationRecorder>(rows));
+    simulation->setup();
+    simulation->run(40);
+    return rows;
+  };
+  const auto cpu = rows_of(options);
+  options.backend = md::Backend::kCuda;
+  const auto gpu = rows_of(options);
+  options.precision = md::Precision::kMixed;
+  const auto mixed = rows_of(options);
+  REQUIRE(cpu.size() == 5);
+  REQUIRE(gpu.size() == cpu.size());
+  REQUIRE(mixed.size() == cpu.size());
+  // Largest |Δ| / (|reference| + floor) over the columns.
+  const auto worst = [](const md::ModelDeviationRecord& a, const md::ModelDeviationRecord& b,
+                        double floor) {
+    const std::vector<double> x = md::test::deviation_columns(a);
+    const std::vector<double> y = md::test::deviation_columns(b);
+    double w = x.size() == y.size() ? 0.0 : INFINITY;
+    for (std::size_t c = 0; c < std::min(x.size(), y.size()); ++c) {
+      w = std::max(w, std::abs(x[c] - y[c]) / (std::abs(y[c]) + floor));
+    }
+    return w;
+  };
+  for (std::size_t k = 0; k < cpu.size(); ++k) {
+    INFO("row " << k);
+    CHECK(gpu[k].step == cpu[k].step);
+    CHECK(worst(gpu[k], cpu[k], 0.0) <= 1e-9);
+  }
+  // Float networks: forces good to ~1e-5 eV/Å, so deviations (0.01–1) to ~1e-4 of 0.1.
+  CHECK(worst(mixed[0], cpu[0], 0.1) <= 1e-4);
 }

@@ -74,3 +74,25 @@ TEST_CASE("mdrun --check: every malformed config exits with its code and message
     }
   }
 }
+
+TEST_CASE("mdrun --check: a committee whose type maps differ names the model and the types",
+          "[cli][model_devi]") {
+  // tests/data/models/params.dp has the types H C O; the committee's first model O H.
+  const std::string data = MD_TEST_DATA_DIR;
+  const fs::path config = fs::temp_directory_path() / "md_committee_type_maps.yaml";
+  {
+    std::ofstream out(config);
+    out << "structure: {file: " << MD_SHARED_DIR
+        << "/data/water-example/lmp/water.lmp, type_map: [O, H]}\n"
+           "potential:\n  type: deepmd\n  models: ["
+        << data << "/model_devi/m1.dp, " << data << "/models/params.dp]\n"
+        << "  deviation: {every: 10}\nrun: {steps: 10, dt_fs: 0.5}\n";
+  }
+  const RunResult result = run_command(shell_quote(MD_MDRUN_PATH) + " --check --config " +
+                                       shell_quote(config.string()));
+  fs::remove(config);
+  INFO("output:\n" << result.output);
+  CHECK(result.exit_code == 4);
+  CHECK_THAT(result.output, Contains("potential.models[1]") && Contains("params.dp") &&
+                                Contains("[H, C, O]") && Contains("[O, H]"));
+}

@@ -124,6 +124,27 @@ class TrajectoryRecorder final : public Observer {
   std::int64_t every_;
 };
 
+/// Records every model-deviation row the Simulation measured (Simulation::model_deviation_record).
+class DeviationRecorder final : public Observer {
+ public:
+  explicit DeviationRecorder(std::vector<ModelDeviationRecord>& rows) : rows_(rows) {}
+  void on_step(const Simulation& simulation) override {
+    if (const auto* record = simulation.model_deviation_record()) rows_.push_back(*record);
+  }
+  bool reads_atoms(std::int64_t) const override { return false; }
+
+ private:
+  std::vector<ModelDeviationRecord>& rows_;
+};
+
+/// The numbers of a row: the six columns, then the per-atom ones.
+inline std::vector<double> deviation_columns(const ModelDeviationRecord& r) {
+  std::vector<double> v = {r.max_devi_v, r.min_devi_v, r.avg_devi_v,
+                           r.max_devi_f, r.min_devi_f, r.avg_devi_f};
+  v.insert(v.end(), r.atom_devi_f.begin(), r.atom_devi_f.end());
+  return v;
+}
+
 /// Largest |Δ| over positions (Å) and velocities (Å/ps) of two runs' recorded atoms; both must
 /// have recorded the same steps and ids.
 inline double largest_atom_difference(const Trajectory& a, const Trajectory& b) {

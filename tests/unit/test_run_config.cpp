@@ -587,3 +587,59 @@ TEST_CASE("run config: the ani potential's model, ensemble and precision", "[io]
   CHECK_THAT(md::potential_fingerprint(parse(ani, {"potential.ensemble=[2, 1]"}).potential),
              Contains("potential.ensemble = 2 1"));
 }
+
+TEST_CASE("run config: potential.models and potential.deviation", "[io][config][model_devi]") {
+  std::ifstream in(kConfigDir + "/deepmd_water.yaml");
+  const std::string deepmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string model_line = deepmd.substr(deepmd.find("  model: "));
+  const std::string model = model_line.substr(0, model_line.find('\n') + 1);
+  const std::string committee =
+      replace(deepmd, model,
+              "  models: [m1.dp, /abs/m2.dp, sub/m3.dp]\n"
+              "  deviation: {every: 10, file: out/devi.out, relative: 0.5, relative_v: 1,"
+              " atomic: true}\n");
+  const auto deep = std::get<md::DeepPotentialOptions>(parse(committee).potential);
+  CHECK(deep.model_file == "/base/m1.dp");  // relative to the config, as potential.model
+  CHECK(deep.deviation_models == std::vector<std::string>{"/abs/m2.dp", "/base/sub/m3.dp"});
+  CHECK(deep.deviation.every == 10);
+  CHECK(deep.deviation.file == "out/devi.out");  // an output: relative to the working directory
+  CHECK(deep.deviation.relative == 0.5);
+  CHECK(deep.deviation.relative_v == 1.0);
+  CHECK(deep.deviation.atomic);
+  // Defaults: LAMMPS's out_file, no relative forms, not atomic; one model: no deviation.
+  const auto plain = std::get<md::DeepPotentialOptions>(
+      parse(replace(committee, "{every: 10, file: out/devi.out, relative: 0.5, relative_v: 1, "
+                               "atomic: true}",
+                    "{every: 5}"))
+          .potential);
+  CHECK(plain.deviation.file == "model_devi.out");
+  CHECK_FALSE(plain.deviation.relative);
+  CHECK_FALSE(plain.deviation.relative_v);
+  CHECK_FALSE(plain.deviation.atomic);
+  const auto single = std::get<md::DeepPotentialOptions>(parse(deepmd).potential);
+  CHECK(single.deviation_models.empty());
+  CHECK(single.deviation.every == 0);
+
+  CHECK_THAT(parse_error(replace(committee, "  models:", "  model: a.dp\n  models:")),
+             Contains("either potential.model (one model) or potential.models"));
+  CHECK_THAT(parse_error(replace(committee, "[m1.dp, /abs/m2.dp, sub/m3.dp]", "[m1.dp]")),
+             Contains("potential.models must list at least two models"));
+  CHECK_THAT(parse_error(replace(committee, "[m1.dp, /abs/m2.dp, sub/m3.dp]", "m1.dp")),
+             Contains("potential.models"));
+  CHECK_THAT(parse_error(replace(deepmd, model, model + "  deviation: {every: 10}\n")),
+             Contains("potential.deviation needs several models"));
+  CHECK_THAT(parse_error(replace(committee, "  deviation: {every: 10, file: out/devi.out, "
+                                            "relative: 0.5, relative_v: 1, atomic: true}\n",
+                                 "")),
+             Contains("add potential.deviation: {every: N}"));
+  CHECK_THAT(parse_error(replace(committee, "every: 10", "every: 0")),
+             Contains("potential.deviation.every"));
+  CHECK_THAT(parse_error(replace(committee, "relative: 0.5", "relative: -1")),
+             Contains("potential.deviation.relative = -1 is out of range"));
+  CHECK_THAT(parse_error(replace(committee, "atomic: true", "out_freq: 10")),
+             Contains("out_freq"));
+  // The deviation rows are an output: the overrides reach them too.
+  CHECK(std::get<md::DeepPotentialOptions>(
+            parse(committee, {"potential.deviation.every=50"}).potential)
+            .deviation.every == 50);
+}
