@@ -120,16 +120,16 @@ void Simulation::start_thermo_table() {
 ///  2. neighbour bookkeeping (collective): if any atom moved more than skin/2, wrap and migrate
 ///     atoms, rebuild the halo and the neighbour list; otherwise forward positions to ghosts
 ///  3. forces on owned and ghost atoms:         potential.compute
+///     [on model-deviation steps: every committee member; member 0's forces drive]
 ///  4. ghost forces summed onto their owners:   halo.reverse_sum(forces)
-///     [model deviation on its steps: the other committee members at the same positions]
+///     [on model-deviation steps: the members' too, and the deviation row measured]
 ///  5. second half of the integrator (owned atoms): v += dt/2·F/m ; [thermostat half step]
 ///  6. observers on their schedules: guards, thermo, trajectories, model deviation
 void Simulation::step() {
   const std::int64_t from = step_;
   ComputeRequest request;
   request.energy = thermo_due(from + 1) || observers_want_thermo(from + 1);
-  request.virial = request.energy || integrator_->needs_virial(from + 1) ||
-                   (deviation_ && deviation_->due(from + 1));
+  request.virial = request.energy || integrator_->needs_virial(from + 1);
   {
     auto timing = timers_.scope(Phase::kModify);
     StepContext context = step_context(from);
@@ -382,7 +382,18 @@ void Simulation::compute_forces(const ComputeRequest& request) {
 }
 
 void Simulation::evaluate_potential(const ComputeRequest& request) {
-  const ForceTally tally = backend_->compute_forces(*potential_, state_, domain_.box(), request);
+  ForceTally tally;
+  if (deviation_ && deviation_->due(step_)) {
+    // Every committee member, sharing what they share; member 0's results are the step's.
+    ComputeRequest all = request;
+    all.virial = true;
+    const std::vector<ForceTally> tallies =
+        backend_->compute_committee_forces(*committee_, state_, domain_.box(), all);
+    for (int m = 0; m < committee_->size(); ++m) deviation_->member_virial(m) = tallies[m].virial;
+    tally = tallies[0];
+  } else {
+    tally = backend_->compute_forces(*potential_, state_, domain_.box(), request);
+  }
   if (request.energy) potential_energy_ = tally.energy;
   if (request.virial) virial_ = tally.virial;
 }
@@ -402,24 +413,13 @@ void Simulation::reverse_sum_forces() {
 void Simulation::measure_model_deviation() {
   if (!deviation_ || !deviation_->due(step_)) return;
   auto timing = timers_.scope(Phase::kPair);
-  ComputeRequest request;  // the virial; the energy is not part of LAMMPS's file
-  request.energy = false;
+  // The members were evaluated with the forces (evaluate_potential); sum their ghost rows.
   for (int m = 1; m < committee_->size(); ++m) {
-    // A member may fail on one rank (sel overflow under `error`): agree before the reverse sum.
-    LocalFailure failure;
-    failure.run([&] {
-      deviation_->member_virial(m) =
-          backend_->compute_member_forces(committee_->member(m), state_, domain_.box(), request)
-              .virial;
-    });
-    raise_if_failed(comm_, failure);
-    backend_->reverse_sum_member_forces(state_, halo_, comm_, deviation_->member_forces(m));
+    backend_->reverse_sum_member_forces(state_, halo_, comm_, m, deviation_->member_forces(m));
   }
-  // Member 0 drives: its forces and virial are the step's own.
   sync_host_state();
   deviation_->member_forces(0).assign(state_.forces.begin(),
                                       state_.forces.begin() + 3 * std::size_t(state_.n_local));
-  deviation_->member_virial(0) = virial_;
   deviation_record_ =
       deviation_->measure(step_, comm_, state_.ids, state_.n_local, n_atoms_total_, false);
 }

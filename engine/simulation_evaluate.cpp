@@ -62,7 +62,26 @@ EvaluationResult Simulation::evaluate(bool atomic) {
   ComputeRequest request;
   request.atom_energy = atomic;
   request.atom_virial = atomic;
-  potential_->compute(atoms, list.view(), request, out);
+  // With a committee, every member on this list (as a deviation step does): member 0 into `out`,
+  // the others into rows of their own (with per-atom arrays, which the request asks of all).
+  const std::size_t members = deviation_ ? static_cast<std::size_t>(committee_->size()) : 1;
+  std::vector<std::vector<double>> member_rows(3 * members);
+  std::vector<ForceOutput> member_out(members);
+  std::vector<ForceOutput*> outs = {&out};
+  for (std::size_t m = 1; m < members; ++m) {
+    member_rows[3 * m].resize(3 * static_cast<std::size_t>(n_all));
+    member_rows[3 * m + 1].resize(atom_energies.size());
+    member_rows[3 * m + 2].resize(atom_virials.size());
+    member_out[m].forces = Span<double>(member_rows[3 * m]);
+    member_out[m].atom_energies = Span<double>(member_rows[3 * m + 1]);
+    member_out[m].atom_virials = Span<double>(member_rows[3 * m + 2]);
+    outs.push_back(&member_out[m]);
+  }
+  if (deviation_) {
+    committee_->compute_all(atoms, list.view(), request, outs);
+  } else {
+    potential_->compute(atoms, list.view(), request, out);
+  }
   halo_.reverse_sum(comm_, Span<double>(state_.forces), 3);
   if (atomic) {
     halo_.reverse_sum(comm_, Span<double>(atom_energies), 1);
@@ -71,22 +90,16 @@ EvaluationResult Simulation::evaluate(bool atomic) {
 
   EvaluationResult result;
   if (deviation_) {
-    // The other committee members on the same list, as a deviation step does.
-    std::vector<double> member_forces(3 * static_cast<std::size_t>(n_all));
-    ComputeRequest member_request;
-    member_request.energy = false;
-    for (int m = 1; m < committee_->size(); ++m) {
-      ForceOutput member_out;
-      member_out.forces = Span<double>(member_forces);
-      committee_->member(m).compute(atoms, list.view(), member_request, member_out);
-      halo_.reverse_sum(comm_, Span<double>(member_forces), 3);
-      deviation_->member_forces(m).assign(member_forces.begin(),
-                                          member_forces.begin() + 3 * state_.n_local);
-      deviation_->member_virial(m) = member_out.virial;
+    for (std::size_t m = 0; m < members; ++m) {
+      std::vector<double>& owned = deviation_->member_forces(static_cast<int>(m));
+      if (m == 0) {
+        owned.assign(state_.forces.begin(), state_.forces.begin() + 3 * state_.n_local);
+      } else {
+        halo_.reverse_sum(comm_, Span<double>(member_rows[3 * m]), 3);
+        owned.assign(member_rows[3 * m].begin(), member_rows[3 * m].begin() + 3 * state_.n_local);
+      }
+      deviation_->member_virial(static_cast<int>(m)) = outs[m]->virial;
     }
-    deviation_->member_forces(0).assign(state_.forces.begin(),
-                                        state_.forces.begin() + 3 * state_.n_local);
-    deviation_->member_virial(0) = out.virial;
     result.model_deviation = deviation_->measure(step_, comm_, state_.ids, state_.n_local,
                                                  n_atoms_total_, atomic);
   }

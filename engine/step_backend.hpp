@@ -30,6 +30,7 @@
 #include "device/backend.hpp"
 #include "engine/atom_kernels.hpp"
 #include "engine/particle_state.hpp"
+#include "potential/committee.hpp"
 #include "potential/potential.hpp"
 
 namespace md {
@@ -75,17 +76,18 @@ class StepBackend {
                                     const ComputeRequest& request) = 0;
   /// Ghost forces summed onto their owners, by `halo`'s plan. Collective.
   virtual void reverse_sum_forces(ParticleState& state, Halo& halo, const Communicator& comm) = 0;
-  /// Forces of `member` — a committee member evaluated beside the potential that drives the
-  /// dynamics (potential/committee.hpp) — at the current positions with the current list, into
-  /// the backend's member rows (OVERWRITTEN; the state's forces are left alone). Returns what
-  /// `request` asks for. Local: a member may fail on one rank, so the caller agrees on failure
-  /// before the collective reverse sum.
-  virtual ForceTally compute_member_forces(Potential& member, ParticleState& state,
-                                           const Box& box, const ComputeRequest& request) = 0;
-  /// The member rows' ghost forces summed onto their owners by `halo`'s plan, and the owned rows
-  /// copied into `owned_forces` [n_local][3] (host, eV/Å, OVERWRITTEN). Collective.
+  /// Every member of `committee` (potential/committee.hpp) at the current positions with the
+  /// current list, sharing what the committee shares: member 0's forces into the atoms' forces
+  /// (exactly what compute_forces gives), member m's (m ≥ 1) into the backend's member rows m
+  /// (OVERWRITTEN). Returns one tally per member, as `request` asks. Local, like compute_forces.
+  virtual std::vector<ForceTally> compute_committee_forces(Committee& committee,
+                                                           ParticleState& state, const Box& box,
+                                                           const ComputeRequest& request) = 0;
+  /// Member rows m (of the last compute_committee_forces): ghost forces summed onto their owners
+  /// by `halo`'s plan, and the owned rows copied into `owned_forces` [n_local][3] (host, eV/Å,
+  /// OVERWRITTEN). Collective.
   virtual void reverse_sum_member_forces(ParticleState& state, Halo& halo,
-                                         const Communicator& comm,
+                                         const Communicator& comm, int member,
                                          std::vector<double>& owned_forces) = 0;
 
   /// Row offsets [n_local + 1] of the neighbour list (a host view; the capacity guard reads it).

@@ -116,20 +116,40 @@ class CudaStepBackend final : public ResidentStepBackend {
 
   ForceTally resident_compute_forces(Potential& potential, const Box& box,
                                      const ComputeRequest& request) override {
-    return evaluate(potential, box, request, forces_);
+    const ResidentInputs in = inputs(box);
+    DeviceForceOutput out;
+    out.forces = DeviceSpan<double>(forces_.data(), 3 * static_cast<std::size_t>(n_all_));
+    stream_.synchronize();  // positions complete before the potential's stream reads them
+    potential.compute_device(in.atoms, in.neighbors, request, out);
+    return ForceTally{out.energy, out.virial};
   }
 
-  ForceTally resident_compute_member_forces(Potential& member, const Box& box,
-                                            const ComputeRequest& request) override {
-    reserve_rows(member_forces_, 3 * static_cast<std::size_t>(n_all_));
-    return evaluate(member, box, request, member_forces_);
+  std::vector<ForceTally> resident_compute_committee_forces(
+      Committee& committee, const Box& box, const ComputeRequest& request) override {
+    const auto members = static_cast<std::size_t>(committee.size());
+    if (member_forces_.size() < members) member_forces_.resize(members);
+    std::vector<DeviceForceOutput> outs(members);
+    std::vector<DeviceForceOutput*> out_pointers(members);
+    for (std::size_t m = 0; m < members; ++m) {
+      DeviceBuffer<double>& rows = m == 0 ? forces_ : member_forces_[m];
+      if (m > 0) reserve_rows(rows, 3 * static_cast<std::size_t>(n_all_));
+      outs[m].forces = DeviceSpan<double>(rows.data(), 3 * static_cast<std::size_t>(n_all_));
+      out_pointers[m] = &outs[m];
+    }
+    const ResidentInputs in = inputs(box);
+    stream_.synchronize();  // positions complete before the potentials' streams read them
+    committee.compute_all_device(in.atoms, in.neighbors, request, out_pointers);
+    std::vector<ForceTally> tallies(members);
+    for (std::size_t m = 0; m < members; ++m) tallies[m] = ForceTally{outs[m].energy, outs[m].virial};
+    return tallies;
   }
 
-  void resident_reverse_sum_member_forces(const Communicator& comm,
+  void resident_reverse_sum_member_forces(const Communicator& comm, int member,
                                           std::vector<double>& owned_forces) override {
-    halo_.reverse_sum(comm, member_forces_.data(), 3, stream_.get());
+    DeviceBuffer<double>& rows = member_forces_.at(static_cast<std::size_t>(member));
+    halo_.reverse_sum(comm, rows.data(), 3, stream_.get());
     owned_forces.resize(3 * static_cast<std::size_t>(n_local_));
-    copy_to_host(owned_forces.data(), member_forces_.data(), owned_forces.size(), stream_.get());
+    copy_to_host(owned_forces.data(), rows.data(), owned_forces.size(), stream_.get());
     stream_.synchronize();
   }
 
@@ -145,28 +165,26 @@ class CudaStepBackend final : public ResidentStepBackend {
   }
 
  private:
-  /// `potential` on the resident atoms and list, forces OVERWRITTEN into `forces` [n_all][3].
-  ForceTally evaluate(Potential& potential, const Box& box, const ComputeRequest& request,
-                      DeviceBuffer<double>& forces) {
+  /// The potential's view of the resident atoms and list.
+  struct ResidentInputs {
+    DeviceAtomsView atoms;
+    DeviceNeighborView neighbors;
+  };
+  ResidentInputs inputs(const Box& box) {
     const auto n_local = static_cast<std::size_t>(n_local_);
     const auto n_all = static_cast<std::size_t>(n_all_);
-    DeviceAtomsView atoms;
-    atoms.positions = DeviceSpan<const double>(positions_.data(), 3 * n_all);
-    atoms.types = DeviceSpan<const int>(types_.data(), n_all);
-    atoms.host_types = Span<const int>(host_types_.data(), n_all);
-    atoms.n_local = n_local_;
-    atoms.n_all = n_all_;
-    atoms.box = box;
-    DeviceNeighborView neighbors;
-    neighbors.kind = list_.kind();
-    neighbors.offsets = DeviceSpan<const int>(list_.offsets(), n_local + 1);
-    neighbors.neighbors = DeviceSpan<const int>(list_.neighbors(), list_.n_pairs());
-    neighbors.build_count = list_.build_count();
-    DeviceForceOutput out;
-    out.forces = DeviceSpan<double>(forces.data(), 3 * n_all);
-    stream_.synchronize();  // positions complete before the potential's stream reads them
-    potential.compute_device(atoms, neighbors, request, out);
-    return ForceTally{out.energy, out.virial};
+    ResidentInputs in;
+    in.atoms.positions = DeviceSpan<const double>(positions_.data(), 3 * n_all);
+    in.atoms.types = DeviceSpan<const int>(types_.data(), n_all);
+    in.atoms.host_types = Span<const int>(host_types_.data(), n_all);
+    in.atoms.n_local = n_local_;
+    in.atoms.n_all = n_all_;
+    in.atoms.box = box;
+    in.neighbors.kind = list_.kind();
+    in.neighbors.offsets = DeviceSpan<const int>(list_.offsets(), n_local + 1);
+    in.neighbors.neighbors = DeviceSpan<const int>(list_.neighbors(), list_.n_pairs());
+    in.neighbors.build_count = list_.build_count();
+    return in;
   }
 
   CudaStream stream_;  // first member: the others queue work on it from their constructors
@@ -175,7 +193,8 @@ class CudaStepBackend final : public ResidentStepBackend {
   DeviceBuffer<double> positions_;     ///< [n_all][3]
   DeviceBuffer<double> velocities_;    ///< [n_local][3]
   DeviceBuffer<double> forces_;        ///< [n_all][3]
-  DeviceBuffer<double> member_forces_; ///< [n_all][3] a committee member's (deviation steps)
+  /// [members][n_all][3] committee members' forces on deviation steps (entry 0 unused).
+  std::vector<DeviceBuffer<double>> member_forces_;
   DeviceBuffer<int> types_;            ///< [n_all]
   DeviceBuffer<std::int64_t> ids_;     ///< [n_all]
   std::vector<int> host_types_;        ///< [n_all] (DeviceAtomsView::host_types)

@@ -36,21 +36,35 @@ ForceTally HostStepBackend::compute_forces(Potential& potential, ParticleState& 
   return ForceTally{out.energy, out.virial};
 }
 
-ForceTally HostStepBackend::compute_member_forces(Potential& member, ParticleState& state,
-                                                  const Box& box, const ComputeRequest& request) {
+std::vector<ForceTally> HostStepBackend::compute_committee_forces(Committee& committee,
+                                                                  ParticleState& state,
+                                                                  const Box& box,
+                                                                  const ComputeRequest& request) {
+  const auto members = static_cast<std::size_t>(committee.size());
   const auto n_all = static_cast<std::size_t>(state.n_all());
-  if (member_forces_.size() < 3 * n_all) member_forces_.resize(3 * n_all);
-  ForceOutput out;
-  out.forces = Span<double>(member_forces_.data(), 3 * n_all);
-  member.compute(atoms_view(state, box), list_.view(), request, out);
-  return ForceTally{out.energy, out.virial};
+  member_forces_.resize(members);
+  std::vector<ForceOutput> outs(members);
+  std::vector<ForceOutput*> out_pointers(members);
+  outs[0].forces = Span<double>(state.forces);
+  for (std::size_t m = 0; m < members; ++m) {
+    if (m > 0) {
+      if (member_forces_[m].size() < 3 * n_all) member_forces_[m].resize(3 * n_all);
+      outs[m].forces = Span<double>(member_forces_[m].data(), 3 * n_all);
+    }
+    out_pointers[m] = &outs[m];
+  }
+  committee.compute_all(atoms_view(state, box), list_.view(), request, out_pointers);
+  std::vector<ForceTally> tallies(members);
+  for (std::size_t m = 0; m < members; ++m) tallies[m] = ForceTally{outs[m].energy, outs[m].virial};
+  return tallies;
 }
 
 void HostStepBackend::reverse_sum_member_forces(ParticleState& state, Halo& halo,
-                                                const Communicator& comm,
+                                                const Communicator& comm, int member,
                                                 std::vector<double>& owned_forces) {
-  halo.reverse_sum(comm, Span<double>(member_forces_.data(), 3 * std::size_t(state.n_all())), 3);
-  owned_forces.assign(member_forces_.begin(), member_forces_.begin() + 3 * state.n_local);
+  std::vector<double>& rows = member_forces_.at(static_cast<std::size_t>(member));
+  halo.reverse_sum(comm, Span<double>(rows.data(), 3 * std::size_t(state.n_all())), 3);
+  owned_forces.assign(rows.begin(), rows.begin() + 3 * state.n_local);
 }
 
 void HostStepBackend::reverse_sum_forces(ParticleState& state, Halo& halo,

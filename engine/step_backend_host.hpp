@@ -26,10 +26,11 @@ class HostStepBackend final : public StepBackend {
   ForceTally compute_forces(Potential& potential, ParticleState& state, const Box& box,
                             const ComputeRequest& request) override;
   void reverse_sum_forces(ParticleState& state, Halo& halo, const Communicator& comm) override;
-  ForceTally compute_member_forces(Potential& member, ParticleState& state, const Box& box,
-                                   const ComputeRequest& request) override;
+  std::vector<ForceTally> compute_committee_forces(Committee& committee, ParticleState& state,
+                                                   const Box& box,
+                                                   const ComputeRequest& request) override;
   void reverse_sum_member_forces(ParticleState& state, Halo& halo, const Communicator& comm,
-                                 std::vector<double>& owned_forces) override;
+                                 int member, std::vector<double>& owned_forces) override;
   Span<const int> neighbor_offsets() override { return list_.view().offsets; }
   const std::vector<double>& reference_positions() const override {
     return list_.reference_positions();
@@ -41,7 +42,8 @@ class HostStepBackend final : public StepBackend {
  private:
   HostAtomKernels kernels_;
   NeighborList list_;
-  std::vector<double> member_forces_;  ///< [n_all][3] a committee member's forces (grow-only)
+  /// [members][n_all][3] committee members' forces (row 0 unused: member 0 writes the atoms').
+  std::vector<std::vector<double>> member_forces_;
 };
 
 }  // namespace md

@@ -52,13 +52,15 @@ class ResidentStepBackend : public StepBackend {
     host_stale_ = true;
     resident_reverse_sum_forces(comm);
   }
-  ForceTally compute_member_forces(Potential& member, ParticleState&, const Box& box,
-                                   const ComputeRequest& request) final {
-    return resident_compute_member_forces(member, box, request);
+  std::vector<ForceTally> compute_committee_forces(Committee& committee, ParticleState&,
+                                                   const Box& box,
+                                                   const ComputeRequest& request) final {
+    host_stale_ = true;  // member 0 writes the atoms' forces
+    return resident_compute_committee_forces(committee, box, request);
   }
-  void reverse_sum_member_forces(ParticleState&, Halo&, const Communicator& comm,
+  void reverse_sum_member_forces(ParticleState&, Halo&, const Communicator& comm, int member,
                                  std::vector<double>& owned_forces) final {
-    resident_reverse_sum_member_forces(comm, owned_forces);
+    resident_reverse_sum_member_forces(comm, member, owned_forces);
   }
   Span<const int> neighbor_offsets() final {
     offsets_ = download_neighbor_offsets();
@@ -80,11 +82,12 @@ class ResidentStepBackend : public StepBackend {
   virtual ForceTally resident_compute_forces(Potential& potential, const Box& box,
                                              const ComputeRequest& request) = 0;
   virtual void resident_reverse_sum_forces(const Communicator& comm) = 0;
-  /// A committee member's forces into resident member rows (not the atoms' forces).
-  virtual ForceTally resident_compute_member_forces(Potential& member, const Box& box,
-                                                    const ComputeRequest& request) = 0;
-  /// The member rows reverse-summed, and their owned rows downloaded into `owned_forces`.
-  virtual void resident_reverse_sum_member_forces(const Communicator& comm,
+  /// Every committee member on the resident atoms: member 0 into the atoms' forces, the others
+  /// into resident member rows.
+  virtual std::vector<ForceTally> resident_compute_committee_forces(
+      Committee& committee, const Box& box, const ComputeRequest& request) = 0;
+  /// Member rows `member` reverse-summed, and their owned rows downloaded into `owned_forces`.
+  virtual void resident_reverse_sum_member_forces(const Communicator& comm, int member,
                                                   std::vector<double>& owned_forces) = 0;
   virtual std::vector<int> download_neighbor_offsets() = 0;
 

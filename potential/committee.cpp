@@ -8,8 +8,10 @@
 namespace md {
 
 Committee::Committee(std::vector<std::unique_ptr<Potential>> members,
-                     std::vector<std::string> labels)
-    : members_(std::move(members)), labels_(std::move(labels)) {
+                     std::vector<std::string> labels, MembersEvaluator evaluate_all)
+    : members_(std::move(members)),
+      labels_(std::move(labels)),
+      evaluate_all_(std::move(evaluate_all)) {
   if (members_.size() < 2 || labels_.size() != members_.size()) {
     throw internal_error("a committee needs at least two members, each with a label");
   }
@@ -18,6 +20,28 @@ Committee::Committee(std::vector<std::unique_ptr<Potential>> members,
       throw internal_error("committee members want different neighbour-list kinds");
     }
     cutoff_ = std::max(cutoff_, member->cutoff());
+  }
+}
+
+void Committee::compute_all(const AtomsView& atoms, const NeighborView& neighbors,
+                            const ComputeRequest& request, const std::vector<ForceOutput*>& outs) {
+  if (outs.size() != members_.size()) throw internal_error("compute_all: one output per member");
+  if (evaluate_all_) {
+    evaluate_all_(atoms, neighbors, request, outs);
+    return;
+  }
+  for (std::size_t m = 0; m < members_.size(); ++m) {
+    members_[m]->compute(atoms, neighbors, request, *outs[m]);
+  }
+}
+
+void Committee::compute_all_device(const DeviceAtomsView& atoms,
+                                   const DeviceNeighborView& neighbors,
+                                   const ComputeRequest& request,
+                                   const std::vector<DeviceForceOutput*>& outs) {
+  if (outs.size() != members_.size()) throw internal_error("compute_all: one output per member");
+  for (std::size_t m = 0; m < members_.size(); ++m) {
+    members_[m]->compute_device(atoms, neighbors, request, *outs[m]);
   }
 }
 

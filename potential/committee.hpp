@@ -13,6 +13,7 @@
 ///  - natural_distance() is member 0's.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,9 +24,18 @@ namespace md {
 
 class Committee final : public Potential {
  public:
+  /// Evaluates every member on the same atoms and list, member m into outs[m] (the compute()
+  /// contract): a kind's way of sharing work between members (make_deep_committee's shares the
+  /// Deep Potential's environment matrix).
+  using MembersEvaluator =
+      std::function<void(const AtomsView&, const NeighborView&, const ComputeRequest&,
+                         const std::vector<ForceOutput*>&)>;
+
   /// `members` (at least 2, all wanting the same neighbour-list kind; internal Error otherwise);
-  /// `labels[k]` names member k in messages (its model file).
-  Committee(std::vector<std::unique_ptr<Potential>> members, std::vector<std::string> labels);
+  /// `labels[k]` names member k in messages (its model file); `evaluate_all` shares work between
+  /// members on the host (null: one member after the other).
+  Committee(std::vector<std::unique_ptr<Potential>> members, std::vector<std::string> labels,
+            MembersEvaluator evaluate_all = nullptr);
 
   std::string name() const override { return members_[0]->name(); }
   double cutoff() const override { return cutoff_; }
@@ -47,6 +57,15 @@ class Committee final : public Potential {
     return members_[0]->natural_distance_basis();
   }
 
+  /// Every member on the same atoms and list: outs[m] receives member m's results (OVERWRITE;
+  /// outs[0] is what compute() gives). On the host the kind's evaluator may share work.
+  void compute_all(const AtomsView& atoms, const NeighborView& neighbors,
+                   const ComputeRequest& request, const std::vector<ForceOutput*>& outs);
+  /// compute_all on the device, member after member (compute_device's contract for each).
+  void compute_all_device(const DeviceAtomsView& atoms, const DeviceNeighborView& neighbors,
+                          const ComputeRequest& request,
+                          const std::vector<DeviceForceOutput*>& outs);
+
   int size() const { return static_cast<int>(members_.size()); }
   Potential& member(int k) { return *members_[static_cast<std::size_t>(k)]; }
   const std::string& label(int k) const { return labels_[static_cast<std::size_t>(k)]; }
@@ -54,6 +73,7 @@ class Committee final : public Potential {
  private:
   std::vector<std::unique_ptr<Potential>> members_;
   std::vector<std::string> labels_;
+  MembersEvaluator evaluate_all_;
   double cutoff_ = 0.0;
 };
 

@@ -81,7 +81,37 @@ std::unique_ptr<Potential> make_deep_committee(std::vector<DeepModel> models,
                   e.collective());
     }
   }
-  return std::make_unique<Committee>(std::move(members), files);
+  if (backend != Backend::kCpu) return std::make_unique<Committee>(std::move(members), files);
+  // On the CPU, members that format their neighbours and compute their environment matrix alike
+  // (DP-GEN's: one training set, one descriptor) are evaluated together, sharing both.
+  std::vector<std::vector<DeepPotential*>> groups;
+  std::vector<std::vector<std::size_t>> group_members;
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    auto* deep = dynamic_cast<DeepPotential*>(members[k].get());
+    if (deep == nullptr) throw internal_error("make_deep_committee: a CPU member is not deepmd");
+    std::size_t g = 0;
+    while (g < groups.size() && !groups[g][0]->shares_environment_with(*deep)) ++g;
+    if (g == groups.size()) {
+      groups.emplace_back();
+      group_members.emplace_back();
+    }
+    groups[g].push_back(deep);
+    group_members[g].push_back(k);
+  }
+  spdlog::info("model deviation: {} models in {} group(s) sharing one environment matrix each",
+               members.size(), groups.size());
+  auto evaluate_all = [groups, group_members](const AtomsView& atoms,
+                                              const NeighborView& neighbors,
+                                              const ComputeRequest& request,
+                                              const std::vector<ForceOutput*>& outs) {
+    std::vector<ForceOutput*> group_outs;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      group_outs.clear();
+      for (std::size_t k : group_members[g]) group_outs.push_back(outs[k]);
+      DeepPotential::compute_together(groups[g], atoms, neighbors, request, group_outs);
+    }
+  };
+  return std::make_unique<Committee>(std::move(members), files, std::move(evaluate_all));
 }
 
 }  // namespace md

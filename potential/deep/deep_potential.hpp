@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "core/compensated_sum.hpp"
 #include "potential/deep/deep_model.hpp"
 #include "potential/deep/deep_potential_options.hpp"
 #include "potential/deep/descriptor_stage_cpu.hpp"
@@ -70,6 +71,20 @@ class DeepPotential final : public Potential {
   void compute(const AtomsView& atoms, const NeighborView& neighbors, const ComputeRequest& request,
                ForceOutput& out) override;
 
+  /// Evaluates every model of `models` on the same atoms and list, each into its own output
+  /// (outs[m], the compute() contract), formatting the neighbour list and computing the raw
+  /// environment rows once for all: they must share them (shares_environment_with the first;
+  /// internal Error otherwise). A committee trained on one data set with one descriptor setting
+  /// (DP-GEN's) does. compute() is this with one model.
+  static void compute_together(const std::vector<DeepPotential*>& models, const AtomsView& atoms,
+                               const NeighborView& neighbors, const ComputeRequest& request,
+                               const std::vector<ForceOutput*>& outs);
+  /// True when `other` formats its neighbours and computes its raw environment rows exactly as
+  /// this model does: the same types, rcut, rcut_smth, env_protection, sel, exclusions, slot
+  /// order and chunking (the statistics davg/dstd may differ: each model normalises the shared
+  /// rows itself).
+  bool shares_environment_with(const DeepPotential& other) const;
+
   /// The se_e2_a descriptor of every local atom: `out` becomes [n_local][ng·M2]. For tests
   /// (DeePMD-kit's test case pins it) and diagnostics.
   void compute_descriptors(const AtomsView& atoms, const NeighborView& neighbors,
@@ -93,12 +108,22 @@ class DeepPotential final : public Potential {
   bool uses_uniform_statistics() const { return prepared_.padding.uniform; }
 
  private:
-  /// Runs format_nlist and the descriptor stage forward for one chunk (into descriptor_).
-  void forward_descriptor(const AtomsView& atoms, const NeighborView& neighbors, int begin,
-                          int n_centers, bool skip_excluded);
+  /// format_nlist and the environment matrix of one chunk, into chunk_.
+  void format_chunk(const AtomsView& atoms, const NeighborView& neighbors, int begin,
+                    int n_centers, bool skip_excluded);
+  /// The descriptor stage forward of a formatted chunk (into descriptor_).
+  void forward_descriptor(deep::ChunkPairs& pairs, int n_centers);
   /// Fitting forward and backward for the chunk's centres, one batch per fitting net: writes
   /// atom_energy_ (eV, biases included; 0 for skipped centres) and grad_descriptor_ (∂E_i/∂D_i).
-  void fit_chunk(int n_centers);
+  void fit_chunk(const deep::ChunkPairs& pairs, int n_centers);
+  /// Zeroes `out`'s arrays and this model's energy and virial sums.
+  void start_outputs(const AtomsView& atoms, const ComputeRequest& request, ForceOutput& out);
+  /// This model on a formatted chunk (possibly another model's: compute_together): descriptor,
+  /// fitting, backward, forces and virials ACCUMULATED into `out` and the sums.
+  void evaluate_chunk(deep::ChunkPairs& pairs, int n_centers, const ComputeRequest& request,
+                      ForceOutput& out);
+  /// Energy and virial from the sums into `out`.
+  void finish_outputs(const ComputeRequest& request, ForceOutput& out) const;
 
   deep::PreparedDeepModel prepared_;
   /// The fitting nets with their first layer on the folded descriptor (fitting_fold.hpp).
@@ -121,6 +146,8 @@ class DeepPotential final : public Potential {
   std::vector<double> fit_energy_;       ///< [rows]
   std::vector<int> fit_rows_;            ///< [rows] chunk-local centre of each fitting row
   std::vector<double> atom_energy_;      ///< [chunk]
+  CompensatedSum energy_sum_;            ///< this evaluation's energy so far
+  double virial_sum_[9] = {};            ///< this evaluation's virial so far
 };
 
 }  // namespace md

@@ -18,8 +18,22 @@ class SeAStageBase : public DescriptorStageCpu {
  protected:
   explicit SeAStageBase(const PreparedDeepModel& prepared) : prepared_(prepared) {}
 
-  /// env_mat of every group; sizes gr_ for the chunk.
-  void environment(ChunkPairs& pairs, int n_centers) {
+  void environment(ChunkPairs& pairs) override {
+    const EnvMatArgs env = env_args(pairs);
+    for (PairGroup& group : pairs.groups) {
+      if (group.n_pairs > 0) env_mat_cpu(env, group);
+    }
+  }
+
+  /// R̃ of every pair with this model's statistics (forward's first step).
+  void normalize(ChunkPairs& pairs) const {
+    const EnvMatArgs env = env_args(pairs);
+    for (PairGroup& group : pairs.groups) {
+      if (group.n_pairs > 0) env_normalize_cpu(env, group);
+    }
+  }
+
+  EnvMatArgs env_args(const ChunkPairs& pairs) const {
     const DeepModel& model = prepared_.model;
     EnvMatArgs env;
     env.rcut_smth = model.rcut_smth;
@@ -29,10 +43,12 @@ class SeAStageBase : public DescriptorStageCpu {
     env.davg = model.davg.data();
     env.dstd = model.dstd.data();
     env.center_type = pairs.center_type.data();
-    for (PairGroup& group : pairs.groups) {
-      if (group.n_pairs > 0) env_mat_cpu(env, group);
-    }
-    ensure_size(gr_, static_cast<std::size_t>(n_centers) * model.embedding_width() * 4);
+    return env;
+  }
+
+  /// Sizes gr_ for a chunk of `n_centers`.
+  void size_workspace(int n_centers) {
+    ensure_size(gr_, static_cast<std::size_t>(n_centers) * prepared_.model.embedding_width() * 4);
   }
 
   DescriptorArgs args() const {
@@ -62,7 +78,8 @@ class SeADescriptorStageCpu final : public SeAStageBase {
   int chunk_centers() const override { return 64; }
 
   void forward(ChunkPairs& pairs, int n_centers, double* descriptor) override {
-    environment(pairs, n_centers);
+    normalize(pairs);
+    size_workspace(n_centers);
     const DeepModel& model = prepared_.model;
     for (int e = 0; e < model.n_embedding_nets(); ++e) {
       PairGroup& group = pairs.groups[e];
@@ -91,7 +108,8 @@ class TabulatedSeADescriptorStageCpu final : public SeAStageBase {
   int chunk_centers() const override { return 1024; }
 
   void forward(ChunkPairs& pairs, int n_centers, double* descriptor) override {
-    environment(pairs, n_centers);
+    normalize(pairs);
+    size_workspace(n_centers);
     const TableMiss miss = tabulated_embedding_forward_cpu(
         *prepared_.tables, pairs, prepared_.model.embedding_width(), gr_.data(), lookups_);
     if (miss.count > 0) report(pairs, miss);

@@ -26,8 +26,16 @@ class DescriptorStageCpu {
   /// chunk (descriptor, fitting net, backward), so the chunk is also the row count of the
   /// fitting GEMMs (per fitting net).
   virtual int chunk_centers() const = 0;
-  /// Descriptors of the chunk's `n_centers` centres: OVERWRITES `descriptor`
-  /// [n_centers][descriptor_dim] (dimensionless) and keeps what backward() needs.
+  /// The raw environment rows of every pair of the chunk and their derivatives (env_mat_cpu:
+  /// group.env_raw, group.env_deriv). They depend on the descriptor's settings (rcut,
+  /// rcut_smth, env_protection), not on the model's statistics, so models that share the
+  /// settings and the formatted list share them: DeepPotential::compute_together runs this once
+  /// for all.
+  virtual void environment(ChunkPairs& pairs) = 0;
+  /// Descriptors of the chunk's `n_centers` centres from pairs whose environment() is done
+  /// (normalised here with this model's davg/dstd): OVERWRITES `descriptor`
+  /// [n_centers][descriptor_dim] (dimensionless) and keeps what backward() needs (in the stage
+  /// and in the pairs' per-model arrays env, g, g_deriv).
   virtual void forward(ChunkPairs& pairs, int n_centers, double* descriptor) = 0;
   /// From `grad_descriptor` [n_centers][descriptor_dim] = ∂E/∂D (eV), of the chunk last passed
   /// to forward(): OVERWRITES group.grad_env [n_pairs][4] (eV) of every group of `pairs`.

@@ -11,13 +11,20 @@
 /// sw is 1 below r_s, 0 above r_c and C² at both ends. The per-pair functions below are the
 /// single definition used by the CPU op and the CUDA kernel.
 ///
-/// Op contract (env_mat_cpu): for every pair of `group`, OVERWRITES group.env [n_pairs][4] with
-/// R̃ (dimensionless) and group.env_deriv [n_pairs][4][3] with ∂R_c/∂d_b of the raw row R (R is
-/// in 1/Å, so the derivative is in 1/Å²). davg/dstd are indexed by the centre's model type and
-/// the pair's slot.
+/// Op contract: for every pair of `group`, OVERWRITES group.env [n_pairs][4] with R̃
+/// (dimensionless) and group.env_deriv [n_pairs][4][3] with ∂R_c/∂d_b of the raw row R (R is in
+/// 1/Å, so the derivative is in 1/Å²). davg/dstd are indexed by the centre's model type and the
+/// pair's slot.
 ///
-/// Twins: env_mat_cpu (env_mat_cpu.cpp) and env_mat_cuda (env_mat_cuda.cuh/.cu, same contract on
-/// device arrays).
+/// On the CPU the op is two calls, so that models which differ only in their statistics (a
+/// DP-GEN committee: one training set, one descriptor, statistics sampled with different seeds)
+/// compute the raw rows and derivatives once (DeepPotential::compute_together):
+///   env_mat_cpu       raw rows R into group.env_raw [n_pairs][4] (1/Å) and group.env_deriv;
+///   env_normalize_cpu R̃ into group.env from group.env_raw with one model's davg/dstd.
+/// Storing R and normalising it later rounds exactly as normalising it at once.
+///
+/// Twins: env_mat_cpu + env_normalize_cpu (env_mat_cpu.cpp) and env_mat_cuda
+/// (env_mat_cuda.cuh/.cu, the whole contract in one kernel on device arrays).
 #pragma once
 
 #include <cmath>
@@ -68,6 +75,12 @@ MD_HOST_DEVICE inline void env_mat_row(const double d[3], double r_min, double r
   }
 }
 
+/// R̃_c = (R_c − davg_c) / dstd_c for the four components of one slot.
+MD_HOST_DEVICE inline void normalize_env_row(const double row[4], const double* davg,
+                                             const double* dstd, double out[4]) {
+  for (int c = 0; c < 4; ++c) out[c] = (row[c] - davg[c]) / dstd[c];
+}
+
 struct EnvMatArgs {
   double rcut_smth = 0.0;            ///< Å
   double rcut = 0.0;                 ///< Å
@@ -78,7 +91,9 @@ struct EnvMatArgs {
   const int* center_type = nullptr;  ///< [n_centers] model type of each chunk centre
 };
 
-/// CPU implementation; see the file comment for the contract.
+/// Raw rows and derivatives (group.env_raw, group.env_deriv); reads rcut_smth, rcut, protection.
 void env_mat_cpu(const EnvMatArgs& args, PairGroup& group);
+/// group.env from group.env_raw; reads n_nei, davg, dstd, center_type.
+void env_normalize_cpu(const EnvMatArgs& args, PairGroup& group);
 
 }  // namespace md::deep

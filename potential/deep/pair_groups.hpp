@@ -25,7 +25,8 @@ struct PairGroup {
   std::vector<int> neighbor;  ///< [n_pairs] neighbour atom index in [0, n_all)
   std::vector<int> slot;      ///< [n_pairs] slot in [0, nnei) of DeePMD-kit's padded list
   std::vector<double> diff;   ///< [n_pairs][3] r_neighbor − r_center, Å
-  // Written by env_mat:
+  // Written by env_mat (env_raw on the CPU only, see env_mat.hpp):
+  std::vector<double> env_raw;    ///< [n_pairs][4] raw env row R (1/Å)
   std::vector<double> env;        ///< [n_pairs][4] normalised env row R̃ (dimensionless)
   std::vector<double> env_deriv;  ///< [n_pairs][4][3] ∂R/∂diff of the raw row (1/Å², 1/Å³)
   // Written by embedding_net:

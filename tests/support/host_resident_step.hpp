@@ -89,22 +89,37 @@ class HostResidentStep final : public ResidentStepBackend {
   }
   ForceTally resident_compute_forces(Potential& potential, const Box& box,
                                      const ComputeRequest& request) override {
-    return evaluate(potential, box, request, device_.forces);
+    ForceOutput out;
+    out.forces = Span<double>(device_.forces);
+    potential.compute(atoms_view(box), list_.view(), request, out);
+    return ForceTally{out.energy, out.virial};
   }
   void resident_reverse_sum_forces(const Communicator& comm) override {
     halo_->reverse_sum(comm, Span<double>(device_.forces), 3);
   }
-  ForceTally resident_compute_member_forces(Potential& member, const Box& box,
-                                            const ComputeRequest& request) override {
-    ++copies_.member_evaluations;
-    member_forces_.assign(3 * static_cast<std::size_t>(device_.n_all()), 0.0);
-    return evaluate(member, box, request, member_forces_);
+  std::vector<ForceTally> resident_compute_committee_forces(
+      Committee& committee, const Box& box, const ComputeRequest& request) override {
+    const auto members = static_cast<std::size_t>(committee.size());
+    copies_.member_evaluations += committee.size() - 1;
+    member_forces_.resize(members);
+    std::vector<ForceOutput> outs(members);
+    std::vector<ForceOutput*> out_pointers(members);
+    for (std::size_t m = 0; m < members; ++m) {
+      if (m > 0) member_forces_[m].assign(3 * static_cast<std::size_t>(device_.n_all()), 0.0);
+      outs[m].forces = Span<double>(m == 0 ? device_.forces : member_forces_[m]);
+      out_pointers[m] = &outs[m];
+    }
+    committee.compute_all(atoms_view(box), list_.view(), request, out_pointers);
+    std::vector<ForceTally> tallies(members);
+    for (std::size_t m = 0; m < members; ++m) tallies[m] = ForceTally{outs[m].energy, outs[m].virial};
+    return tallies;
   }
-  void resident_reverse_sum_member_forces(const Communicator& comm,
+  void resident_reverse_sum_member_forces(const Communicator& comm, int member,
                                           std::vector<double>& owned_forces) override {
-    halo_->reverse_sum(comm, Span<double>(member_forces_), 3);
-    owned_forces.assign(member_forces_.begin(),
-                        member_forces_.begin() + 3 * static_cast<std::size_t>(device_.n_local));
+    std::vector<double>& rows = member_forces_.at(static_cast<std::size_t>(member));
+    halo_->reverse_sum(comm, Span<double>(rows), 3);
+    owned_forces.assign(rows.begin(),
+                        rows.begin() + 3 * static_cast<std::size_t>(device_.n_local));
   }
   std::vector<int> download_neighbor_offsets() override {
     const Span<const int> offsets = list_.view().offsets;
@@ -112,22 +127,18 @@ class HostResidentStep final : public ResidentStepBackend {
   }
 
  private:
-  ForceTally evaluate(Potential& potential, const Box& box, const ComputeRequest& request,
-                      std::vector<double>& forces) {
+  AtomsView atoms_view(const Box& box) const {
     AtomsView atoms;
     atoms.positions = Span<const double>(device_.positions);
     atoms.types = Span<const int>(device_.types);
     atoms.n_local = device_.n_local;
     atoms.n_all = device_.n_all();
     atoms.box = box;
-    ForceOutput out;
-    out.forces = Span<double>(forces);
-    potential.compute(atoms, list_.view(), request, out);
-    return ForceTally{out.energy, out.virial};
+    return atoms;
   }
 
   ParticleState device_;  ///< the "device" copy of the atoms
-  std::vector<double> member_forces_;  ///< [n_all][3] a committee member's "device" forces
+  std::vector<std::vector<double>> member_forces_;  ///< [members][n_all][3] (entry 0 unused)
   HostAtomKernels kernels_{device_};
   NeighborList list_;
   std::unique_ptr<Halo> halo_;

@@ -19,6 +19,8 @@
 #include "io/deepmd_model_reader.hpp"
 #include "io/model_deviation_writer.hpp"
 #include "potential/committee.hpp"
+#include "potential/deep/deep_potential.hpp"
+#include "tests/support/deep_test_util.hpp"
 #include "potential/make_potential.hpp"
 
 namespace fs = std::filesystem;
@@ -247,4 +249,59 @@ TEST_CASE("committee: type maps must agree; cutoff is the largest; members' erro
       CHECK_THAT(e.what(), Contains("potential.models[1]") && Contains("m2.dp"));
     }
   }
+}
+
+TEST_CASE("compute_together: models sharing one environment give what each gives alone, bitwise",
+          "[model_devi][deepmd]") {
+  // m1..m4 share descriptor settings but not statistics (davg/dstd sampled with other seeds):
+  // the raw rows are shared, each model normalises them itself.
+  const md::test::LammpsData water = md::test::read_lammps_data(
+      std::string(MD_SHARED_DIR) + "/data/water-example/lmp/water.lmp");
+  const auto sys = md::test::make_periodic_system(
+      water.positions, water.types,
+      md::test::orthorhombic_cell(water.box[0], water.box[1], water.box[2]), {true, true, true},
+      6.0 + 1.0);
+  std::vector<std::unique_ptr<md::DeepPotential>> models;
+  for (int k = 1; k <= 4; ++k) {
+    models.push_back(std::make_unique<md::DeepPotential>(
+        md::read_deepmd_model(model_path(k)), md::DeepPotentialOptions{},
+        std::vector<std::string>{"O", "H"}));
+  }
+  REQUIRE(models[0]->model().davg != models[1]->model().davg);
+  std::vector<md::DeepPotential*> group;
+  for (auto& m : models) {
+    CHECK(models[0]->shares_environment_with(*m));
+    group.push_back(m.get());
+  }
+  const std::size_t n_all = static_cast<std::size_t>(sys.n_all);
+  std::vector<std::vector<double>> forces(4, std::vector<double>(3 * n_all));
+  std::vector<std::vector<double>> atom_energy(4, std::vector<double>(n_all));
+  std::vector<std::vector<double>> atom_virial(4, std::vector<double>(9 * n_all));
+  std::vector<md::ForceOutput> outs(4);
+  std::vector<md::ForceOutput*> pointers;
+  for (std::size_t m = 0; m < 4; ++m) {
+    outs[m].forces = md::Span<double>(forces[m]);
+    outs[m].atom_energies = md::Span<double>(atom_energy[m]);
+    outs[m].atom_virials = md::Span<double>(atom_virial[m]);
+    pointers.push_back(&outs[m]);
+  }
+  md::ComputeRequest request;
+  request.atom_energy = request.atom_virial = true;
+  md::DeepPotential::compute_together(group, sys.atoms(), sys.neighbor_view(), request, pointers);
+  for (std::size_t m = 0; m < 4; ++m) {
+    INFO("model m" << m + 1);
+    const md::test::DeepResult alone = md::test::evaluate(*models[m], sys);
+    CHECK(outs[m].energy == alone.energy);
+    CHECK(outs[m].virial == alone.virial);
+    CHECK(forces[m] == alone.raw_forces);
+  }
+  // Models of another rcut cannot share, and are refused if asked to.
+  md::DeepModel other = md::read_deepmd_model(model_path(2));
+  other.rcut = 5.5;
+  md::DeepPotential shorter(other, md::DeepPotentialOptions{}, {"O", "H"});
+  CHECK_FALSE(models[0]->shares_environment_with(shorter));
+  CHECK_THROWS_AS(md::DeepPotential::compute_together({models[0].get(), &shorter}, sys.atoms(),
+                                                      sys.neighbor_view(), request,
+                                                      {pointers[0], pointers[1]}),
+                  md::Error);
 }
