@@ -25,21 +25,11 @@ using nlohmann::json;
 namespace {
 
 std::string committee_config(const std::string& file) {
-  const std::string models = std::string(MD_TEST_DATA_DIR) + "/model_devi/";
-  return "structure: {file: " + std::string(MD_SHARED_DIR) +
-         "/data/water-example/lmp/water.lmp, type_map: [O, H], replicate: [2, 2, 2]}\n"
-         "potential:\n"
-         "  type: deepmd\n"
-         "  models: [" + models + "m1.dp, " + models + "m2.dp, " + models + "m3.dp, " + models +
-         "m4.dp]\n"
-         "  deviation: {every: 10, file: " + file + ", atomic: true, relative: 1.0, "
-         "relative_v: 1.0}\n"
-         "run: {steps: 40, dt_fs: 0.5}\n"
-         "neighbor: {skin_A: 1.0}\n"
-         "velocity: {create: {temperature_K: 300, seed: 7}}\n"
-         "integrator: {type: nvt, thermostat: {type: nose_hoover_chain, temperature_K: 300, "
-         "tau_ps: 0.05}}\n"
-         "thermo: {every: 20}\n";
+  return md::test::committee_water_config(
+      ", replicate: [2, 2, 2]",
+      "{every: 10, file: " + file + ", atomic: true, relative: 1.0, relative_v: 1.0}",
+      "run: {steps: 40, dt_fs: 0.5}\nvelocity: {create: {temperature_K: 300, seed: 7}}\n"
+      "thermo: {every: 20}\n");
 }
 
 std::vector<std::vector<double>> rows_of(const std::string& path, std::string& header) {

@@ -181,6 +181,16 @@ void check_run(const std::string& dump, const std::string& run,
            << " frames: " << worst);
 }
 
+/// `atomic relative 1.0 relative_v 1.0`, a row for every frame.
+md::ModelDeviationSettings atomic_relative() {
+  md::ModelDeviationSettings settings;
+  settings.every = 1;
+  settings.relative = 1.0;
+  settings.relative_v = 1.0;
+  settings.atomic = true;
+  return settings;
+}
+
 }  // namespace
 
 TEST_CASE("model deviation of 192-atom water frames matches LAMMPS + DeePMD-kit",
@@ -190,21 +200,11 @@ TEST_CASE("model deviation of 192-atom water frames matches LAMMPS + DeePMD-kit"
 
 TEST_CASE("model deviation with atomic, relative and relative_v matches LAMMPS + DeePMD-kit",
           "[regression][deepmd][model_devi]") {
-  md::ModelDeviationSettings settings;
-  settings.every = 1;
-  settings.relative = 1.0;
-  settings.relative_v = 1.0;
-  settings.atomic = true;
-  check_run("192.traj.dump", "192_atomic_relative", settings, 192);
+  check_run("192.traj.dump", "192_atomic_relative", atomic_relative(), 192);
 }
 
 TEST_CASE("model deviation of 1,536-atom water frames matches LAMMPS + DeePMD-kit",
           "[regression][deepmd][model_devi]") {
   check_run("1536.traj.dump", "1536", md::ModelDeviationSettings{1}, 1536);
-  md::ModelDeviationSettings settings;
-  settings.every = 1;
-  settings.relative = 1.0;
-  settings.relative_v = 1.0;
-  settings.atomic = true;
-  check_run("1536.traj.dump", "1536_atomic_relative", settings, 1536);
+  check_run("1536.traj.dump", "1536_atomic_relative", atomic_relative(), 1536);
 }

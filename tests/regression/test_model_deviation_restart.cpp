@@ -27,21 +27,10 @@ using Catch::Matchers::Contains;
 namespace {
 
 std::string committee_config() {
-  const std::string models = std::string(MD_TEST_DATA_DIR) + "/model_devi/";
-  return "structure: {file: " + std::string(MD_SHARED_DIR) +
-         "/data/water-example/lmp/water.lmp, type_map: [O, H]}\n"
-         "potential:\n"
-         "  type: deepmd\n"
-         "  models: [" + models + "m1.dp, " + models + "m2.dp, " + models + "m3.dp, " + models +
-         "m4.dp]\n"
-         "  deviation: {every: 10, file: model_devi.out, atomic: true}\n"
-         "run: {steps: 60, dt_fs: 0.5}\n"
-         "neighbor: {skin_A: 1.0}\n"
-         "velocity: {create: {temperature_K: 300, seed: 5}}\n"
-         "integrator: {type: nvt, thermostat: {type: nose_hoover_chain, temperature_K: 300, "
-         "tau_ps: 0.05}}\n"
-         "thermo: {every: 20}\n"
-         "checkpoint: {file: state.h5, every_steps: 20}\n";
+  return md::test::committee_water_config(
+      "", "{every: 10, file: model_devi.out, atomic: true}",
+      "run: {steps: 60, dt_fs: 0.5}\nvelocity: {create: {temperature_K: 300, seed: 5}}\n"
+      "thermo: {every: 20}\ncheckpoint: {file: state.h5, every_steps: 20}\n");
 }
 
 struct CommitteeRun {

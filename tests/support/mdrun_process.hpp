@@ -89,4 +89,21 @@ inline nlohmann::json read_json(const std::string& path) {
   return nlohmann::json::parse(in);
 }
 
+/// A config of the 192-atom water box (shared/data) with the four committee models of
+/// tests/data/model_devi, NVT at 300 K, 0.5 fs steps: `structure_extra` goes into the structure
+/// map (", replicate: [2, 2, 2]"), `deviation` is the potential.deviation map, `rest` the
+/// remaining top-level lines (run, velocity seed, outputs).
+inline std::string committee_water_config(const std::string& structure_extra,
+                                          const std::string& deviation, const std::string& rest) {
+  const std::string models = std::string(MD_TEST_DATA_DIR) + "/model_devi/";
+  return "structure: {file: " + std::string(MD_SHARED_DIR) +
+         "/data/water-example/lmp/water.lmp, type_map: [O, H]" + structure_extra + "}\n" +
+         "potential:\n  type: deepmd\n  models: [" + models + "m1.dp, " + models + "m2.dp, " +
+         models + "m3.dp, " + models + "m4.dp]\n  deviation: " + deviation + "\n" +
+         "neighbor: {skin_A: 1.0}\n"
+         "integrator: {type: nvt, thermostat: {type: nose_hoover_chain, temperature_K: 300, "
+         "tau_ps: 0.05}}\n" +
+         rest;
+}
+
 }  // namespace md::test
