@@ -165,6 +165,8 @@ class Simulation {
   std::optional<DriftFit> conserved_energy_drift() const;
 
   std::int64_t current_step() const { return step_; }
+  /// The step the current (or last) run() ends at.
+  std::int64_t run_last_step() const { return last_step_; }
   double current_time() const { return step_ * settings_.dt_ps; }
   /// True when the last run() ended early on a stop request.
   bool stopped_early() const { return stopped_early_; }

@@ -70,7 +70,7 @@ const std::vector<std::string> kBerendsenKeys = {"type", "temperature_K", "tau_p
 const std::vector<std::string> kThermoKeys = {"every", "columns"};
 const std::vector<std::string> kOutputKeys = {
     "write_final_data", "final_data_file", "summary_json", "trajectory",
-    "crash_dump_file",  "log_file",        "write_type_labels"};
+    "crash_dump_file",  "log_file",        "write_type_labels", "progress_seconds"};
 const std::vector<std::string> kTrajectoryKeys = {"format", "file", "every", "fields"};
 const std::vector<std::string> kTrajectoryFields = {"position", "velocity", "force", "image"};
 const std::vector<std::string> kCheckpointKeys = {"file", "every_steps", "every_minutes",
@@ -687,6 +687,9 @@ class RunConfigReader {
       out.log_file = name == "none" ? std::string() : fs::path(name).lexically_normal().string();
     }
     if (auto labels = section.find("write_type_labels")) out.write_type_labels = labels->as_bool();
+    if (auto progress = section.find("progress_seconds")) {
+      out.progress_seconds = progress->as_number(Range::non_negative("s"));
+    }
     if (auto trajectory = section.find("trajectory")) {
       // One output as a section, or several as a list of sections.
       if (trajectory->node().IsSequence()) {

@@ -57,6 +57,8 @@ struct OutputConfig {
   /// `Atom Type Labels` in the final data file: true/false, or unset = only when the input
   /// structure had them (LAMMPS before 2022 refuses the section).
   std::optional<bool> write_type_labels;
+  /// Wall-time seconds between progress lines (engine/progress.hpp); 0: none.
+  double progress_seconds = 60.0;
 };
 
 /// The `checkpoint` section (docs/checkpoints.md).

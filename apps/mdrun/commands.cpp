@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "engine/guards.hpp"
+#include "engine/progress.hpp"
 #include "io/ani_model_reader.hpp"
 #include "io/lammps_data.hpp"
 #include "io/output_path.hpp"
@@ -156,6 +157,12 @@ int run_md(const RunOptions& options, const Communicator& comm) {
   install_stop_signal_handlers();
   attach_trajectories(sim, config, run, restarting ? checkpoint.step : -1, comm);
   attach_model_deviation(sim, config, restarting ? checkpoint.step : -1, comm);
+  if (config.output.progress_seconds > 0 && comm.is_root()) {
+    // Rank 0 only: the reporter reads its own clock and prints, nothing collective.
+    sim.add_observer(std::make_unique<ProgressReporter>(
+        config.output.progress_seconds, ProgressClock::system(),
+        [](const std::string& line) { spdlog::info("{}", line); }));
+  }
   attach_checkpoints(sim, config, fingerprint, restarting, options.max_hours, start, comm);
   RunReport report;
   try {

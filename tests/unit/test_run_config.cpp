@@ -643,3 +643,11 @@ TEST_CASE("run config: potential.models and potential.deviation", "[io][config][
             parse(committee, {"potential.deviation.every=50"}).potential)
             .deviation.every == 50);
 }
+
+TEST_CASE("run config: output.progress_seconds", "[io][config][progress]") {
+  CHECK(parse(kMinimal).output.progress_seconds == 60.0);
+  CHECK(parse(kMinimal + "output: {progress_seconds: 5}\n").output.progress_seconds == 5.0);
+  CHECK(parse(kMinimal + "output: {progress_seconds: 0}\n").output.progress_seconds == 0.0);
+  CHECK_THAT(parse_error(kMinimal + "output: {progress_seconds: -1}\n"),
+             Contains("output.progress_seconds = -1 is out of range"));
+}
